@@ -1,0 +1,78 @@
+//! `hindsight check`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{ColorChoice, EXIT_PROBLEMS, EXIT_USAGE};
+use crate::diag::render::{self, Format};
+use crate::diag::{Counts, Diagnostic};
+use crate::validate;
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The knowledge base: the folder with hindsight.toml.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Output format: human (rustc-style), json, or github (inline pull-request annotations).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Fail (exit 1) on warnings too, not only on errors.
+    #[arg(long, short = 'D')]
+    pub deny_warnings: bool,
+}
+
+pub fn run(args: &CheckArgs, color: ColorChoice) -> Result<u8, String> {
+    // Render into memory and write once: thousands of diagnostics are
+    // written in one go, and colour is stripped in one place when stdout is
+    // not a terminal or NO_COLOR is set.
+    let mut buffer = Vec::new();
+    let report = match validate::check(&args.dir) {
+        Ok(report) => report,
+        Err(problems) => {
+            write_fatal(args.format, &problems, color).map_err(|e| e.to_string())?;
+            return Ok(EXIT_USAGE);
+        }
+    };
+    render::write_report(
+        &mut buffer,
+        args.format,
+        &report.diagnostics,
+        report.kb.files,
+        true,
+    )
+    .and_then(|()| {
+        let mut out = color.stream(std::io::stdout().lock());
+        out.write_all(&buffer)?;
+        out.flush()
+    })
+    .or_else(|e| match e.kind() {
+        // `hindsight check | head` is not an error.
+        std::io::ErrorKind::BrokenPipe => Ok(()),
+        _ => Err(format!("cannot write the report: {e}")),
+    })?;
+    let counts = Counts::of(&report.diagnostics);
+    let failed = counts.errors > 0 || (args.deny_warnings && counts.warnings > 0);
+    Ok(if failed { EXIT_PROBLEMS } else { 0 })
+}
+
+/// A problem that stops the check before it starts: shown on stderr for
+/// people, and in the requested format on stdout for machines.
+fn write_fatal(format: Format, problems: &[Diagnostic], color: ColorChoice) -> std::io::Result<()> {
+    let mut err = color.stream(std::io::stderr());
+    for d in problems {
+        writeln!(err, "{}", render::human(d, true))?;
+    }
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Human => Ok(()),
+        Format::Json => out.write_all(render::json(problems, 0).as_bytes()),
+        Format::Github => {
+            for d in problems {
+                out.write_all(render::github(d).as_bytes())?;
+            }
+            Ok(())
+        }
+    }
+}

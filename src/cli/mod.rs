@@ -1,0 +1,90 @@
+//! The `hindsight` command line.
+
+mod check;
+mod init;
+mod new;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use check::CheckArgs;
+pub use init::InitArgs;
+pub use new::NewArgs;
+
+/// Hindsight turns a folder of blameless post-mortems (Markdown with TOML
+/// front matter) into a checked, searchable knowledge base.
+#[derive(Debug, Parser)]
+#[command(name = "hindsight", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// When to colour output: auto (a terminal, and NO_COLOR unset), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate every post-mortem against FORMAT.md and the team's template.
+    ///
+    /// Reports every problem in every file, rustc-style, with the line, a caret under the
+    /// problem, the rule's name and a hint. Exit status: 0 clean, 1 errors (or warnings with
+    /// --deny-warnings), 2 usage or config error.
+    Check(CheckArgs),
+    /// Start a new post-mortem from the knowledge base's template.
+    ///
+    /// Writes postmortems/YYYY-MM-DD-<slug>.md from postmortems/_template.md (or the
+    /// built-in template), prefilled with the title, today's date, severity and service.
+    /// Never overwrites a file.
+    New(NewArgs),
+    /// Create a knowledge base that passes `check`.
+    ///
+    /// Writes hindsight.toml, root-causes.toml, postmortems/_template.md, an example
+    /// post-mortem, .gitignore and a GitHub Actions workflow. Never overwrites a file.
+    Init(InitArgs),
+}
+
+/// Colour choice for `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    fn stream<W: anstream::stream::RawStream>(self, w: W) -> anstream::AutoStream<W> {
+        let choice = match self {
+            ColorChoice::Auto => anstream::ColorChoice::Auto,
+            ColorChoice::Always => anstream::ColorChoice::Always,
+            ColorChoice::Never => anstream::ColorChoice::Never,
+        };
+        anstream::AutoStream::new(w, choice)
+    }
+}
+
+/// Exit status for "it ran, and found errors".
+pub const EXIT_PROBLEMS: u8 = 1;
+/// Exit status for a usage or configuration error (clap uses 2 too).
+pub const EXIT_USAGE: u8 = 2;
+
+/// Runs the command line and returns the process's exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = cli.color;
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args, color),
+        Command::New(args) => new::run(&args, color),
+        Command::Init(args) => init::run(&args, color),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            let mut err = color.stream(std::io::stderr());
+            let _ = writeln!(err, "\x1b[1;31merror\x1b[0m: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}

@@ -1,0 +1,352 @@
+//! `hindsight.toml`: the knowledge base's configuration.
+//!
+//! Every section and key has a default, so a file with only `[site]` works.
+//! An unknown key is an error (with did-you-mean), unlike in post-mortems:
+//! a typo here would silently change what every page and rule does.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Rule};
+use crate::source::Source;
+
+/// The config file's name at the knowledge base's root.
+pub const CONFIG_FILE: &str = "hindsight.toml";
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub site: SiteConfig,
+    pub content: ContentConfig,
+    pub template: TemplateConfig,
+    pub lints: LintConfig,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteConfig {
+    pub title: String,
+    pub base_url: String,
+    pub description: Option<String>,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: "Post-mortems".into(),
+            base_url: "/".into(),
+            description: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ContentConfig {
+    /// The folder (relative to the root) whose `*.md` files are post-mortems.
+    pub dir: PathBuf,
+    /// Files larger than this many bytes are refused, so a stray binary or
+    /// log dump cannot make `check` read gigabytes.
+    pub max_file_size: u64,
+}
+
+impl Default for ContentConfig {
+    fn default() -> Self {
+        ContentConfig {
+            dir: PathBuf::from("postmortems"),
+            max_file_size: 5 * 1024 * 1024,
+        }
+    }
+}
+
+/// Where a post-mortem is published: `build --public` leaves internal ones out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    #[default]
+    Internal,
+    Public,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TemplateConfig {
+    /// Severity levels, worst first.
+    pub severities: Vec<String>,
+    /// `##` sections every post-mortem must have.
+    pub required_sections: Vec<String>,
+    /// Other accepted headings for a required section, e.g.
+    /// `"Root Cause Analysis" = ["Root Cause", "RCA"]`.
+    pub section_aliases: BTreeMap<String, Vec<String>>,
+    /// Fishbone categories for root causes.
+    pub categories: Vec<String>,
+    /// Make a root cause missing from the catalogue an error, not a warning.
+    pub strict_root_causes: bool,
+    /// Visibility of post-mortems that do not say.
+    pub default_visibility: Visibility,
+}
+
+impl Default for TemplateConfig {
+    fn default() -> Self {
+        TemplateConfig {
+            severities: ["SEV-1", "SEV-2", "SEV-3", "SEV-4", "SEV-5"]
+                .map(String::from)
+                .into(),
+            required_sections: [
+                "Summary",
+                "Impact",
+                "Timeline",
+                "Root Cause Analysis",
+                "Lessons Learned",
+            ]
+            .map(String::from)
+            .into(),
+            section_aliases: BTreeMap::new(),
+            categories: ["people", "process", "technology", "environment", "external"]
+                .map(String::from)
+                .into(),
+            strict_root_causes: false,
+            default_visibility: Visibility::Internal,
+        }
+    }
+}
+
+impl TemplateConfig {
+    /// The rank of a severity (0 = worst), if it is configured.
+    pub fn severity_rank(&self, name: &str) -> Option<usize> {
+        self.severities.iter().position(|s| s == name)
+    }
+
+    /// SEV-1 and SEV-2 in FORMAT.md mean the first two configured levels.
+    pub fn is_major(&self, rank: usize) -> bool {
+        rank < 2
+    }
+
+    /// The required section that `heading` satisfies, by name or alias,
+    /// case-insensitively.
+    pub fn required_section_for(&self, heading: &str) -> Option<&str> {
+        let heading = heading.trim();
+        self.required_sections
+            .iter()
+            .find(|name| {
+                name.eq_ignore_ascii_case(heading)
+                    || self.section_aliases.iter().any(|(key, aliases)| {
+                        key.eq_ignore_ascii_case(name)
+                            && aliases.iter().any(|a| a.eq_ignore_ascii_case(heading))
+                    })
+            })
+            .map(String::as_str)
+    }
+}
+
+/// How a lint reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LintLevel {
+    Allow,
+    #[default]
+    Warn,
+    Deny,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LintConfig {
+    /// `blame-language`: wording that points at a person.
+    pub blame_language: LintLevel,
+    /// `vague-action-item`: action items nobody can act on.
+    pub vague_action_items: LintLevel,
+    /// More phrases to flag as blame language, besides the built-in ones.
+    pub blame_phrases: Vec<String>,
+    /// People's names that should not appear in a write-up (say the role).
+    pub names: Vec<String>,
+}
+
+impl Config {
+    /// Reads `hindsight.toml` at `root`. Any problem is an error: a run with a
+    /// half-understood config would check the wrong things.
+    pub fn load(root: &Path) -> Result<(Config, Arc<Source>), Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                let shown = root.display();
+                return Err(vec![
+                    Diagnostic::error(
+                        Rule::Config,
+                        format!("`{shown}` is not a Hindsight knowledge base: it has no {CONFIG_FILE}"),
+                    )
+                    .help(format!(
+                        "run `hindsight init {shown}` to create one, or point at the folder that has {CONFIG_FILE}"
+                    )),
+                ]);
+            }
+            Err(err) => {
+                return Err(vec![Diagnostic::error(
+                    Rule::Config,
+                    format!("cannot read {}: {err}", path.display()),
+                )]);
+            }
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+        let source = Arc::new(Source::new(path, text));
+        let config: Config = toml::from_str(&source.text)
+            .map_err(|err| vec![toml_error(&source, Rule::Config, &err, 0)])?;
+        let problems = config.check(&source);
+        if problems.is_empty() {
+            Ok((config, source))
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Parses a config from text (for tests and `init`).
+    pub fn from_toml(text: &str) -> Result<Config, toml::de::Error> {
+        toml::from_str(text)
+    }
+
+    /// Checks what types alone cannot: non-empty, duplicate-free lists.
+    fn check(&self, source: &Arc<Source>) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        let lists = [
+            ("template.severities", &self.template.severities),
+            ("template.categories", &self.template.categories),
+        ];
+        for (key, list) in lists {
+            if list.is_empty() {
+                problems.push(
+                    Diagnostic::error(Rule::Config, format!("`{key}` must not be empty"))
+                        .in_file(source),
+                );
+            }
+            for (i, item) in list.iter().enumerate() {
+                if list[..i].contains(item) {
+                    problems.push(
+                        Diagnostic::error(Rule::Config, format!("`{key}` lists `{item}` twice"))
+                            .in_file(source),
+                    );
+                }
+            }
+        }
+        for name in self.template.section_aliases.keys() {
+            if !self
+                .template
+                .required_sections
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(name))
+            {
+                problems.push(
+                    Diagnostic::error(
+                        Rule::Config,
+                        format!("`template.section_aliases` names `{name}`, which is not a required section"),
+                    )
+                    .in_file(source)
+                    .help(format!(
+                        "required sections are: {}",
+                        self.template.required_sections.join(", ")
+                    )),
+                );
+            }
+        }
+        problems
+    }
+}
+
+/// Converts a TOML or serde error into a diagnostic pointing into `source`,
+/// whose TOML text starts at byte `offset` (front matter starts after `+++`).
+pub fn toml_error(
+    source: &Arc<Source>,
+    rule: Rule,
+    err: &toml::de::Error,
+    offset: usize,
+) -> Diagnostic {
+    let message = err.message().trim().to_string();
+    let span = err
+        .span()
+        .map(|s| (s.start + offset)..(s.end + offset))
+        .unwrap_or(offset..offset);
+    let span = if span.is_empty() && span.start < source.text.len() {
+        let next = source.text[span.start..]
+            .chars()
+            .next()
+            .map_or(0, char::len_utf8);
+        span.start..span.start + next
+    } else {
+        span
+    };
+    let (title, help) = match unknown_field(&message) {
+        Some((field, expected)) => {
+            let suggestions = crate::suggest::did_you_mean(field, expected.iter().copied());
+            let help = crate::suggest::help_line(&suggestions)
+                .unwrap_or_else(|| format!("known keys here: {}", expected.join(", ")));
+            (format!("unknown key `{field}`"), Some(help))
+        }
+        None => (message.clone(), None),
+    };
+    let title = match rule {
+        Rule::Config => format!("invalid {CONFIG_FILE}: {title}"),
+        _ => title,
+    };
+    let d = Diagnostic::error(rule, title).at(source, span);
+    match help {
+        Some(help) => d.label("not a known key").help(help),
+        None => d.label(first_line(&message).to_string()),
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+/// Picks apart serde's "unknown field `x`, expected one of `a`, `b`".
+fn unknown_field(message: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    let expected = rest.split('`').skip(1).step_by(2).collect::<Vec<_>>();
+    Some((field, expected))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_the_format() {
+        let config = Config::from_toml("[site]\ntitle = \"x\"\n").unwrap();
+        assert_eq!(config.template.severities[0], "SEV-1");
+        assert_eq!(config.template.required_sections.len(), 5);
+        assert_eq!(config.content.dir, PathBuf::from("postmortems"));
+    }
+
+    #[test]
+    fn unknown_keys_get_did_you_mean() {
+        let source = Arc::new(Source::new(
+            "hindsight.toml",
+            "[site]\ntitel = \"x\"\n".to_string(),
+        ));
+        let err = toml::from_str::<Config>(&source.text).unwrap_err();
+        let d = toml_error(&source, Rule::Config, &err, 0);
+        assert_eq!(d.message, "invalid hindsight.toml: unknown key `titel`");
+        assert_eq!(d.help.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(source.line_col(d.primary.unwrap().span.start).line, 2);
+    }
+
+    #[test]
+    fn aliases_match_case_insensitively() {
+        let config =
+            Config::from_toml("[template.section_aliases]\n\"Root Cause Analysis\" = [\"RCA\"]\n")
+                .unwrap();
+        assert_eq!(
+            config.template.required_section_for("rca"),
+            Some("Root Cause Analysis")
+        );
+        assert_eq!(
+            config.template.required_section_for("summary"),
+            Some("Summary")
+        );
+        assert_eq!(config.template.required_section_for("Other"), None);
+    }
+}

@@ -1,0 +1,871 @@
+//! Front matter: splitting `+++` TOML from the body, and reading every key of
+//! FORMAT.md into the typed model.
+//!
+//! The TOML is parsed once into toml's spanned document tree. Keys are then
+//! read one by one instead of with a single `#[derive(Deserialize)]`, so a
+//! file with three wrong keys gets three diagnostics in one run, each at its
+//! own line and column of the `.md` file (spans are shifted by where the front
+//! matter starts).
+
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use jiff::tz::Offset;
+use toml::de::{DeTable, DeValue};
+
+use super::model::*;
+use crate::config::{Config, Visibility, toml_error};
+use crate::diag::{Diagnostic, Level, Rule};
+use crate::source::{Source, Span};
+use crate::suggest;
+
+type TomlSpanned<'a> = toml::Spanned<DeValue<'a>>;
+
+/// Where the front matter and body are in a file.
+#[derive(Clone, Debug)]
+pub struct Split {
+    /// The TOML between the `+++` lines.
+    pub front: Span,
+    /// The Markdown after the closing `+++` line.
+    pub body: Span,
+}
+
+/// Finds the `+++` lines.
+pub fn split(source: &Arc<Source>) -> Result<Split, Box<Diagnostic>> {
+    let text = &source.text;
+    let first = source.line_span(0);
+    if text[first.clone()].trim_end() != "+++" {
+        let caret = first.start..first.end.max(first.start + 1).min(text.len());
+        return Err(Box::new(
+            Diagnostic::error(
+                Rule::MissingFrontMatter,
+                "the file does not start with TOML front matter",
+            )
+            .at(source, caret)
+            .label("expected a line `+++` here")
+            .help(
+                "a post-mortem starts with a line `+++`, its TOML front matter (title, date, \
+             severity, status, services) and another line `+++`",
+            ),
+        ));
+    }
+    for line in 1..source.line_count() {
+        let span = source.line_span(line);
+        if text[span].trim_end() == "+++" {
+            return Ok(Split {
+                front: source.line_start(1)..source.line_start(line),
+                body: source.line_start(line + 1)..text.len(),
+            });
+        }
+    }
+    Err(Box::new(
+        Diagnostic::error(
+            Rule::UnclosedFrontMatter,
+            "the front matter is never closed",
+        )
+        .at(source, first)
+        .label("front matter opened here")
+        .help("add a line `+++` after the last front-matter key, before the Markdown body"),
+    ))
+}
+
+const KEYS: &[&str] = &[
+    "title",
+    "date",
+    "severity",
+    "status",
+    "services",
+    "summary",
+    "id",
+    "authors",
+    "tags",
+    "published",
+    "related",
+    "learnings",
+    "visibility",
+    "allow",
+    "impact",
+    "root_causes",
+    "action_items",
+];
+const IMPACT_KEYS: &[&str] = &[
+    "started",
+    "detected",
+    "mitigated",
+    "resolved",
+    "users_affected",
+    "description",
+];
+const CAUSE_KEYS: &[&str] = &["id", "kind", "category", "description"];
+const ITEM_KEYS: &[&str] = &[
+    "title",
+    "owner",
+    "due",
+    "status",
+    "kind",
+    "tracker",
+    "completed",
+];
+
+/// Everything read from the front matter. Required keys are `Option` here;
+/// [`FrontMatter::into_parts`] checks they are present.
+#[derive(Default)]
+pub struct FrontMatter {
+    pub id: Option<Spanned<String>>,
+    pub title: Option<Spanned<String>>,
+    pub date: Option<Spanned<Date>>,
+    pub severity: Option<Spanned<Severity>>,
+    pub status: Option<Spanned<Status>>,
+    pub services: Option<Vec<Spanned<String>>>,
+    pub summary: Option<String>,
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+    pub published: Option<Spanned<Date>>,
+    pub related: Vec<Spanned<String>>,
+    pub learnings: Vec<String>,
+    pub visibility: Option<Visibility>,
+    pub allow: Vec<String>,
+    pub impact: Option<Impact>,
+    pub root_causes: Vec<RootCause>,
+    pub action_items: Vec<ActionItem>,
+    /// Spans of free-text strings, for the wording lints.
+    pub prose: Vec<Span>,
+    /// Top-level keys that were present (valid or not).
+    seen: Vec<String>,
+}
+
+/// Reads the front matter at `split.front` of `source`.
+pub fn parse(
+    source: &Arc<Source>,
+    split: &Split,
+    config: &Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<FrontMatter> {
+    let offset = split.front.start;
+    let table = match DeTable::parse(&source.text[split.front.clone()]) {
+        Ok(table) => table,
+        Err(err) => {
+            diagnostics.push(toml_error(source, Rule::TomlSyntax, &err, offset));
+            return None;
+        }
+    };
+    let mut reader = Reader {
+        source,
+        offset,
+        config,
+        diagnostics,
+        prose: Vec::new(),
+    };
+    let mut fm = FrontMatter::default();
+    for (key, value) in table.get_ref() {
+        let name = key.get_ref().as_ref();
+        fm.seen.push(name.to_string());
+        match name {
+            "title" => {
+                fm.title = reader.string(name, value).and_then(|t| reader.title(t));
+            }
+            "date" => fm.date = reader.date(name, value),
+            "severity" => fm.severity = reader.severity(value),
+            "status" => fm.status = reader.choice(name, value, &Status::ALL),
+            "services" => {
+                fm.services = reader.string_list(name, value).inspect(|list| {
+                    reader.kebab_list(name, list);
+                    if list.is_empty() {
+                        reader.push(
+                            Diagnostic::error(Rule::InvalidValue, "`services` is empty")
+                                .at(source, reader.span(value))
+                                .label("name at least one affected service")
+                                .help("e.g. services = [\"checkout-api\"]"),
+                        );
+                    }
+                })
+            }
+            "summary" => fm.summary = reader.prose_string(name, value),
+            "id" => {
+                fm.id = reader
+                    .string(name, value)
+                    .filter(|id| reader.kebab(name, id))
+            }
+            "authors" => fm.authors = reader.plain_list(name, value),
+            "tags" => fm.tags = reader.plain_list(name, value),
+            "published" => fm.published = reader.date(name, value),
+            "related" => fm.related = reader.string_list(name, value).unwrap_or_default(),
+            "learnings" => {
+                if let Some(list) = reader.string_list(name, value) {
+                    reader.prose.extend(list.iter().map(|s| s.span.clone()));
+                    fm.learnings = list.into_iter().map(|s| s.value).collect();
+                }
+            }
+            "visibility" => {
+                fm.visibility = reader
+                    .choice(
+                        name,
+                        value,
+                        &[
+                            ("internal", Visibility::Internal),
+                            ("public", Visibility::Public),
+                        ],
+                    )
+                    .map(|v| v.value)
+            }
+            "allow" => fm.allow = reader.allow(value),
+            "impact" => fm.impact = reader.impact(reader.span(key), value),
+            "root_causes" => fm.root_causes = reader.tables(name, value, Reader::root_cause),
+            "action_items" => fm.action_items = reader.tables(name, value, Reader::action_item),
+            _ => reader.unknown_key("the front matter", name, reader.span(key), KEYS),
+        }
+    }
+    fm.prose = reader.prose;
+    Some(fm)
+}
+
+impl FrontMatter {
+    /// The required keys, or a diagnostic for each one that is missing.
+    #[allow(clippy::type_complexity)]
+    pub fn required(
+        &mut self,
+        source: &Arc<Source>,
+        config: &Config,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<(
+        Spanned<String>,
+        Spanned<Date>,
+        Spanned<Severity>,
+        Spanned<Status>,
+        Vec<Spanned<String>>,
+    )> {
+        let first_line = source.line_span(0);
+        let mut missing = |key: &str, example: String| {
+            // A key that is present but invalid already has its diagnostic.
+            if !self.seen.iter().any(|k| k == key) {
+                diagnostics.push(
+                    Diagnostic::error(Rule::MissingField, format!("missing required key `{key}`"))
+                        .at(source, first_line.clone())
+                        .label(format!("this front matter has no `{key}`"))
+                        .help(format!("add `{example}`")),
+                );
+            }
+        };
+        let severities = &config.template.severities;
+        if self.title.is_none() {
+            missing("title", "title = \"What happened, in one line\"".into());
+        }
+        if self.date.is_none() {
+            missing(
+                "date",
+                "date = 2025-03-14 (the day the incident started)".into(),
+            );
+        }
+        if self.severity.is_none() {
+            missing(
+                "severity",
+                format!(
+                    "severity = \"{}\" (one of {})",
+                    severities.last().map_or("", String::as_str),
+                    severities.join(", ")
+                ),
+            );
+        }
+        if self.status.is_none() {
+            missing(
+                "status",
+                "status = \"draft\" (draft, review or final)".into(),
+            );
+        }
+        if self.services.is_none() {
+            missing("services", "services = [\"checkout-api\"]".into());
+        }
+        Some((
+            self.title.take()?,
+            self.date.take()?,
+            self.severity.take()?,
+            self.status.take()?,
+            self.services.take()?,
+        ))
+    }
+}
+
+/// Reads typed values out of the TOML tree, reporting as it goes.
+struct Reader<'a> {
+    source: &'a Arc<Source>,
+    offset: usize,
+    config: &'a Config,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    prose: Vec<Span>,
+}
+
+/// What a TOML value is, for "expected X, found Y".
+fn found(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
+            (Some(_), None, _) => "a date",
+            (None, Some(_), _) => "a time",
+            (Some(_), Some(_), None) => "a date-time without a UTC offset",
+            _ => "a date-time",
+        },
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+impl<'a> Reader<'a> {
+    fn span<T>(&self, spanned: &toml::Spanned<T>) -> Span {
+        let s = spanned.span();
+        s.start + self.offset..s.end + self.offset
+    }
+
+    fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn type_error(&mut self, key: &str, value: &TomlSpanned<'_>, expected: &str, example: &str) {
+        let d = Diagnostic::error(
+            Rule::InvalidType,
+            format!(
+                "`{key}` must be {expected}, found {}",
+                found(value.get_ref())
+            ),
+        )
+        .at(self.source, self.span(value))
+        .label(format!("expected {expected}"))
+        .help(format!("write it like {example}"));
+        self.push(d);
+    }
+
+    fn string(&mut self, key: &str, value: &TomlSpanned<'_>) -> Option<Spanned<String>> {
+        match value.get_ref() {
+            DeValue::String(s) => Some(Spanned::new(s.to_string(), self.span(value))),
+            _ => {
+                self.type_error(key, value, "a string", &format!("{key} = \"...\""));
+                None
+            }
+        }
+    }
+
+    fn prose_string(&mut self, key: &str, value: &TomlSpanned<'_>) -> Option<String> {
+        let s = self.string(key, value)?;
+        self.prose.push(s.span.clone());
+        Some(s.value)
+    }
+
+    fn title(&mut self, title: Spanned<String>) -> Option<Spanned<String>> {
+        let chars = title.trim().chars().count();
+        if chars == 0 || chars > 160 {
+            let d = Diagnostic::error(
+                Rule::InvalidValue,
+                if chars == 0 {
+                    "`title` is empty".to_string()
+                } else {
+                    format!("`title` is {chars} characters long; the limit is 160")
+                },
+            )
+            .at(self.source, title.span.clone())
+            .label("the title must be 1 to 160 characters")
+            .help("say what happened in a line; the detail belongs in `## Summary`");
+            self.push(d);
+            return None;
+        }
+        self.prose.push(title.span.clone());
+        Some(title)
+    }
+
+    fn string_list(&mut self, key: &str, value: &TomlSpanned<'_>) -> Option<Vec<Spanned<String>>> {
+        let example = format!("{key} = [\"...\", \"...\"]");
+        let DeValue::Array(items) = value.get_ref() else {
+            self.type_error(key, value, "an array of strings", &example);
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for item in items.iter() {
+            match item.get_ref() {
+                DeValue::String(s) => out.push(Spanned::new(s.to_string(), self.span(item))),
+                _ => {
+                    self.type_error(&format!("{key} items"), item, "strings", &example);
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn plain_list(&mut self, key: &str, value: &TomlSpanned<'_>) -> Vec<String> {
+        self.string_list(key, value)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| s.value)
+            .collect()
+    }
+
+    fn kebab(&mut self, key: &str, value: &Spanned<String>) -> bool {
+        if is_kebab_case(value) {
+            return true;
+        }
+        let fixed = to_kebab(value);
+        let d = Diagnostic::error(
+            Rule::InvalidValue,
+            format!("`{key}` must be kebab-case, found `{}`", value.value),
+        )
+        .at(self.source, value.span.clone())
+        .label("lowercase letters, digits and single dashes only")
+        .help(format!("write `{fixed}`"));
+        self.push(d);
+        false
+    }
+
+    fn kebab_list(&mut self, key: &str, list: &[Spanned<String>]) {
+        for item in list {
+            self.kebab(key, item);
+        }
+    }
+
+    fn datetime<'v>(
+        &mut self,
+        key: &str,
+        value: &'v TomlSpanned<'_>,
+        expected: &str,
+        example: &str,
+    ) -> Option<&'v toml::value::Datetime> {
+        match value.get_ref() {
+            DeValue::Datetime(dt) => Some(dt),
+            _ => {
+                self.type_error(key, value, expected, example);
+                None
+            }
+        }
+    }
+
+    fn civil_date(
+        &mut self,
+        key: &str,
+        value: &TomlSpanned<'_>,
+        d: toml::value::Date,
+    ) -> Option<Date> {
+        match Date::new(d.year as i16, d.month as i8, d.day as i8) {
+            Ok(date) => Some(date),
+            Err(_) => {
+                let e = Diagnostic::error(
+                    Rule::InvalidValue,
+                    format!("`{key}` is not a real date: {d}"),
+                )
+                .at(self.source, self.span(value))
+                .label("this day does not exist")
+                .help("check the day of the month (and leap years)");
+                self.push(e);
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, key: &str, value: &TomlSpanned<'_>) -> Option<Spanned<Date>> {
+        let example = format!("{key} = 2025-03-14 (no quotes)");
+        let dt = *self.datetime(key, value, "a local date", &example)?;
+        match (dt.date, dt.time, dt.offset) {
+            (Some(d), None, None) => {
+                let date = self.civil_date(key, value, d)?;
+                Some(Spanned::new(date, self.span(value)))
+            }
+            _ => {
+                self.type_error(key, value, "a local date", &example);
+                None
+            }
+        }
+    }
+
+    fn instant(&mut self, key: &str, value: &TomlSpanned<'_>) -> Option<Spanned<Instant>> {
+        let example = format!("{key} = 2025-03-14T09:12:00Z (no quotes, with Z or an offset)");
+        let dt = *self.datetime(key, value, "a date-time with a UTC offset", &example)?;
+        let (Some(d), Some(t), Some(offset)) = (dt.date, dt.time, dt.offset) else {
+            self.type_error(key, value, "a date-time with a UTC offset", &example);
+            return None;
+        };
+        let date = self.civil_date(key, value, d)?;
+        let offset = match offset {
+            toml::value::Offset::Z => Offset::UTC,
+            toml::value::Offset::Custom { minutes } => {
+                Offset::from_seconds(i32::from(minutes) * 60).ok()?
+            }
+        };
+        let time = jiff::civil::Time::new(
+            t.hour as i8,
+            t.minute as i8,
+            t.second.unwrap_or(0).min(59) as i8,
+            t.nanosecond.unwrap_or(0) as i32,
+        )
+        .ok()?;
+        let timestamp = offset.to_timestamp(date.to_datetime(time)).ok()?;
+        Some(Spanned::new(
+            Instant { timestamp, offset },
+            self.span(value),
+        ))
+    }
+
+    fn choice<T: Copy>(
+        &mut self,
+        key: &str,
+        value: &TomlSpanned<'_>,
+        choices: &[(&str, T)],
+    ) -> Option<Spanned<T>> {
+        let s = self.string(key, value)?;
+        if let Some((_, v)) = choices.iter().find(|(name, _)| *name == s.value) {
+            return Some(Spanned::new(*v, s.span));
+        }
+        let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+        self.not_in_list(key, &s, &names);
+        None
+    }
+
+    fn not_in_list(&mut self, key: &str, s: &Spanned<String>, names: &[&str]) {
+        let suggestions = suggest::did_you_mean(&s.value, names.iter().copied());
+        let list = names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let d = Diagnostic::error(
+            Rule::InvalidValue,
+            format!("`{key}` cannot be `{}`", s.value),
+        )
+        .at(self.source, s.span.clone())
+        .label(format!("expected one of {list}"))
+        .help(suggest::help_line(&suggestions).unwrap_or_else(|| format!("use one of {list}")));
+        self.push(d);
+    }
+
+    fn severity(&mut self, value: &TomlSpanned<'_>) -> Option<Spanned<Severity>> {
+        let s = self.string("severity", value)?;
+        match self.config.template.severity_rank(&s) {
+            Some(rank) => Some(Spanned::new(
+                Severity {
+                    rank,
+                    name: s.value,
+                },
+                s.span,
+            )),
+            None => {
+                let names: Vec<&str> = self
+                    .config
+                    .template
+                    .severities
+                    .iter()
+                    .map(String::as_str)
+                    .collect();
+                self.not_in_list("severity", &s, &names);
+                None
+            }
+        }
+    }
+
+    fn category(&mut self, value: &TomlSpanned<'_>) -> Option<String> {
+        let s = self.string("category", value)?;
+        if self.config.template.categories.contains(&s.value) {
+            return Some(s.value);
+        }
+        let names: Vec<&str> = self
+            .config
+            .template
+            .categories
+            .iter()
+            .map(String::as_str)
+            .collect();
+        self.not_in_list("category", &s, &names);
+        None
+    }
+
+    fn allow(&mut self, value: &TomlSpanned<'_>) -> Vec<String> {
+        let list = self.string_list("allow", value).unwrap_or_default();
+        let lints = [Rule::BlameLanguage.name(), Rule::VagueActionItem.name()];
+        list.into_iter()
+            .filter_map(|s| {
+                if lints.contains(&s.value.as_str()) {
+                    return Some(s.value);
+                }
+                let suggestions = suggest::did_you_mean(&s.value, lints);
+                let d =
+                    Diagnostic::warning(
+                        Rule::InvalidValue,
+                        format!("`allow` names `{}`, which is not a lint", s.value),
+                    )
+                    .at(self.source, s.span.clone())
+                    .label("unknown lint")
+                    .help(suggest::help_line(&suggestions).unwrap_or_else(|| {
+                        format!("lints that can be allowed: {}", lints.join(", "))
+                    }));
+                self.push(d);
+                None
+            })
+            .collect()
+    }
+
+    fn unknown_key(&mut self, place: &str, key: &str, span: Span, known: &[&str]) {
+        let suggestions = suggest::did_you_mean(key, known.iter().copied());
+        let d = Diagnostic::new(
+            Level::Warning,
+            Rule::UnknownKey,
+            format!("unknown key `{key}` in {place}"),
+        )
+        .at(self.source, span)
+        .label("Hindsight does not use this key")
+        .help(suggest::help_line(&suggestions).unwrap_or_else(|| {
+            "remove it, or check FORMAT.md for the keys a post-mortem can have".to_string()
+        }));
+        self.push(d);
+    }
+
+    fn table<'v, 'i>(
+        &mut self,
+        key: &str,
+        value: &'v TomlSpanned<'i>,
+        example: &str,
+    ) -> Option<&'v DeTable<'i>> {
+        match value.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => {
+                self.type_error(key, value, "a table", example);
+                None
+            }
+        }
+    }
+
+    fn impact(&mut self, key_span: Span, value: &TomlSpanned<'_>) -> Option<Impact> {
+        let table = self.table(
+            "impact",
+            value,
+            "[impact] with started = 2025-03-14T09:12:00Z",
+        )?;
+        let (mut started, mut detected, mut mitigated, mut resolved) = (None, None, None, None);
+        let (mut users_affected, mut description) = (None, None);
+        let mut started_present = false;
+        for (k, v) in table {
+            let name = k.get_ref().as_ref();
+            let path = format!("impact.{name}");
+            match name {
+                "started" => {
+                    started_present = true;
+                    started = self.instant(&path, v);
+                }
+                "detected" => detected = self.instant(&path, v),
+                "mitigated" => mitigated = self.instant(&path, v),
+                "resolved" => resolved = self.instant(&path, v),
+                "users_affected" => users_affected = self.count(&path, v),
+                "description" => description = self.prose_string(&path, v),
+                _ => self.unknown_key("`[impact]`", name, self.span(k), IMPACT_KEYS),
+            }
+        }
+        if !started_present {
+            let d = Diagnostic::error(Rule::MissingField, "`[impact]` has no `started`")
+                .at(self.source, key_span.clone())
+                .label("this table needs `started`")
+                .help("add `started = 2025-03-14T09:12:00Z`, when user impact began");
+            self.push(d);
+        }
+        Some(Impact {
+            span: key_span,
+            started: started?,
+            detected,
+            mitigated,
+            resolved,
+            users_affected,
+            description,
+        })
+    }
+
+    fn count(&mut self, key: &str, value: &TomlSpanned<'_>) -> Option<u64> {
+        let DeValue::Integer(i) = value.get_ref() else {
+            self.type_error(key, value, "an integer", &format!("{key} = 1200"));
+            return None;
+        };
+        let digits = i.as_str().replace('_', "");
+        let digits = digits.trim_start_matches('+');
+        let parsed = match i.radix() {
+            10 => digits.parse::<i128>().ok(),
+            radix => i128::from_str_radix(&digits[2..], radix).ok(),
+        };
+        match parsed.and_then(|n| u64::try_from(n).ok()) {
+            Some(n) => Some(n),
+            None => {
+                let d = Diagnostic::error(
+                    Rule::InvalidValue,
+                    format!("`{key}` must be a whole number of at least 0"),
+                )
+                .at(self.source, self.span(value))
+                .label("not a count of users");
+                self.push(d);
+                None
+            }
+        }
+    }
+
+    /// Reads an array of tables (`[[root_causes]]`), one entry at a time.
+    fn tables<T>(
+        &mut self,
+        key: &str,
+        value: &TomlSpanned<'_>,
+        read: fn(&mut Self, Span, &DeTable<'_>) -> Option<T>,
+    ) -> Vec<T> {
+        let example = format!("[[{key}]] tables");
+        let DeValue::Array(items) = value.get_ref() else {
+            self.type_error(key, value, "an array of tables", &example);
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            match item.get_ref() {
+                DeValue::Table(t) => {
+                    let span = self.entry_span(item);
+                    out.extend(read(self, span, t));
+                }
+                _ => self.type_error(&format!("{key} items"), item, "tables", &example),
+            }
+        }
+        out
+    }
+
+    /// The span a `[[x]]` entry is reported at: its header line when it has
+    /// one, else the inline table.
+    fn entry_span(&self, item: &TomlSpanned<'_>) -> Span {
+        let span = self.span(item);
+        let text = &self.source.text;
+        let line = self.source.line_index(span.start);
+        let line_span = self.source.line_span(line);
+        if text[line_span.clone()].trim_start().starts_with("[[") {
+            line_span
+        } else {
+            span
+        }
+    }
+
+    fn missing_in_entry(&mut self, entry: &str, key: &str, span: Span, example: &str) {
+        let d = Diagnostic::error(
+            Rule::MissingField,
+            format!("this `[[{entry}]]` entry has no `{key}`"),
+        )
+        .at(self.source, span)
+        .label(format!("`{key}` is required here"))
+        .help(format!("add `{example}`"));
+        self.push(d);
+    }
+
+    fn root_cause(&mut self, span: Span, table: &DeTable<'_>) -> Option<RootCause> {
+        let (mut id, mut kind, mut category, mut description) = (None, None, None, None);
+        let mut id_present = false;
+        for (k, v) in table {
+            let name = k.get_ref().as_ref();
+            let path = format!("root_causes.{name}");
+            match name {
+                "id" => {
+                    id_present = true;
+                    id = self.string(&path, v).filter(|id| self.kebab(&path, id));
+                }
+                "kind" => kind = self.choice(&path, v, &CauseKind::ALL).map(|k| k.value),
+                "category" => category = self.category(v),
+                "description" => description = self.prose_string(&path, v),
+                _ => self.unknown_key("a `[[root_causes]]` entry", name, self.span(k), CAUSE_KEYS),
+            }
+        }
+        if !id_present {
+            self.missing_in_entry(
+                "root_causes",
+                "id",
+                span,
+                "id = \"connection-pool-exhaustion\"",
+            );
+        }
+        Some(RootCause {
+            id: id?,
+            kind: kind.unwrap_or(CauseKind::Root),
+            category,
+            description,
+        })
+    }
+
+    fn action_item(&mut self, span: Span, table: &DeTable<'_>) -> Option<ActionItem> {
+        let mut title = None;
+        let mut title_present = false;
+        let (mut owner, mut due, mut status, mut kind) = (None, None, None, None);
+        let (mut tracker, mut completed) = (None, None);
+        for (k, v) in table {
+            let name = k.get_ref().as_ref();
+            let path = format!("action_items.{name}");
+            match name {
+                "title" => {
+                    title_present = true;
+                    title = self.string(&path, v).filter(|t| {
+                        if t.trim().is_empty() {
+                            let d = Diagnostic::error(
+                                Rule::InvalidValue,
+                                "the action item's `title` is empty",
+                            )
+                            .at(self.source, t.span.clone())
+                            .label("say what will change");
+                            self.push(d);
+                            return false;
+                        }
+                        true
+                    });
+                    if let Some(t) = &title {
+                        self.prose.push(t.span.clone());
+                    }
+                }
+                "owner" => owner = self.string(&path, v),
+                "due" => due = self.date(&path, v),
+                "status" => status = self.choice(&path, v, &ItemStatus::ALL).map(|s| s.value),
+                "kind" => kind = self.choice(&path, v, &ItemKind::ALL).map(|k| k.value),
+                "tracker" => tracker = self.string(&path, v).filter(|t| self.url(&path, t)),
+                "completed" => completed = self.date(&path, v).map(|d| d.value),
+                _ => self.unknown_key("an `[[action_items]]` entry", name, self.span(k), ITEM_KEYS),
+            }
+        }
+        if !title_present {
+            self.missing_in_entry(
+                "action_items",
+                "title",
+                span.clone(),
+                "title = \"Add a p99 latency alert on checkout-api\"",
+            );
+        }
+        Some(ActionItem {
+            span,
+            title: title?,
+            owner,
+            due,
+            status: status.unwrap_or(ItemStatus::Open),
+            kind,
+            tracker: tracker.map(|t| t.value),
+            completed,
+        })
+    }
+
+    fn url(&mut self, key: &str, value: &Spanned<String>) -> bool {
+        let v = value.value.as_str();
+        let rest = v
+            .strip_prefix("https://")
+            .or_else(|| v.strip_prefix("http://"));
+        if rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace)) {
+            return true;
+        }
+        let d = Diagnostic::error(Rule::InvalidValue, format!("`{key}` is not a URL"))
+            .at(self.source, value.span.clone())
+            .label("expected an http:// or https:// link to the ticket")
+            .help("e.g. tracker = \"https://tracker.example.com/browse/OPS-123\"");
+        self.push(d);
+        false
+    }
+}
+
+/// A best-effort kebab-case spelling, for the help line.
+fn to_kebab(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}

@@ -1,0 +1,340 @@
+//! Reading a knowledge base: discover the files, parse each one in parallel,
+//! and build the [`KnowledgeBase`] model every later stage reads.
+//!
+//! Problems found while reading (bad UTF-8, broken TOML, a wrong type) are
+//! diagnostics, never panics or early exits: one broken file must not hide
+//! the problems of the others.
+
+pub mod body;
+pub mod frontmatter;
+pub mod model;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+pub use model::*;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Rule};
+use crate::source::Source;
+
+/// The optional catalogue of known root causes, at the root.
+pub const CATALOGUE_FILE: &str = "root-causes.toml";
+
+/// What reading produced: the model and the problems met on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    pub kb: KnowledgeBase,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the knowledge base at `root`. `Err` means it cannot be read at all
+/// (no or broken `hindsight.toml`, no post-mortem folder): a usage problem,
+/// not a content problem.
+pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+    let (config, _) = Config::load(root)?;
+    let mut diagnostics = Vec::new();
+    let catalogue = load_catalogue(root, &config, &mut diagnostics);
+    let files = discover(root, &config, &mut diagnostics)?;
+    let results: Vec<(Option<PostMortem>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|rel| load_file(root, rel, &config))
+        .collect();
+    let mut postmortems = Vec::with_capacity(results.len());
+    for (pm, diags) in results {
+        postmortems.extend(pm);
+        diagnostics.extend(diags);
+    }
+    Ok(Loaded {
+        kb: KnowledgeBase {
+            root: root.to_path_buf(),
+            config,
+            catalogue,
+            postmortems,
+            files: files.len(),
+        },
+        diagnostics,
+    })
+}
+
+/// Every `*.md` below the content folder, relative to `root`, sorted.
+/// Names starting with `_` or `.` are skipped (FORMAT.md), and links are not
+/// followed out of the knowledge base.
+pub fn discover(
+    root: &Path,
+    config: &Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
+    let dir = root.join(&config.content.dir);
+    if !dir.is_dir() {
+        return Err(vec![
+            Diagnostic::error(
+                Rule::Config,
+                format!("the post-mortem folder `{}` does not exist", dir.display()),
+            )
+            .help(format!(
+                "create it, or set `[content] dir` in {}",
+                crate::config::CONFIG_FILE
+            )),
+        ]);
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut files = Vec::new();
+    let walker = WalkDir::new(&dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !e
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| n.starts_with(['_', '.']))
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().unwrap_or(&dir).to_path_buf();
+                let source = Arc::new(Source::new(path, String::new()));
+                diagnostics.push(
+                    Diagnostic::error(Rule::Unreadable, format!("cannot read this folder: {err}"))
+                        .in_file(&source),
+                );
+                continue;
+            }
+        };
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        if entry.path_is_symlink() {
+            let inside = path
+                .canonicalize()
+                .is_ok_and(|target| target.starts_with(&canonical_root) && target.is_file());
+            if !inside {
+                let source = Arc::new(Source::new(path.to_path_buf(), String::new()));
+                diagnostics.push(
+                    Diagnostic::warning(
+                        Rule::Unreadable,
+                        "skipped a link that points outside the knowledge base (or nowhere)",
+                    )
+                    .in_file(&source)
+                    .help("copy the file in instead of linking to it"),
+                );
+                continue;
+            }
+        } else if !entry.file_type().is_file() {
+            continue;
+        }
+        if let Ok(rel) = path.strip_prefix(root) {
+            files.push(rel.to_path_buf());
+        }
+    }
+    Ok(files)
+}
+
+/// Reads and parses one post-mortem. Never panics, whatever the bytes.
+pub fn load_file(
+    root: &Path,
+    rel: &Path,
+    config: &Config,
+) -> (Option<PostMortem>, Vec<Diagnostic>) {
+    let path = root.join(rel);
+    let fail = |rule: Rule, message: String| {
+        let source = Arc::new(Source::new(path.clone(), String::new()));
+        (
+            None,
+            vec![Diagnostic::error(rule, message).in_file(&source)],
+        )
+    };
+    let limit = config.content.max_file_size;
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.len() > limit => {
+            let (pm, mut diags) = fail(
+                Rule::FileTooLarge,
+                format!(
+                    "the file is {} bytes, over the limit of {limit} bytes",
+                    meta.len()
+                ),
+            );
+            diags[0].help = Some(format!(
+                "post-mortems are text; move attachments elsewhere, or raise `[content] max_file_size` in {}",
+                crate::config::CONFIG_FILE
+            ));
+            return (pm, diags);
+        }
+        Ok(_) => {}
+        Err(err) => return fail(Rule::Unreadable, format!("cannot read the file: {err}")),
+    }
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(err) => return fail(Rule::Unreadable, format!("cannot read the file: {err}")),
+    };
+    parse_file(path, rel, bytes, config)
+}
+
+/// Parses a post-mortem from its bytes. `path` is how it is reported; `rel`
+/// (relative to the root) gives the default id.
+pub fn parse_file(
+    path: PathBuf,
+    rel: &Path,
+    bytes: Vec<u8>,
+    config: &Config,
+) -> (Option<PostMortem>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            let byte = err.as_bytes()[at];
+            let lossy = String::from_utf8_lossy(err.as_bytes()).into_owned();
+            let source = Arc::new(Source::new(path, lossy));
+            // Up to `at` the lossy text is the file's own bytes; the bad
+            // byte became U+FFFD there.
+            diagnostics.push(
+                Diagnostic::error(Rule::InvalidUtf8, "the file is not valid UTF-8")
+                    .at(&source, at..at + '\u{fffd}'.len_utf8())
+                    .label(format!(
+                        "byte 0x{byte:02x} cannot start or continue a UTF-8 character"
+                    ))
+                    .help("save the file as UTF-8 (most editors have an encoding option)"),
+            );
+            return (None, diagnostics);
+        }
+    };
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    let source = Arc::new(Source::new(path, text));
+    if source.text.trim().is_empty() {
+        diagnostics.push(
+            Diagnostic::error(Rule::EmptyFile, "the file is empty")
+                .in_file(&source)
+                .help("delete it, or start it from the template with `hindsight new \"Title\"`"),
+        );
+        return (None, diagnostics);
+    }
+    let split = match frontmatter::split(&source) {
+        Ok(split) => split,
+        Err(d) => return (None, vec![*d]),
+    };
+    let Some(mut fm) = frontmatter::parse(&source, &split, config, &mut diagnostics) else {
+        return (None, diagnostics);
+    };
+    let mut prose = std::mem::take(&mut fm.prose);
+    let body = body::parse(
+        &source,
+        split.body.clone(),
+        fm.date.as_ref().map(|d| d.value),
+        config,
+        &mut diagnostics,
+        &mut prose,
+    );
+    let Some((title, date, severity, status, services)) =
+        fm.required(&source, config, &mut diagnostics)
+    else {
+        return (None, diagnostics);
+    };
+    let rel_path = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let id = fm.id.unwrap_or_else(|| {
+        let stem = rel.file_stem().unwrap_or_default().to_string_lossy();
+        Spanned::new(stem.into_owned(), 0..0)
+    });
+    let pm = PostMortem {
+        source,
+        rel_path,
+        id,
+        title,
+        date,
+        severity,
+        status,
+        services,
+        summary: fm.summary,
+        authors: fm.authors,
+        tags: fm.tags,
+        published: fm.published,
+        related: fm.related,
+        learnings: fm.learnings,
+        visibility: fm.visibility.unwrap_or(config.template.default_visibility),
+        allow: fm.allow,
+        impact: fm.impact,
+        root_causes: fm.root_causes,
+        action_items: fm.action_items,
+        body,
+        prose,
+    };
+    (Some(pm), diagnostics)
+}
+
+fn load_catalogue(
+    root: &Path,
+    config: &Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Catalogue> {
+    let path = root.join(CATALOGUE_FILE);
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(err) => {
+            let source = Arc::new(Source::new(path, String::new()));
+            diagnostics.push(
+                Diagnostic::error(
+                    Rule::Catalogue,
+                    format!("cannot read {CATALOGUE_FILE}: {err}"),
+                )
+                .in_file(&source),
+            );
+            return Some(Catalogue::default());
+        }
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+    let source = Arc::new(Source::new(path, text));
+    let catalogue: Catalogue = match toml::from_str(&source.text) {
+        Ok(c) => c,
+        Err(err) => {
+            diagnostics.push(crate::config::toml_error(&source, Rule::Catalogue, &err, 0));
+            // Root-cause checks still run, against an empty catalogue.
+            return Some(Catalogue::default());
+        }
+    };
+    for (id, entry) in &catalogue.causes {
+        let at = source.text.find(&format!("causes.{id}")).unwrap_or(0);
+        let span = at..at + "causes.".len() + id.len();
+        if !is_kebab_case(id) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Rule::Catalogue,
+                    format!("root-cause id `{id}` is not kebab-case"),
+                )
+                .at(&source, span.clone())
+                .label("lowercase letters, digits and single dashes only"),
+            );
+        }
+        if let Some(category) = &entry.category
+            && !config.template.categories.contains(category)
+        {
+            diagnostics.push(
+                Diagnostic::error(
+                    Rule::Catalogue,
+                    format!("root cause `{id}` has category `{category}`, which is not configured"),
+                )
+                .at(&source, span)
+                .help(format!(
+                    "categories are: {}",
+                    config.template.categories.join(", ")
+                )),
+            );
+        }
+    }
+    Some(catalogue)
+}

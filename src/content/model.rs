@@ -1,0 +1,364 @@
+//! The parsed knowledge base: the one model that validation, metrics, the
+//! search index and the pages all read.
+//!
+//! Fields a rule may point at are [`Spanned`], so diagnostics can show the
+//! exact place in the `.md` file; everything else is a plain value.
+
+use std::fmt;
+use std::ops::Deref;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use jiff::tz::Offset;
+use jiff::{SignedDuration, Timestamp};
+
+use crate::config::{Config, Visibility};
+use crate::source::{Source, Span};
+
+/// A value and the byte range of the file it was read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+impl<T> Deref for Spanned<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+/// The state of a write-up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Draft,
+    Review,
+    Final,
+}
+
+impl Status {
+    pub const ALL: [(&'static str, Status); 3] = [
+        ("draft", Status::Draft),
+        ("review", Status::Review),
+        ("final", Status::Final),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Review => "review",
+            Status::Final => "final",
+        }
+    }
+}
+
+/// A configured severity. `rank` 0 is the worst; comparison follows rank.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Severity {
+    pub rank: usize,
+    pub name: String,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+/// A point in time as written: the instant and the UTC offset it was
+/// written in (so pages can show `09:12 +02:00` as the author did).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Instant {
+    pub timestamp: Timestamp,
+    pub offset: Offset,
+}
+
+impl fmt::Display for Instant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let dt = self.offset.to_datetime(self.timestamp);
+        if self.offset == Offset::UTC {
+            write!(f, "{} {} UTC", dt.date(), dt.time().strftime("%H:%M"))
+        } else {
+            write!(
+                f,
+                "{} {} {}",
+                dt.date(),
+                dt.time().strftime("%H:%M"),
+                self.offset
+            )
+        }
+    }
+}
+
+/// `[impact]`: when users were hurt, and how many.
+#[derive(Clone, Debug)]
+pub struct Impact {
+    /// The `impact` key (of `[impact]` or `impact = {...}`).
+    pub span: Span,
+    pub started: Spanned<Instant>,
+    pub detected: Option<Spanned<Instant>>,
+    pub mitigated: Option<Spanned<Instant>>,
+    pub resolved: Option<Spanned<Instant>>,
+    pub users_affected: Option<u64>,
+    pub description: Option<String>,
+}
+
+impl Impact {
+    fn since_start(&self, to: &Option<Spanned<Instant>>) -> Option<SignedDuration> {
+        to.as_ref()
+            .map(|t| t.timestamp.duration_since(self.started.timestamp))
+    }
+
+    /// `detected - started`.
+    pub fn time_to_detect(&self) -> Option<SignedDuration> {
+        self.since_start(&self.detected)
+    }
+
+    /// `mitigated - started`.
+    pub fn time_to_mitigate(&self) -> Option<SignedDuration> {
+        self.since_start(&self.mitigated)
+    }
+
+    /// `resolved - started`.
+    pub fn time_to_resolve(&self) -> Option<SignedDuration> {
+        self.since_start(&self.resolved)
+    }
+
+    /// The instants in order, with their key names, skipping absent ones.
+    pub fn instants(&self) -> impl Iterator<Item = (&'static str, &Spanned<Instant>)> {
+        [
+            ("started", Some(&self.started)),
+            ("detected", self.detected.as_ref()),
+            ("mitigated", self.mitigated.as_ref()),
+            ("resolved", self.resolved.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+    }
+}
+
+/// The role a cause played.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CauseKind {
+    Root,
+    Contributing,
+    Trigger,
+}
+
+impl CauseKind {
+    pub const ALL: [(&'static str, CauseKind); 3] = [
+        ("root", CauseKind::Root),
+        ("contributing", CauseKind::Contributing),
+        ("trigger", CauseKind::Trigger),
+    ];
+}
+
+/// One `[[root_causes]]` entry.
+#[derive(Clone, Debug)]
+pub struct RootCause {
+    pub id: Spanned<String>,
+    pub kind: CauseKind,
+    /// The fishbone bone; when absent, the catalogue's category applies.
+    pub category: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ItemStatus {
+    Open,
+    InProgress,
+    Done,
+    WontFix,
+}
+
+impl ItemStatus {
+    pub const ALL: [(&'static str, ItemStatus); 4] = [
+        ("open", ItemStatus::Open),
+        ("in-progress", ItemStatus::InProgress),
+        ("done", ItemStatus::Done),
+        ("wont-fix", ItemStatus::WontFix),
+    ];
+
+    /// Done or wont-fix: nothing more will happen.
+    pub fn is_closed(self) -> bool {
+        matches!(self, ItemStatus::Done | ItemStatus::WontFix)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ItemKind {
+    Prevent,
+    Detect,
+    Mitigate,
+    Process,
+}
+
+impl ItemKind {
+    pub const ALL: [(&'static str, ItemKind); 4] = [
+        ("prevent", ItemKind::Prevent),
+        ("detect", ItemKind::Detect),
+        ("mitigate", ItemKind::Mitigate),
+        ("process", ItemKind::Process),
+    ];
+}
+
+/// One `[[action_items]]` entry.
+#[derive(Clone, Debug)]
+pub struct ActionItem {
+    /// The entry's header line (`[[action_items]]`), for "missing key" problems.
+    pub span: Span,
+    pub title: Spanned<String>,
+    pub owner: Option<Spanned<String>>,
+    pub due: Option<Spanned<Date>>,
+    pub status: ItemStatus,
+    pub kind: Option<ItemKind>,
+    pub tracker: Option<String>,
+    pub completed: Option<Date>,
+}
+
+/// A `##` section of the body.
+#[derive(Clone, Debug)]
+pub struct Section {
+    /// The heading's text, as written.
+    pub title: String,
+    /// The heading line.
+    pub heading: Span,
+    /// From after the heading to the next `##` heading or the end.
+    pub content: Span,
+}
+
+/// One item of `## Timeline`.
+#[derive(Clone, Debug)]
+pub struct TimelineEvent {
+    /// The list item's first line.
+    pub span: Span,
+    /// The timestamp as written, when there is one.
+    pub stamp: Option<Span>,
+    /// When it happened (date carried over from the item before, or from `date`).
+    pub at: Option<Instant>,
+    /// The event, after the timestamp and separator.
+    pub text: String,
+}
+
+/// The Markdown body, and the structure the template cares about.
+#[derive(Clone, Debug, Default)]
+pub struct Body {
+    /// The Markdown after the closing `+++`.
+    pub span: Span,
+    pub sections: Vec<Section>,
+    pub timeline: Vec<TimelineEvent>,
+    /// `### 5 Whys` items, symptom first.
+    pub whys: Vec<String>,
+    /// The first paragraph of `## Summary`.
+    pub summary: Option<Span>,
+}
+
+/// One post-mortem.
+#[derive(Clone, Debug)]
+pub struct PostMortem {
+    pub source: Arc<Source>,
+    /// Path relative to the knowledge base root, `/`-separated.
+    pub rel_path: String,
+    /// `id`, or the file stem (then the span is empty).
+    pub id: Spanned<String>,
+    pub title: Spanned<String>,
+    pub date: Spanned<Date>,
+    pub severity: Spanned<Severity>,
+    pub status: Spanned<Status>,
+    pub services: Vec<Spanned<String>>,
+    pub summary: Option<String>,
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+    pub published: Option<Spanned<Date>>,
+    pub related: Vec<Spanned<String>>,
+    pub learnings: Vec<String>,
+    pub visibility: Visibility,
+    /// Lints silenced for this file (`allow = ["blame-language"]`).
+    pub allow: Vec<String>,
+    pub impact: Option<Impact>,
+    pub root_causes: Vec<RootCause>,
+    pub action_items: Vec<ActionItem>,
+    pub body: Body,
+    /// Spans of prose (front-matter strings and body text, not code) that
+    /// the wording lints read.
+    pub prose: Vec<Span>,
+}
+
+impl PostMortem {
+    /// The Markdown body.
+    pub fn markdown(&self) -> &str {
+        &self.source.text[self.body.span.clone()]
+    }
+
+    /// `summary`, or the first paragraph of `## Summary`.
+    pub fn summary_text(&self) -> Option<&str> {
+        self.summary
+            .as_deref()
+            .or_else(|| self.body.summary.clone().map(|s| &self.source.text[s]))
+    }
+}
+
+/// `[causes.<id>]` in `root-causes.toml`.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueEntry {
+    pub title: String,
+    pub category: Option<String>,
+    pub description: Option<String>,
+}
+
+/// The shared catalogue of known root causes.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogue {
+    #[serde(default)]
+    pub causes: std::collections::BTreeMap<String, CatalogueEntry>,
+}
+
+/// Everything that was read: the input of every later stage.
+#[derive(Debug)]
+pub struct KnowledgeBase {
+    /// The root as the user named it.
+    pub root: PathBuf,
+    pub config: Config,
+    /// `None` when the knowledge base has no `root-causes.toml`.
+    pub catalogue: Option<Catalogue>,
+    /// Every post-mortem that loaded, in path order.
+    pub postmortems: Vec<PostMortem>,
+    /// How many files were read, including those that failed to load.
+    pub files: usize,
+}
+
+/// `kebab-case`: lowercase ASCII letters and digits in `-`-separated words.
+pub fn is_kebab_case(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kebab_case() {
+        assert!(is_kebab_case("payments-api"));
+        assert!(is_kebab_case("2025-03-14-x"));
+        assert!(!is_kebab_case("Payments"));
+        assert!(!is_kebab_case("a--b"));
+        assert!(!is_kebab_case("-a"));
+        assert!(!is_kebab_case("a_b"));
+        assert!(!is_kebab_case(""));
+    }
+}

@@ -1,0 +1,324 @@
+//! Turning diagnostics into text: `human`, `json` and `github`.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use annotate_snippets::{AnnotationKind, Group, Level as SnippetLevel, Origin, Renderer, Snippet};
+use serde::Serialize;
+
+use super::{Annotation, Counts, Diagnostic, Level};
+use crate::source::{LineCol, Source};
+
+/// The output formats of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// rustc-style messages with the source line and a caret under the problem.
+    Human,
+    /// One JSON document with every diagnostic and a summary.
+    Json,
+    /// GitHub Actions workflow commands, so problems show inline on a pull request.
+    Github,
+}
+
+/// A path as users should read it: `./postmortems/x.md` becomes `postmortems/x.md`.
+pub fn display_path(source: &Source) -> String {
+    let shown = source.path().to_string_lossy();
+    let shown = shown.strip_prefix("./").unwrap_or(&shown);
+    shown.replace('\\', "/")
+}
+
+fn is_file_level(a: &Annotation) -> bool {
+    a.span.is_empty() && a.span.start == 0 && a.label.is_none()
+}
+
+/// Renders one diagnostic rustc-style. `styled` adds ANSI colours; callers
+/// strip them again when the terminal or `NO_COLOR` says so.
+pub fn human(diagnostic: &Diagnostic, styled: bool) -> String {
+    let level = match diagnostic.level {
+        Level::Error => SnippetLevel::ERROR,
+        Level::Warning => SnippetLevel::WARNING,
+    };
+    let paths: Vec<(Arc<Source>, String)> = diagnostic
+        .primary
+        .iter()
+        .chain(&diagnostic.secondary)
+        .map(|a| (Arc::clone(&a.source), display_path(&a.source)))
+        .collect();
+    let mut group = Group::with_title(
+        level
+            .primary_title(diagnostic.message.as_str())
+            .id(diagnostic.rule.name()),
+    );
+
+    // One snippet per file, primary file first, each covering the lines of
+    // every span in it.
+    let mut done: Vec<*const Source> = Vec::new();
+    for (source, path) in &paths {
+        if done.contains(&Arc::as_ptr(source)) {
+            continue;
+        }
+        done.push(Arc::as_ptr(source));
+        let in_source: Vec<(&Annotation, bool)> = diagnostic
+            .primary
+            .iter()
+            .map(|a| (a, true))
+            .chain(diagnostic.secondary.iter().map(|a| (a, false)))
+            .filter(|(a, _)| Arc::ptr_eq(&a.source, source))
+            .collect();
+        if in_source.len() == 1 && is_file_level(in_source[0].0) {
+            group = group.element(Origin::path(path.as_str()));
+            continue;
+        }
+        let start = in_source
+            .iter()
+            .map(|(a, _)| source.lines_around(&a.span).start)
+            .min()
+            .unwrap_or(0);
+        let end = in_source
+            .iter()
+            .map(|(a, _)| source.lines_around(&a.span).end)
+            .max()
+            .unwrap_or(0);
+        let mut snippet = Snippet::source(&source.text[start..end])
+            .line_start(source.line_index(start) + 1)
+            .path(path.as_str())
+            .fold(true);
+        for (a, primary) in in_source {
+            let kind = if primary {
+                AnnotationKind::Primary
+            } else {
+                AnnotationKind::Context
+            };
+            let span = (a.span.start - start)..(a.span.end.min(end) - start);
+            snippet = snippet.annotation(kind.span(span).label(a.label.as_deref()));
+        }
+        group = group.element(snippet);
+    }
+    for note in &diagnostic.notes {
+        group = group.element(SnippetLevel::NOTE.message(note.as_str()));
+    }
+    if let Some(help) = &diagnostic.help {
+        group = group.element(SnippetLevel::HELP.message(help.as_str()));
+    }
+    let renderer = if styled {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    renderer.render(&[group])
+}
+
+/// The closing line of a human report.
+pub fn summary_line(counts: Counts, files: usize) -> String {
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    let files = plural(files, "post-mortem");
+    match (counts.errors, counts.warnings) {
+        (0, 0) => format!("checked {files}: no problems found"),
+        (0, w) => format!("checked {files}: {}", plural(w, "warning")),
+        (e, 0) => format!("checked {files}: {}", plural(e, "error")),
+        (e, w) => format!(
+            "checked {files}: {}, {}",
+            plural(e, "error"),
+            plural(w, "warning")
+        ),
+    }
+}
+
+#[derive(Serialize)]
+struct JsonSpan {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct JsonAnnotation {
+    file: String,
+    #[serde(flatten)]
+    span: JsonSpan,
+    label: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    level: Level,
+    rule: &'static str,
+    message: &'a str,
+    file: Option<String>,
+    #[serde(flatten)]
+    span: Option<JsonSpan>,
+    label: Option<&'a str>,
+    help: Option<&'a str>,
+    notes: &'a [String],
+    related: Vec<JsonAnnotation>,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+fn json_span(a: &Annotation) -> JsonSpan {
+    let LineCol { line, column } = a.source.line_col(a.span.start);
+    let end = a.source.line_col(a.span.end);
+    JsonSpan {
+        line,
+        column,
+        end_line: end.line,
+        end_column: end.column,
+    }
+}
+
+/// The whole report as one JSON document (stable field names; `version`
+/// changes if they ever do).
+pub fn json(diagnostics: &[Diagnostic], files: usize) -> String {
+    let counts = Counts::of(diagnostics);
+    let report = JsonReport {
+        version: 1,
+        files,
+        errors: counts.errors,
+        warnings: counts.warnings,
+        diagnostics: diagnostics
+            .iter()
+            .map(|d| JsonDiagnostic {
+                level: d.level,
+                rule: d.rule.name(),
+                message: &d.message,
+                file: d.primary.as_ref().map(|a| display_path(&a.source)),
+                span: d.primary.as_ref().map(json_span),
+                label: d.primary.as_ref().and_then(|a| a.label.as_deref()),
+                help: d.help.as_deref(),
+                notes: &d.notes,
+                related: d
+                    .secondary
+                    .iter()
+                    .map(|a| JsonAnnotation {
+                        file: display_path(&a.source),
+                        span: json_span(a),
+                        label: a.label.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&report).expect("diagnostics serialize");
+    out.push('\n');
+    out
+}
+
+/// Escapes data for a workflow command (GitHub's `escapeData`).
+fn escape_data(s: &str) -> Cow<'_, str> {
+    if !s.contains(['%', '\r', '\n']) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A"),
+    )
+}
+
+/// Escapes a workflow command property (GitHub's `escapeProperty`).
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// One `::error file=…,line=…,col=…::message` line per diagnostic.
+pub fn github(diagnostic: &Diagnostic) -> String {
+    let command = match diagnostic.level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+    };
+    let mut properties = Vec::new();
+    if let Some(a) = &diagnostic.primary {
+        let span = json_span(a);
+        properties.push(format!(
+            "file={}",
+            escape_property(&display_path(&a.source))
+        ));
+        properties.push(format!("line={}", span.line));
+        properties.push(format!("col={}", span.column));
+        if span.end_line == span.line && span.end_column > span.column {
+            properties.push(format!("endColumn={}", span.end_column));
+        } else if span.end_line > span.line {
+            properties.push(format!("endLine={}", span.end_line));
+        }
+    }
+    properties.push(format!(
+        "title={}",
+        escape_property(&format!("hindsight {}", diagnostic.rule.name()))
+    ));
+    let mut message = diagnostic.message.clone();
+    if let Some(label) = diagnostic.primary.as_ref().and_then(|a| a.label.as_ref()) {
+        message.push_str(": ");
+        message.push_str(label);
+    }
+    for note in &diagnostic.notes {
+        message.push_str("\nnote: ");
+        message.push_str(note);
+    }
+    if let Some(help) = &diagnostic.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    format!(
+        "::{command} {}::{}\n",
+        properties.join(","),
+        escape_data(&message)
+    )
+}
+
+/// Writes a whole report in `format`. Human output ends with a summary line.
+pub fn write_report(
+    out: &mut dyn Write,
+    format: Format,
+    diagnostics: &[Diagnostic],
+    files: usize,
+    styled: bool,
+) -> io::Result<()> {
+    match format {
+        Format::Human => {
+            for d in diagnostics {
+                writeln!(out, "{}\n", human(d, styled))?;
+            }
+            writeln!(out, "{}", summary_line(Counts::of(diagnostics), files))
+        }
+        Format::Json => out.write_all(json(diagnostics, files).as_bytes()),
+        Format::Github => {
+            for d in diagnostics {
+                out.write_all(github(d).as_bytes())?;
+            }
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Rule;
+
+    #[test]
+    fn github_escapes_properties_and_data() {
+        let src = Arc::new(Source::new("./p/a,b.md", "x = 1\n".to_string()));
+        let d = Diagnostic::error(Rule::InvalidType, "100% wrong\nreally")
+            .at(&src, 4..5)
+            .label("here");
+        assert_eq!(
+            github(&d),
+            "::error file=p/a%2Cb.md,line=1,col=5,endColumn=6,title=hindsight invalid-type::100%25 wrong%0Areally: here\n"
+        );
+    }
+}

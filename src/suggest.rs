@@ -1,0 +1,52 @@
+//! "Did you mean …?" for misspelt keys, ids and names.
+
+/// The candidates nearest to `word` by edit distance, best first, at most
+/// three, and only those close enough to be a plausible typo (about a third
+/// of the word's length). Ties keep the candidates' order, so output is
+/// deterministic.
+pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Vec<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let word_lower = word.to_lowercase();
+    let limit = (word.chars().count() / 3).max(1);
+    let mut scored: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .filter_map(|c| {
+            let d = strsim::damerau_levenshtein(&word_lower, &c.to_lowercase());
+            (d <= limit && c != word).then_some((d, c))
+        })
+        .collect();
+    scored.sort_by_key(|&(d, _)| d);
+    scored.dedup_by_key(|&mut (_, c)| c);
+    scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+/// A help line for the suggestions, or `None` when there are none.
+pub fn help_line(suggestions: &[&str]) -> Option<String> {
+    match suggestions {
+        [] => None,
+        [one] => Some(format!("did you mean `{one}`?")),
+        many => Some(format!(
+            "did you mean one of {}?",
+            many.iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let keys = ["title", "tags", "severity", "services"];
+        assert_eq!(did_you_mean("titel", keys), vec!["title"]);
+        assert_eq!(did_you_mean("sevrity", keys), vec!["severity"]);
+        assert!(did_you_mean("zzzzzz", keys).is_empty());
+        assert_eq!(help_line(&["a"]).unwrap(), "did you mean `a`?");
+    }
+}

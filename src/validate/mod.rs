@@ -1,0 +1,64 @@
+//! Validation: every rule of FORMAT.md and the team's template, and the two
+//! methodology lints, run over the loaded [`KnowledgeBase`].
+//!
+//! - [`template`]: rules about one post-mortem (impact order, sections,
+//!   timeline, action items, what `final` requires);
+//! - [`links`]: rules across post-mortems (unique ids, `related`, the
+//!   root-cause catalogue);
+//! - [`lints`]: `blame-language` and `vague-action-item`.
+//!
+//! [`Rule`](crate::diag::Rule) lists them all by name.
+
+pub mod links;
+pub mod lints;
+pub mod template;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::content::{self, KnowledgeBase};
+use crate::diag::{self, Diagnostic};
+
+/// The result of checking a knowledge base.
+#[derive(Debug)]
+pub struct Report {
+    pub kb: KnowledgeBase,
+    /// Every problem, sorted by file, line and column.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Loads and validates the knowledge base at `root`. `Err` holds problems
+/// that stop it from being read at all (config, missing folder).
+pub fn check(root: &Path) -> Result<Report, Vec<Diagnostic>> {
+    let loaded = content::load(root)?;
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(validate(&loaded.kb));
+    diag::sort(&mut diagnostics);
+    Ok(Report {
+        kb: loaded.kb,
+        diagnostics,
+    })
+}
+
+/// Runs every rule over a loaded knowledge base (unsorted).
+pub fn validate(kb: &KnowledgeBase) -> Vec<Diagnostic> {
+    let lints = lints::Lints::new(&kb.config);
+    let mut diagnostics: Vec<Diagnostic> = kb
+        .postmortems
+        .par_iter()
+        .flat_map_iter(|pm| {
+            let mut out = template::check(pm, &kb.config);
+            out.extend(lints.check(pm));
+            out
+        })
+        .collect();
+    diagnostics.extend(links::check(kb));
+    diagnostics
+}
