@@ -69,9 +69,11 @@ pub fn run(args: &InitArgs, _color: ColorChoice) -> Result<u8, String> {
     for (rel, text) in &files {
         write_new(&args.dir.join(rel), text)?;
     }
-    println!(
-        "created a knowledge base in {}\n\nnext:\n  hindsight new \"What happened\" -C {0}   start a post-mortem\n  hindsight check {0}                        validate every post-mortem",
-        args.dir.display()
-    );
+    let dir = args.dir.display();
+    println!("created a knowledge base in {dir}");
+    println!();
+    println!("next:");
+    println!("  hindsight new \"What happened\" -C {dir}    start a post-mortem");
+    println!("  hindsight check {dir}    validate every post-mortem");
     Ok(0)
 }

@@ -1,0 +1,414 @@
+//! The command line as users and CI run it: exit codes, output formats,
+//! `new` and `init`.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn hindsight() -> Command {
+    let mut cmd = Command::cargo_bin("hindsight").unwrap();
+    cmd.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+fn example() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content-example"))
+}
+
+const GOOD: &str = r#"+++
+title = "Search latency after an index rebuild"
+date = 2025-06-01
+severity = "SEV-3"
+status = "review"
+services = ["search-api"]
+
+[[action_items]]
+title = "Throttle index rebuilds to one shard at a time"
+owner = "search-team"
+due = 2025-07-01
++++
+
+## Summary
+
+Search was slow for an hour.
+
+## Impact
+
+p99 latency reached 4 s.
+
+## Timeline
+
+- 2025-06-01 10:00 UTC — Index rebuild starts.
+- 10:05 — Latency alert fires.
+
+## Root Cause Analysis
+
+All shards rebuilt at once.
+
+## Lessons Learned
+
+Rebuilds need a budget.
+"#;
+
+/// A knowledge base with the given post-mortems (name, text).
+fn kb(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("hindsight.toml"), "[site]\ntitle = \"t\"\n").unwrap();
+    fs::create_dir(dir.path().join("postmortems")).unwrap();
+    for (name, text) in files {
+        fs::write(dir.path().join("postmortems").join(name), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn content_example_checks_clean() {
+    hindsight()
+        .arg("check")
+        .arg(example())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no problems found"));
+}
+
+#[test]
+fn errors_exit_1_and_every_file_is_reported() {
+    let broken_toml = GOOD.replace("severity = \"SEV-3\"", "severity = SEV-3");
+    let dir = kb(&[
+        ("a-good.md", GOOD),
+        ("b-empty.md", ""),
+        ("c-no-front-matter.md", "# Just a heading\n"),
+        ("d-toml.md", &broken_toml),
+        ("e-bytes.md", "+++\ntitle = \"\u{0}\"\n"),
+    ]);
+    fs::write(
+        dir.path().join("postmortems/f-latin1.md"),
+        b"+++\ntitle = \"caf\xe9\"\n+++\n",
+    )
+    .unwrap();
+    let out = hindsight().arg("check").arg(dir.path()).assert().code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for rule in [
+        "empty-file",
+        "missing-front-matter",
+        "toml-syntax",
+        "unclosed-front-matter",
+        "invalid-utf8",
+    ] {
+        assert!(
+            stdout.contains(&format!("[{rule}]")),
+            "missing {rule} in:\n{stdout}"
+        );
+    }
+    // The TOML error points at the .md file's line 4, not the fragment's line 3.
+    assert!(stdout.contains("d-toml.md:4:12"), "{stdout}");
+    assert!(
+        stdout.contains("checked 6 post-mortems: 5 errors"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let vague = GOOD.replace(
+        "Throttle index rebuilds to one shard at a time",
+        "Investigate the rebuild",
+    );
+    let dir = kb(&[("a.md", &vague)]);
+    hindsight()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("warning[vague-action-item]"));
+    hindsight()
+        .args(["check", "--deny-warnings"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn a_folder_without_config_is_a_usage_error_with_a_way_out() {
+    let dir = tempfile::tempdir().unwrap();
+    hindsight()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("has no hindsight.toml"))
+        .stderr(predicate::str::contains("hindsight init"));
+}
+
+#[test]
+fn unknown_config_keys_are_errors_with_did_you_mean() {
+    let dir = kb(&[("a.md", GOOD)]);
+    fs::write(
+        dir.path().join("hindsight.toml"),
+        "[site]\ntitle = \"t\"\n\n[template]\nseverites = []\n",
+    )
+    .unwrap();
+    hindsight()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error[config]: invalid hindsight.toml: unknown key `severites`",
+        ))
+        .stderr(predicate::str::contains("hindsight.toml:5:1"))
+        .stderr(predicate::str::contains("did you mean `severities`?"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    hindsight()
+        .args(["check", "--no-such-flag"])
+        .assert()
+        .code(2);
+    hindsight()
+        .args(["check", "--format", "xml"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn json_output_has_every_diagnostic_with_positions() {
+    let dir = kb(&[(
+        "a.md",
+        &GOOD.replace("status = \"review\"", "status = \"reveiw\""),
+    )]);
+    let out = hindsight()
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["files"], 1);
+    assert_eq!(report["errors"], 1);
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["rule"], "invalid-value");
+    assert_eq!(d["level"], "error");
+    assert_eq!(d["line"], 5);
+    assert_eq!(d["column"], 10);
+    assert_eq!(d["help"], "did you mean `review`?");
+    assert!(d["file"].as_str().unwrap().ends_with("postmortems/a.md"));
+}
+
+#[test]
+fn github_output_is_workflow_commands() {
+    let dir = kb(&[("a.md", &GOOD.replace("- 10:05 —", "- 09:05 —"))]);
+    let out = hindsight()
+        .args(["check", "--format", "github"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let line = stdout.lines().next().unwrap();
+    assert!(line.starts_with("::error file="), "{line}");
+    assert!(line.contains("postmortems/a.md,line=25,col=3,endColumn=8,title=hindsight timeline-order::the timeline goes back in time"), "{line}");
+    assert_eq!(stdout.lines().count(), 1);
+}
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let dir = kb(&[("a.md", "")]);
+    let colored = hindsight()
+        .args(["check", "--color", "always"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    assert!(colored.get_output().stdout.contains(&0x1b));
+    // Not a terminal: plain, whatever NO_COLOR says.
+    let plain = hindsight().arg("check").arg(dir.path()).assert().code(1);
+    assert!(!plain.get_output().stdout.contains(&0x1b));
+    let no_color = hindsight()
+        .env("NO_COLOR", "1")
+        .env("CLICOLOR_FORCE", "1")
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    assert!(!no_color.get_output().stdout.contains(&0x1b));
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_knowledge_base_are_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("secret.md"), GOOD).unwrap();
+    let dir = kb(&[("a.md", GOOD)]);
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        dir.path().join("postmortems/b.md"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        dir.path().join("nowhere.md"),
+        dir.path().join("postmortems/c.md"),
+    )
+    .unwrap();
+    let out = hindsight().arg("check").arg(dir.path()).assert().success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert_eq!(
+        stdout.matches("warning[unreadable-file]").count(),
+        2,
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("checked 1 post-mortem: 2 warnings"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn ignored_names_are_skipped() {
+    let dir = kb(&[
+        ("a.md", GOOD),
+        ("_template.md", "not a post-mortem"),
+        (".draft.md", ""),
+    ]);
+    fs::create_dir(dir.path().join("postmortems/_drafts")).unwrap();
+    fs::write(dir.path().join("postmortems/_drafts/x.md"), "").unwrap();
+    hindsight()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "checked 1 post-mortem: no problems found",
+        ));
+}
+
+#[test]
+fn init_scaffolds_a_clean_knowledge_base_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("kb");
+    hindsight().arg("init").arg(&root).assert().success();
+    for file in [
+        "hindsight.toml",
+        "root-causes.toml",
+        "postmortems/_template.md",
+        ".gitignore",
+        ".github/workflows/hindsight.yml",
+    ] {
+        assert!(root.join(file).is_file(), "{file}");
+    }
+    let workflow = fs::read_to_string(root.join(".github/workflows/hindsight.yml")).unwrap();
+    assert!(workflow.contains("hindsight check --format github"));
+    hindsight()
+        .arg("check")
+        .arg(&root)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "checked 1 post-mortem: no problems found",
+        ));
+
+    fs::write(root.join("hindsight.toml"), "# mine\n").unwrap();
+    hindsight().arg("init").arg(&root).assert().code(2);
+    assert_eq!(
+        fs::read_to_string(root.join("hindsight.toml")).unwrap(),
+        "# mine\n"
+    );
+}
+
+#[test]
+fn new_fills_the_template_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    hindsight().arg("init").arg(root).assert().success();
+    let args = [
+        "new",
+        "Payments \"slow\" at peak",
+        "--severity",
+        "SEV-2",
+        "--service",
+        "payments-api",
+        "--date",
+        "2026-11-27",
+        "-C",
+    ];
+    hindsight().args(args).arg(root).assert().success();
+    let path = root.join("postmortems/2026-11-27-payments-slow-at-peak.md");
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains("title = \"Payments \\\"slow\\\" at peak\""));
+    assert!(text.contains("date = 2026-11-27"));
+    assert!(text.contains("severity = \"SEV-2\""));
+    assert!(text.contains("services = [\"payments-api\"]"));
+    hindsight()
+        .arg("check")
+        .arg(root)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "checked 2 post-mortems: no problems found",
+        ));
+
+    fs::write(&path, "mine").unwrap();
+    hindsight()
+        .args(args)
+        .arg(root)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    assert_eq!(fs::read_to_string(&path).unwrap(), "mine");
+}
+
+#[test]
+fn new_uses_the_knowledge_base_template() {
+    let dir = kb(&[]);
+    fs::write(
+        dir.path().join("postmortems/_template.md"),
+        "+++\ntitle = \"{{title}}\"\ndate = {{date}}\n+++\n# Ours: {{title}} on {{service}}\n",
+    )
+    .unwrap();
+    hindsight()
+        .args([
+            "new",
+            "Disk full",
+            "--service",
+            "kafka-cluster",
+            "--date",
+            "2025-01-02",
+            "-C",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let text = fs::read_to_string(dir.path().join("postmortems/2025-01-02-disk-full.md")).unwrap();
+    assert_eq!(
+        text,
+        "+++\ntitle = \"Disk full\"\ndate = 2025-01-02\n+++\n# Ours: Disk full on kafka-cluster\n"
+    );
+}
+
+#[test]
+fn new_rejects_unknown_severities() {
+    let dir = kb(&[]);
+    hindsight()
+        .args(["new", "x y z", "--severity", "P1", "-C"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("SEV-1, SEV-2"));
+}
+
+#[test]
+fn every_command_has_help() {
+    for cmd in [
+        &["--help"][..],
+        &["check", "--help"],
+        &["new", "--help"],
+        &["init", "--help"],
+    ] {
+        hindsight()
+            .args(cmd)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage:"));
+    }
+}
