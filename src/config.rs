@@ -31,6 +31,8 @@ pub struct SiteConfig {
     pub title: String,
     pub base_url: String,
     pub description: Option<String>,
+    /// A theme folder in the knowledge base's `themes/`; default: the built-in theme.
+    pub theme: Option<String>,
 }
 
 impl Default for SiteConfig {
@@ -39,6 +41,7 @@ impl Default for SiteConfig {
             title: "Post-mortems".into(),
             base_url: "/".into(),
             description: None,
+            theme: None,
         }
     }
 }

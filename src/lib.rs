@@ -6,10 +6,13 @@
 //! and FORMAT.md, producing [`diag::Diagnostic`]s; [`cli`] ties them to
 //! commands.
 
+pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod render;
+pub mod site;
 pub mod source;
 pub mod suggest;
 pub mod validate;

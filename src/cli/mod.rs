@@ -1,5 +1,6 @@
 //! The `hindsight` command line.
 
+mod build;
 mod check;
 mod init;
 mod new;
@@ -9,6 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub use build::BuildArgs;
 pub use check::CheckArgs;
 pub use init::InitArgs;
 pub use new::NewArgs;
@@ -33,6 +35,11 @@ pub enum Command {
     /// problem, the rule's name and a hint. Exit status: 0 clean, 1 errors (or warnings with
     /// --deny-warnings), 2 usage or config error.
     Check(CheckArgs),
+    /// Build the static site: incident, root-cause and index pages, feeds.
+    ///
+    /// Checks first: errors stop the build and leave the previous site untouched. The site is
+    /// written to a temporary folder and swapped in only when complete.
+    Build(BuildArgs),
     /// Start a new post-mortem from the knowledge base's template.
     ///
     /// Writes postmortems/YYYY-MM-DD-<slug>.md from postmortems/_template.md (or the
@@ -76,6 +83,7 @@ pub fn main() -> ExitCode {
     let color = cli.color;
     let result = match cli.command {
         Command::Check(args) => check::run(&args, color),
+        Command::Build(args) => build::run(&args, color),
         Command::New(args) => new::run(&args, color),
         Command::Init(args) => init::run(&args, color),
     };

@@ -1,0 +1,214 @@
+//! Analysis: what the knowledge base says as a whole. Recurring root causes,
+//! the indexes pages are grouped by, `related` links in both directions, and
+//! what is overdue — computed once from the model, read by every page (and
+//! later by metrics and search).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
+
+use crate::content::{ItemKind, ItemStatus, KnowledgeBase, PostMortem, Status};
+
+/// Which post-mortems a build includes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Selection {
+    /// Include drafts (`build --drafts`).
+    pub drafts: bool,
+}
+
+/// The knowledge base, indexed. Incidents are referred to by their index in
+/// `kb.postmortems`; every list is in a fixed order so output is stable.
+#[derive(Debug)]
+pub struct Analysis {
+    /// Today, for overdue badges and ages (`SOURCE_DATE_EPOCH` pins it).
+    pub today: Date,
+    /// Included incidents, newest first (date, then id).
+    pub incidents: Vec<usize>,
+    /// Root-cause id → incidents with that cause, oldest first.
+    pub causes: BTreeMap<String, Vec<usize>>,
+    /// Service → incidents, newest first.
+    pub services: BTreeMap<String, Vec<usize>>,
+    /// Tag slug → (tag as first written, incidents newest first).
+    pub tags: BTreeMap<String, (String, Vec<usize>)>,
+    /// Severity rank → incidents, newest first.
+    pub severities: Vec<Vec<usize>>,
+    /// Year → incidents, newest first.
+    pub years: BTreeMap<i16, Vec<usize>>,
+    /// Per incident: linked incidents, in either direction, included only.
+    pub related: Vec<BTreeSet<usize>>,
+    /// Per incident: its position in date order (oldest first), for prev/next.
+    chronological: Vec<usize>,
+    position: Vec<Option<usize>>,
+}
+
+impl Analysis {
+    pub fn new(kb: &KnowledgeBase, selection: Selection, today: Date) -> Self {
+        let pms = &kb.postmortems;
+        let mut incidents: Vec<usize> = (0..pms.len())
+            .filter(|&i| selection.drafts || *pms[i].status != Status::Draft)
+            .collect();
+        incidents.sort_by(|&a, &b| {
+            (pms[b].date.value, pms[a].id.as_str()).cmp(&(pms[a].date.value, pms[b].id.as_str()))
+        });
+        let mut chronological = incidents.clone();
+        chronological.reverse();
+        let mut position = vec![None; pms.len()];
+        for (pos, &i) in chronological.iter().enumerate() {
+            position[i] = Some(pos);
+        }
+
+        let mut causes: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut services: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+        let mut severities = vec![Vec::new(); kb.config.template.severities.len()];
+        let mut years: BTreeMap<i16, Vec<usize>> = BTreeMap::new();
+        for &i in &incidents {
+            let pm = &pms[i];
+            for service in &pm.services {
+                push_once(services.entry(service.value.clone()).or_default(), i);
+            }
+            for tag in &pm.tags {
+                let (_, list) = tags
+                    .entry(slug(tag))
+                    .or_insert_with(|| (tag.clone(), Vec::new()));
+                push_once(list, i);
+            }
+            severities[pm.severity.rank].push(i);
+            years.entry(pm.date.year()).or_default().push(i);
+        }
+        for &i in &chronological {
+            for cause in &pms[i].root_causes {
+                push_once(causes.entry(cause.id.value.clone()).or_default(), i);
+            }
+        }
+
+        let by_id: BTreeMap<&str, usize> =
+            incidents.iter().map(|&i| (pms[i].id.as_str(), i)).collect();
+        let mut related = vec![BTreeSet::new(); pms.len()];
+        for &i in &incidents {
+            for link in &pms[i].related {
+                if let Some(&j) = by_id.get(link.as_str())
+                    && j != i
+                {
+                    related[i].insert(j);
+                    related[j].insert(i);
+                }
+            }
+        }
+        Analysis {
+            today,
+            incidents,
+            causes,
+            services,
+            tags,
+            severities,
+            years,
+            related,
+            chronological,
+            position,
+        }
+    }
+
+    /// The incident before `i` in date order, and the one after.
+    pub fn neighbours(&self, i: usize) -> (Option<usize>, Option<usize>) {
+        let Some(pos) = self.position[i] else {
+            return (None, None);
+        };
+        let prev = pos.checked_sub(1).map(|p| self.chronological[p]);
+        let next = self.chronological.get(pos + 1).copied();
+        (prev, next)
+    }
+
+    /// Whether incident `i` is on the site.
+    pub fn includes(&self, i: usize) -> bool {
+        self.position[i].is_some()
+    }
+
+    /// Incidents other than `i` that share root cause `cause`, oldest first.
+    pub fn recurrences<'a>(&'a self, cause: &str, i: usize) -> impl Iterator<Item = usize> + 'a {
+        self.causes
+            .get(cause)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(move |&j| j != i)
+    }
+
+    /// Whether an open action item is past its due date.
+    pub fn is_overdue(&self, due: Option<Date>, status: ItemStatus) -> bool {
+        !status.is_closed() && due.is_some_and(|d| d < self.today)
+    }
+}
+
+/// For a root cause's incidents (oldest first): the incidents that happened
+/// after an earlier incident's `prevent` item for the cause was done — the
+/// fix did not hold. Returns (later incident, earlier incident, item index).
+pub fn fixes_that_did_not_hold(
+    pms: &[PostMortem],
+    incidents: &[usize],
+) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    for (n, &later) in incidents.iter().enumerate() {
+        let later_date = pms[later].date.value;
+        for &earlier in &incidents[..n] {
+            for (k, item) in pms[earlier].action_items.iter().enumerate() {
+                let done_before = item.status == ItemStatus::Done
+                    && item.completed.unwrap_or(pms[earlier].date.value) <= later_date;
+                if item.kind == Some(ItemKind::Prevent) && done_before {
+                    out.push((later, earlier, k));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn push_once(list: &mut Vec<usize>, i: usize) {
+    if list.last() != Some(&i) {
+        list.push(i);
+    }
+}
+
+/// A URL path segment for a free-form label: lowercase ASCII words and
+/// digits joined by `-` (other characters are dropped).
+pub fn slug(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    for c in label.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-');
+    if out.is_empty() {
+        "-".to_string()
+    } else {
+        out.to_string()
+    }
+}
+
+/// Today's date: from `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) when it
+/// is set, so builds are reproducible and tests can pin the day; otherwise
+/// the local date.
+pub fn today() -> Date {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| jiff::Timestamp::from_second(secs).ok())
+        .map(|ts| jiff::tz::Offset::UTC.to_datetime(ts).date())
+        .unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_keep_unicode_letters() {
+        assert_eq!(slug("Black Friday"), "black-friday");
+        assert_eq!(slug("TLS/SSL"), "tls-ssl");
+        assert_eq!(slug("café"), "café");
+        assert_eq!(slug("!!"), "-");
+    }
+}

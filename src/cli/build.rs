@@ -1,0 +1,72 @@
+//! `hindsight build`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+
+use super::{ColorChoice, EXIT_PROBLEMS, EXIT_USAGE};
+use crate::diag::Counts;
+use crate::diag::render;
+use crate::site::{self, BuildOptions};
+use crate::validate;
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The knowledge base: the folder with hindsight.toml.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Where to write the site (default: public/ in the knowledge base). Hindsight only
+    /// replaces a folder it created (it holds a .hindsight-site marker) or an empty one.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Include draft post-mortems.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Override [site] base_url, e.g. https://example.github.io/postmortems/ for a sub-path.
+    #[arg(long)]
+    pub base_url: Option<String>,
+}
+
+pub fn run(args: &BuildArgs, color: ColorChoice) -> Result<u8, String> {
+    let started = Instant::now();
+    let mut err = color.stream(std::io::stderr());
+    let report = match validate::check(&args.dir) {
+        Ok(report) => report,
+        Err(problems) => {
+            for d in &problems {
+                let _ = writeln!(err, "{}\n", render::human(d, true));
+            }
+            return Ok(EXIT_USAGE);
+        }
+    };
+    for d in &report.diagnostics {
+        let _ = writeln!(err, "{}\n", render::human(d, true));
+    }
+    let counts = Counts::of(&report.diagnostics);
+    if counts.errors > 0 {
+        let _ = writeln!(
+            err,
+            "{}\nnot building: fix the errors above (the previous site, if any, is untouched)",
+            render::summary_line(counts, report.kb.files)
+        );
+        return Ok(EXIT_PROBLEMS);
+    }
+    let options = BuildOptions {
+        out: args.output.clone(),
+        drafts: args.drafts,
+        base_url: args.base_url.clone(),
+    };
+    let built = site::build(&report.kb, &options)?;
+    let _ = writeln!(
+        err,
+        "built {} incidents into {} ({} files, {:.1} MB) in {:.2} s",
+        built.incidents,
+        built.out.display(),
+        built.files,
+        built.bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(0)
+}

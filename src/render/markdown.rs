@@ -1,0 +1,163 @@
+//! Markdown to HTML: the FORMAT.md dialect, with heading ids and anchor
+//! links, and raw HTML escaped (a post-mortem is data, not a page fragment;
+//! sanitized pass-through may come as an opt-in later).
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, html};
+
+use crate::content::body::markdown_options;
+
+/// A `##`-or-deeper heading, for a table of contents.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// Rendered HTML and its headings.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+}
+
+/// Renders a post-mortem body. `#` headings become `<h2>` and deeper levels
+/// shift by one as needed, so the page's `<h1>` stays the title and the
+/// outline has no gaps.
+pub fn render(markdown: &str) -> Rendered {
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, markdown_options()).collect();
+    let mut used = HashSet::new();
+    let mut headings = Vec::new();
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len() + 16);
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+                ..
+            }) => {
+                // Collect the heading's text for its id.
+                let mut text = String::new();
+                let mut j = i + 1;
+                while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                    if let Event::Text(t) | Event::Code(t) = &events[j] {
+                        text.push_str(t);
+                    }
+                    j += 1;
+                }
+                let level = demote(*level);
+                let base = id
+                    .as_deref()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| heading_id(&text));
+                let mut unique = base.clone();
+                let mut n = 1;
+                while !used.insert(unique.clone()) {
+                    unique = format!("{base}-{n}");
+                    n += 1;
+                }
+                headings.push(Heading {
+                    level: level as u8,
+                    id: unique.clone(),
+                    title: text.trim().to_string(),
+                });
+                out.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(CowStr::from(unique.clone())),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+                out.extend(events[i + 1..j].iter().cloned().map(escape_html));
+                out.push(Event::InlineHtml(CowStr::from(format!(
+                    " <a class=\"anchor\" href=\"#{unique}\" aria-label=\"Link to this section\">#</a>"
+                ))));
+                out.push(Event::End(TagEnd::Heading(level)));
+                i = j + 1;
+            }
+            other => {
+                out.push(escape_html(other.clone()));
+                i += 1;
+            }
+        }
+    }
+    let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut html_out, out.into_iter());
+    Rendered {
+        html: html_out,
+        headings,
+    }
+}
+
+/// Renders a short inline fragment (a summary paragraph) without the `<p>`.
+pub fn render_inline(markdown: &str) -> String {
+    let html = render(markdown).html;
+    let trimmed = html.trim();
+    trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+        .unwrap_or(trimmed)
+        .to_string()
+}
+
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        other => other,
+    }
+}
+
+/// Raw HTML is shown as text.
+fn escape_html(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
+        other => other,
+    }
+}
+
+/// A heading id: lowercase words joined by `-`, as GitHub and Zola do.
+pub fn heading_id(text: &str) -> String {
+    let slug = crate::analysis::slug(text);
+    if slug == "-" { "section".into() } else { slug }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_unique_ids_and_anchors() {
+        let r = render("# Top\n\n## Root Cause Analysis\n\n### 5 Whys\n\n## Root Cause Analysis\n");
+        assert!(
+            r.html
+                .contains("<h2 id=\"top\">Top <a class=\"anchor\" href=\"#top\"")
+        );
+        assert!(r.html.contains("<h2 id=\"root-cause-analysis\">"));
+        assert!(r.html.contains("<h2 id=\"root-cause-analysis-1\">"));
+        assert!(r.html.contains("<h3 id=\"5-whys\">"));
+        assert_eq!(r.headings.len(), 4);
+    }
+
+    #[test]
+    fn raw_html_is_escaped() {
+        let r = render("<script>alert(1)</script>\n\nText <b>bold</b>\n");
+        assert!(!r.html.contains("<script>"));
+        assert!(r.html.contains("&lt;script&gt;"));
+        assert!(r.html.contains("&lt;b&gt;bold&lt;/b&gt;"));
+    }
+
+    #[test]
+    fn tables_footnotes_tasks_strikethrough() {
+        let r = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ x[^1]\n\n[^1]: note\n",
+        );
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("footnote"));
+    }
+}

@@ -1,0 +1,155 @@
+//! Themes: tera templates and static files.
+//!
+//! The default theme (`themes/default`) is compiled into the binary, so an
+//! installed `hindsight` works anywhere. On top of it, in order, and file by
+//! file (as in Zola): the knowledge base's `themes/<[site] theme>/`, then its
+//! own `templates/` and `static/`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use include_dir::{Dir, include_dir};
+use tera::Tera;
+use walkdir::WalkDir;
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A loaded theme: templates ready to render and the static files to copy.
+pub struct Theme {
+    pub tera: Tera,
+    /// Output path (relative) → bytes.
+    pub static_files: BTreeMap<String, Vec<u8>>,
+}
+
+/// Why a theme could not be loaded.
+#[derive(Debug)]
+pub struct ThemeError(pub String);
+
+impl std::fmt::Display for ThemeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn add_embedded(
+    dir: &Dir<'static>,
+    templates: &mut BTreeMap<String, String>,
+    statics: &mut BTreeMap<String, Vec<u8>>,
+) {
+    for entry in dir.entries() {
+        let file = match entry {
+            include_dir::DirEntry::Dir(sub) => {
+                add_embedded(sub, templates, statics);
+                continue;
+            }
+            include_dir::DirEntry::File(file) => file,
+        };
+        let path = file.path().to_string_lossy().replace('\\', "/");
+        if let Some(name) = path.strip_prefix("templates/") {
+            templates.insert(
+                name.to_string(),
+                String::from_utf8_lossy(file.contents()).into_owned(),
+            );
+        } else if let Some(name) = path.strip_prefix("static/") {
+            statics.insert(name.to_string(), file.contents().to_vec());
+        }
+    }
+}
+
+/// Adds every file below `dir` to `into` (keyed by its `/`-separated path
+/// relative to `dir`), replacing what was there.
+fn add_dir<T>(
+    dir: &Path,
+    into: &mut BTreeMap<String, T>,
+    read: impl Fn(&Path) -> std::io::Result<T>,
+) -> Result<(), ThemeError> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+        let entry = entry.map_err(|e| ThemeError(format!("cannot read {}: {e}", dir.display())))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let name = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if name.split('/').any(|part| part.starts_with('.')) {
+            continue;
+        }
+        let value = read(entry.path())
+            .map_err(|e| ThemeError(format!("cannot read {}: {e}", entry.path().display())))?;
+        into.insert(name, value);
+    }
+    Ok(())
+}
+
+impl Theme {
+    /// Loads the default theme, then `theme` from `root/themes/`, then the
+    /// knowledge base's own `templates/` and `static/`.
+    pub fn load(root: &Path, theme: Option<&str>) -> Result<Theme, ThemeError> {
+        let mut templates = BTreeMap::new();
+        let mut statics = BTreeMap::new();
+        add_embedded(&DEFAULT_THEME, &mut templates, &mut statics);
+        let mut layers = Vec::new();
+        if let Some(name) = theme {
+            let dir = root.join("themes").join(name);
+            if !dir.is_dir() || name.contains(['/', '\\']) || name.starts_with('.') {
+                return Err(ThemeError(format!(
+                    "theme `{name}` not found: expected a folder {}",
+                    dir.display()
+                )));
+            }
+            layers.push(dir);
+        }
+        layers.push(root.to_path_buf());
+        for layer in layers {
+            add_dir(&layer.join("templates"), &mut templates, |p| {
+                std::fs::read_to_string(p)
+            })?;
+            add_dir(&layer.join("static"), &mut statics, |p| std::fs::read(p))?;
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape);
+        tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| ThemeError(format!("a template does not parse: {}", error_chain(&e))))?;
+        Ok(Theme {
+            tera,
+            static_files: statics,
+        })
+    }
+}
+
+/// HTML/XML escaping for templates: the five characters that matter in text
+/// and quoted attributes (tera's default also escapes `/`, which only makes
+/// URLs unreadable).
+pub fn escape(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A tera error with its causes, which hold the useful part.
+pub fn error_chain(e: &tera::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}

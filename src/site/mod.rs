@@ -1,0 +1,810 @@
+//! `hindsight build`: analyse the checked knowledge base, render every page
+//! in parallel, and write the site atomically.
+//!
+//! Pages are planned as a list of [`Job`]s, rendered with rayon, then sorted
+//! by path, so the output is byte-identical whatever the thread count.
+
+pub mod output;
+pub mod views;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::analysis::{self, Analysis, Selection};
+use crate::content::KnowledgeBase;
+use crate::render::theme::{Theme, error_chain};
+use views::{IncidentLink, Link, SiteView, Urls, Views, paths};
+
+/// How to build.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    /// Output folder; default `public/` in the knowledge base.
+    pub out: Option<PathBuf>,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Overrides `[site] base_url`.
+    pub base_url: Option<String>,
+}
+
+/// What a build wrote.
+#[derive(Debug)]
+pub struct Built {
+    pub out: PathBuf,
+    pub incidents: usize,
+    pub files: usize,
+    pub bytes: usize,
+}
+
+/// Entries per Atom feed.
+const FEED_ENTRIES: usize = 30;
+/// Incidents on the home page.
+const HOME_LATEST: usize = 10;
+
+/// One page to render.
+enum Job<'a> {
+    Home,
+    AllIncidents,
+    Incident(usize),
+    Causes,
+    Cause(&'a str, &'a [usize]),
+    Taxonomy(Taxonomy),
+    Term(Taxonomy, String, String, &'a [usize]),
+    Feed(String, String, &'a [usize]),
+    Sitemap,
+    NotFound,
+    Robots,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Taxonomy {
+    Services,
+    Tags,
+    Severities,
+    Years,
+}
+
+impl Taxonomy {
+    fn slug(self) -> &'static str {
+        match self {
+            Taxonomy::Services => "services",
+            Taxonomy::Tags => "tags",
+            Taxonomy::Severities => "severities",
+            Taxonomy::Years => "years",
+        }
+    }
+    fn title(self) -> &'static str {
+        match self {
+            Taxonomy::Services => "Services",
+            Taxonomy::Tags => "Tags",
+            Taxonomy::Severities => "Severities",
+            Taxonomy::Years => "Years",
+        }
+    }
+    fn singular(self) -> &'static str {
+        match self {
+            Taxonomy::Services => "service",
+            Taxonomy::Tags => "tag",
+            Taxonomy::Severities => "severity",
+            Taxonomy::Years => "year",
+        }
+    }
+}
+
+/// `page` in every template.
+#[derive(Serialize)]
+struct PageView {
+    /// `home`, `incidents`, `incident`, `causes`, `cause`, `taxonomy`, `term`, `404`.
+    kind: &'static str,
+    title: String,
+    /// Path relative to the site root (`incidents/x/`).
+    path: String,
+    /// Link to the page (base path included).
+    url: String,
+    /// Absolute URL (for canonical links and feeds).
+    permalink: String,
+    /// This page's Atom feed, if it has one.
+    feed_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Term {
+    name: String,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct CauseSummary {
+    id: String,
+    title: String,
+    url: String,
+    category: Option<String>,
+    count: usize,
+    first_seen: String,
+    last_seen: String,
+}
+
+#[derive(Serialize)]
+struct CauseItem {
+    incident: IncidentLink,
+    #[serde(flatten)]
+    item: views::ActionItemView,
+}
+
+#[derive(Serialize)]
+struct NotHeld {
+    incident: IncidentLink,
+    fixed_in: IncidentLink,
+    item: String,
+    completed: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FeedEntry {
+    title: String,
+    url: String,
+    updated: String,
+    severity: String,
+    summary: Option<String>,
+}
+
+/// Builds the site for a knowledge base that passed validation.
+pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String> {
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| kb.root.join("public"));
+    output::check_target(&out)?;
+    let theme =
+        Theme::load(&kb.root, kb.config.site.theme.as_deref()).map_err(|e| e.to_string())?;
+    let analysis = Analysis::new(
+        kb,
+        Selection {
+            drafts: options.drafts,
+        },
+        analysis::today(),
+    );
+    let urls = Urls::new(
+        options
+            .base_url
+            .as_deref()
+            .unwrap_or(&kb.config.site.base_url),
+    );
+    let views = Views::new(kb, &analysis, &urls);
+    let site = SiteView {
+        title: kb.config.site.title.clone(),
+        description: kb.config.site.description.clone(),
+        base_url: urls.base_url.clone(),
+        base_path: urls.base_path.clone(),
+        today: analysis.today.to_string(),
+        severities: kb.config.template.severities.clone(),
+        drafts: options.drafts,
+    };
+    let renderer = Renderer {
+        theme: &theme,
+        views: &views,
+        site: &site,
+    };
+
+    let jobs = plan(&analysis, kb);
+    let mut files: Vec<(String, Vec<u8>)> = jobs
+        .par_iter()
+        .map(|job| renderer.render(job))
+        .collect::<Result<Vec<_>, String>>()?;
+    for (path, bytes) in &theme.static_files {
+        files.push((path.clone(), bytes.clone()));
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|b, a| a.0 == b.0);
+    let bytes = files.iter().map(|(_, b)| b.len()).sum();
+    output::write_atomically(&out, &files)?;
+    Ok(Built {
+        out,
+        incidents: analysis.incidents.len(),
+        files: files.len() + 1,
+        bytes,
+    })
+}
+
+fn plan<'a>(analysis: &'a Analysis, kb: &'a KnowledgeBase) -> Vec<Job<'a>> {
+    let mut jobs = vec![
+        Job::Home,
+        Job::AllIncidents,
+        Job::Causes,
+        Job::Sitemap,
+        Job::NotFound,
+        Job::Robots,
+    ];
+    jobs.push(Job::Feed(
+        String::new(),
+        kb.config.site.title.clone(),
+        &analysis.incidents,
+    ));
+    jobs.extend(analysis.incidents.iter().map(|&i| Job::Incident(i)));
+    for (id, list) in &analysis.causes {
+        jobs.push(Job::Cause(id, list));
+        jobs.push(Job::Feed(
+            paths::cause(id),
+            format!("Root cause {id}"),
+            list,
+        ));
+    }
+    for taxonomy in [
+        Taxonomy::Services,
+        Taxonomy::Tags,
+        Taxonomy::Severities,
+        Taxonomy::Years,
+    ] {
+        jobs.push(Job::Taxonomy(taxonomy));
+    }
+    for (name, list) in &analysis.services {
+        jobs.push(Job::Term(
+            Taxonomy::Services,
+            name.clone(),
+            paths::service(name),
+            list,
+        ));
+        jobs.push(Job::Feed(
+            paths::service(name),
+            format!("Incidents in {name}"),
+            list,
+        ));
+    }
+    for (slug, (name, list)) in &analysis.tags {
+        jobs.push(Job::Term(
+            Taxonomy::Tags,
+            name.clone(),
+            paths::tag(slug),
+            list,
+        ));
+    }
+    for (rank, list) in analysis.severities.iter().enumerate() {
+        let name = &kb.config.template.severities[rank];
+        if !list.is_empty() {
+            jobs.push(Job::Term(
+                Taxonomy::Severities,
+                name.clone(),
+                paths::severity(name),
+                list,
+            ));
+        }
+    }
+    for (year, list) in &analysis.years {
+        jobs.push(Job::Term(
+            Taxonomy::Years,
+            year.to_string(),
+            paths::year(*year),
+            list,
+        ));
+    }
+    jobs
+}
+
+struct Renderer<'a> {
+    theme: &'a Theme,
+    views: &'a Views<'a>,
+    site: &'a SiteView,
+}
+
+impl Renderer<'_> {
+    fn page(
+        &self,
+        kind: &'static str,
+        title: String,
+        path: String,
+        feed: Option<String>,
+    ) -> PageView {
+        let urls = self.views.urls;
+        PageView {
+            kind,
+            title,
+            url: urls.page(&path),
+            permalink: urls.absolute(&path),
+            feed_url: feed.map(|f| urls.page(&f)),
+            path,
+        }
+    }
+
+    fn render_template(
+        &self,
+        template: &str,
+        out_path: String,
+        page: PageView,
+        data: impl Serialize,
+    ) -> Result<(String, Vec<u8>), String> {
+        let mut context = Context::from_serialize(data).map_err(|e| error_chain(&e))?;
+        context.insert("site", self.site);
+        context.insert("page", &page);
+        let html = self.theme.tera.render(template, &context).map_err(|e| {
+            format!(
+                "cannot render {out_path} with template `{template}`: {}",
+                error_chain(&e)
+            )
+        })?;
+        Ok((out_path, html.into_bytes()))
+    }
+
+    fn render(&self, job: &Job<'_>) -> Result<(String, Vec<u8>), String> {
+        let views = self.views;
+        let analysis = views.analysis;
+        let kb = views.kb;
+        let urls = views.urls;
+        match job {
+            Job::Home => {
+                let severities: Vec<Term> = kb
+                    .config
+                    .template
+                    .severities
+                    .iter()
+                    .zip(&analysis.severities)
+                    .map(|(name, list)| Term {
+                        name: name.clone(),
+                        url: urls.page(&paths::severity(name)),
+                        count: list.len(),
+                    })
+                    .collect();
+                let items = analysis
+                    .incidents
+                    .iter()
+                    .flat_map(|&i| &kb.postmortems[i].action_items);
+                let (mut open, mut overdue) = (0, 0);
+                for item in items {
+                    if !item.status.is_closed() {
+                        open += 1;
+                    }
+                    if analysis.is_overdue(item.due.as_ref().map(|d| d.value), item.status) {
+                        overdue += 1;
+                    }
+                }
+                #[derive(Serialize)]
+                struct Home {
+                    latest: Vec<IncidentLink>,
+                    total: usize,
+                    severities: Vec<Term>,
+                    top_causes: Vec<CauseSummary>,
+                    open_items: usize,
+                    overdue_items: usize,
+                    services: usize,
+                    tags: usize,
+                    years: Vec<Term>,
+                }
+                let mut top_causes = self.cause_summaries();
+                top_causes.truncate(5);
+                let home = Home {
+                    latest: views
+                        .links(&analysis.incidents[..analysis.incidents.len().min(HOME_LATEST)]),
+                    total: analysis.incidents.len(),
+                    severities,
+                    top_causes,
+                    open_items: open,
+                    overdue_items: overdue,
+                    services: analysis.services.len(),
+                    tags: analysis.tags.len(),
+                    years: analysis
+                        .years
+                        .iter()
+                        .rev()
+                        .map(|(y, list)| Term {
+                            name: y.to_string(),
+                            url: urls.page(&paths::year(*y)),
+                            count: list.len(),
+                        })
+                        .collect(),
+                };
+                let page = self.page(
+                    "home",
+                    self.site.title.clone(),
+                    String::new(),
+                    Some("atom.xml".into()),
+                );
+                self.render_template("index.html", "index.html".into(), page, home)
+            }
+            Job::AllIncidents => {
+                #[derive(Serialize)]
+                struct All {
+                    incidents: Vec<IncidentLink>,
+                    services: Vec<String>,
+                }
+                let data = All {
+                    incidents: views.links(&analysis.incidents),
+                    services: analysis.services.keys().cloned().collect(),
+                };
+                let page = self.page(
+                    "incidents",
+                    "All incidents".into(),
+                    "incidents/".into(),
+                    Some("atom.xml".into()),
+                );
+                self.render_template("incidents.html", "incidents/index.html".into(), page, data)
+            }
+            Job::Incident(i) => {
+                let incident = views.incident(*i);
+                let path = paths::incident(&incident.link.id);
+                let page = self.page("incident", incident.link.title.clone(), path.clone(), None);
+                #[derive(Serialize)]
+                struct Data {
+                    incident: views::IncidentView,
+                }
+                self.render_template(
+                    "incident.html",
+                    format!("{path}index.html"),
+                    page,
+                    Data { incident },
+                )
+            }
+            Job::Causes => {
+                #[derive(Serialize)]
+                struct Data {
+                    causes: Vec<CauseSummary>,
+                }
+                let page = self.page("causes", "Root causes".into(), "causes/".into(), None);
+                self.render_template(
+                    "causes.html",
+                    "causes/index.html".into(),
+                    page,
+                    Data {
+                        causes: self.cause_summaries(),
+                    },
+                )
+            }
+            Job::Cause(id, list) => self.cause_page(id, list),
+            Job::Taxonomy(t) => {
+                let terms: Vec<Term> = match t {
+                    Taxonomy::Services => analysis
+                        .services
+                        .iter()
+                        .map(|(n, l)| Term {
+                            name: n.clone(),
+                            url: urls.page(&paths::service(n)),
+                            count: l.len(),
+                        })
+                        .collect(),
+                    Taxonomy::Tags => analysis
+                        .tags
+                        .iter()
+                        .map(|(s, (n, l))| Term {
+                            name: n.clone(),
+                            url: urls.page(&paths::tag(s)),
+                            count: l.len(),
+                        })
+                        .collect(),
+                    Taxonomy::Severities => kb
+                        .config
+                        .template
+                        .severities
+                        .iter()
+                        .zip(&analysis.severities)
+                        .filter(|(_, l)| !l.is_empty())
+                        .map(|(n, l)| Term {
+                            name: n.clone(),
+                            url: urls.page(&paths::severity(n)),
+                            count: l.len(),
+                        })
+                        .collect(),
+                    Taxonomy::Years => analysis
+                        .years
+                        .iter()
+                        .rev()
+                        .map(|(y, l)| Term {
+                            name: y.to_string(),
+                            url: urls.page(&paths::year(*y)),
+                            count: l.len(),
+                        })
+                        .collect(),
+                };
+                #[derive(Serialize)]
+                struct Data {
+                    taxonomy: TaxonomyView,
+                }
+                #[derive(Serialize)]
+                struct TaxonomyView {
+                    kind: &'static str,
+                    title: &'static str,
+                    terms: Vec<Term>,
+                }
+                let path = format!("{}/", t.slug());
+                let page = self.page("taxonomy", t.title().into(), path.clone(), None);
+                let data = Data {
+                    taxonomy: TaxonomyView {
+                        kind: t.singular(),
+                        title: t.title(),
+                        terms,
+                    },
+                };
+                self.render_template("taxonomy.html", format!("{path}index.html"), page, data)
+            }
+            Job::Term(t, name, path, list) => {
+                #[derive(Serialize)]
+                struct Data {
+                    term: TermView,
+                }
+                #[derive(Serialize)]
+                struct TermView {
+                    kind: &'static str,
+                    taxonomy: Link,
+                    name: String,
+                    incidents: Vec<IncidentLink>,
+                }
+                let title = match t {
+                    Taxonomy::Services => format!("Incidents in {name}"),
+                    Taxonomy::Tags => format!("Incidents tagged {name}"),
+                    Taxonomy::Severities => format!("{name} incidents"),
+                    Taxonomy::Years => format!("Incidents in {name}"),
+                };
+                let feed = (*t == Taxonomy::Services).then(|| format!("{path}atom.xml"));
+                let page = self.page("term", title, path.clone(), feed);
+                let data = Data {
+                    term: TermView {
+                        kind: t.singular(),
+                        taxonomy: Link {
+                            name: t.title().into(),
+                            url: urls.page(&format!("{}/", t.slug())),
+                        },
+                        name: name.clone(),
+                        incidents: views.links(list),
+                    },
+                };
+                self.render_template("term.html", format!("{path}index.html"), page, data)
+            }
+            Job::Feed(path, title, list) => self.feed(path, title, list),
+            Job::Sitemap => {
+                let mut pages: Vec<String> =
+                    vec![String::new(), "incidents/".into(), "causes/".into()];
+                pages.extend(
+                    analysis
+                        .incidents
+                        .iter()
+                        .map(|&i| paths::incident(&kb.postmortems[i].id)),
+                );
+                pages.extend(analysis.causes.keys().map(|c| paths::cause(c)));
+                pages.extend(analysis.services.keys().map(|s| paths::service(s)));
+                pages.extend(analysis.tags.keys().map(|t| paths::tag(t)));
+                pages.extend(analysis.years.keys().map(|y| paths::year(*y)));
+                pages.sort();
+                #[derive(Serialize)]
+                struct Data {
+                    urls: Vec<String>,
+                }
+                let data = Data {
+                    urls: pages.iter().map(|p| urls.absolute(p)).collect(),
+                };
+                let page = self.page("sitemap", "Sitemap".into(), "sitemap.xml".into(), None);
+                self.render_template("sitemap.xml", "sitemap.xml".into(), page, data)
+            }
+            Job::NotFound => {
+                let page = self.page("404", "Page not found".into(), "404.html".into(), None);
+                self.render_template("404.html", "404.html".into(), page, serde_json::json!({}))
+            }
+            Job::Robots => {
+                let page = self.page("robots", "robots.txt".into(), "robots.txt".into(), None);
+                self.render_template(
+                    "robots.txt",
+                    "robots.txt".into(),
+                    page,
+                    serde_json::json!({}),
+                )
+            }
+        }
+    }
+
+    /// Every root cause, most recurrent first.
+    fn cause_summaries(&self) -> Vec<CauseSummary> {
+        let views = self.views;
+        let pms = &views.kb.postmortems;
+        let mut causes: Vec<CauseSummary> = views
+            .analysis
+            .causes
+            .iter()
+            .map(|(id, list)| CauseSummary {
+                id: id.clone(),
+                title: views.cause_title(id),
+                url: views.urls.page(&paths::cause(id)),
+                category: self.cause_category(id, list),
+                count: list.len(),
+                first_seen: pms[list[0]].date.to_string(),
+                last_seen: pms[*list.last().unwrap()].date.to_string(),
+            })
+            .collect();
+        causes.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| b.last_seen.cmp(&a.last_seen))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        causes
+    }
+
+    fn cause_category(&self, id: &str, list: &[usize]) -> Option<String> {
+        let kb = self.views.kb;
+        kb.catalogue
+            .as_ref()
+            .and_then(|c| c.causes.get(id))
+            .and_then(|e| e.category.clone())
+            .or_else(|| {
+                list.iter()
+                    .flat_map(|&i| &kb.postmortems[i].root_causes)
+                    .find(|c| c.id.as_str() == id)
+                    .and_then(|c| c.category.clone())
+            })
+    }
+
+    fn cause_page(&self, id: &str, list: &[usize]) -> Result<(String, Vec<u8>), String> {
+        let views = self.views;
+        let kb = views.kb;
+        let pms = &kb.postmortems;
+        #[derive(Serialize)]
+        struct CauseIncident {
+            #[serde(flatten)]
+            link: IncidentLink,
+            /// The cause's role in this incident.
+            kind: &'static str,
+            description: Option<String>,
+        }
+        #[derive(Serialize)]
+        struct CauseView {
+            id: String,
+            title: String,
+            category: Option<String>,
+            description: Option<String>,
+            count: usize,
+            first_seen: String,
+            last_seen: String,
+            services: Vec<Link>,
+            severities: Vec<Term>,
+            incidents: Vec<CauseIncident>,
+            action_items: Vec<CauseItem>,
+            not_held: Vec<NotHeld>,
+        }
+        let mut services: Vec<&str> = list
+            .iter()
+            .flat_map(|&i| pms[i].services.iter().map(|s| s.as_str()))
+            .collect();
+        services.sort_unstable();
+        services.dedup();
+        let mut severities: Vec<Term> = Vec::new();
+        for (rank, name) in kb.config.template.severities.iter().enumerate() {
+            let count = list
+                .iter()
+                .filter(|&&i| pms[i].severity.rank == rank)
+                .count();
+            if count > 0 {
+                severities.push(Term {
+                    name: name.clone(),
+                    url: views.urls.page(&paths::severity(name)),
+                    count,
+                });
+            }
+        }
+        let entry = kb.catalogue.as_ref().and_then(|c| c.causes.get(id));
+        let cause = CauseView {
+            id: id.to_string(),
+            title: views.cause_title(id),
+            category: self.cause_category(id, list),
+            description: entry.and_then(|e| e.description.clone()),
+            count: list.len(),
+            first_seen: pms[list[0]].date.to_string(),
+            last_seen: pms[*list.last().unwrap()].date.to_string(),
+            services: services
+                .iter()
+                .map(|s| Link {
+                    name: s.to_string(),
+                    url: views.urls.page(&paths::service(s)),
+                })
+                .collect(),
+            severities,
+            incidents: list
+                .iter()
+                .map(|&i| {
+                    let rc = pms[i].root_causes.iter().find(|c| c.id.as_str() == id);
+                    CauseIncident {
+                        link: views.link(i),
+                        kind: rc.map_or("root", |c| views::cause_kind_str(c.kind)),
+                        description: rc.and_then(|c| c.description.clone()),
+                    }
+                })
+                .collect(),
+            action_items: list
+                .iter()
+                .flat_map(|&i| pms[i].action_items.iter().map(move |a| (i, a)))
+                .map(|(i, a)| CauseItem {
+                    incident: views.link(i),
+                    item: views.action_item(a),
+                })
+                .collect(),
+            not_held: analysis::fixes_that_did_not_hold(pms, list)
+                .into_iter()
+                .map(|(later, earlier, k)| {
+                    let item = &pms[earlier].action_items[k];
+                    NotHeld {
+                        incident: views.link(later),
+                        fixed_in: views.link(earlier),
+                        item: item.title.value.clone(),
+                        completed: item.completed.map(|d| d.to_string()),
+                    }
+                })
+                .collect(),
+        };
+        let path = paths::cause(id);
+        let page = self.page(
+            "cause",
+            cause.title.clone(),
+            path.clone(),
+            Some(format!("{path}atom.xml")),
+        );
+        #[derive(Serialize)]
+        struct Data {
+            cause: CauseView,
+        }
+        self.render_template(
+            "cause.html",
+            format!("{path}index.html"),
+            page,
+            Data { cause },
+        )
+    }
+
+    fn feed(&self, path: &str, title: &str, list: &[usize]) -> Result<(String, Vec<u8>), String> {
+        let views = self.views;
+        let pms = &views.kb.postmortems;
+        // Newest first; `list` may be in either order.
+        let mut newest: Vec<usize> = list.to_vec();
+        newest.sort_by(|&a, &b| {
+            (pms[b].date.value, pms[a].id.as_str()).cmp(&(pms[a].date.value, pms[b].id.as_str()))
+        });
+        newest.truncate(FEED_ENTRIES);
+        let entries: Vec<FeedEntry> = newest
+            .iter()
+            .map(|&i| {
+                let pm = &pms[i];
+                let day = pm
+                    .published
+                    .as_ref()
+                    .map_or(pm.date.value, |p| p.value.max(pm.date.value));
+                FeedEntry {
+                    title: pm.title.value.clone(),
+                    url: views.urls.absolute(&paths::incident(&pm.id)),
+                    updated: format!("{day}T00:00:00Z"),
+                    severity: pm.severity.name.clone(),
+                    summary: pm.summary_text().map(str::to_string),
+                }
+            })
+            .collect();
+        #[derive(Serialize)]
+        struct Feed {
+            title: String,
+            /// The page the feed is about (absolute).
+            alternate: String,
+            /// The feed's own URL (absolute).
+            url: String,
+            updated: String,
+            entries: Vec<FeedEntry>,
+        }
+        let updated = entries
+            .iter()
+            .map(|e| e.updated.clone())
+            .max()
+            .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+        let feed_path = format!("{path}atom.xml");
+        let feed = Feed {
+            title: title.to_string(),
+            alternate: views.urls.absolute(path),
+            url: views.urls.absolute(&feed_path),
+            updated,
+            entries,
+        };
+        let page = self.page("feed", title.to_string(), feed_path.clone(), None);
+        #[derive(Serialize)]
+        struct Data {
+            feed: Feed,
+        }
+        self.render_template("atom.xml", feed_path, page, Data { feed })
+    }
+}
+
+/// The default output folder for a knowledge base.
+pub fn default_output(root: &Path) -> PathBuf {
+    root.join("public")
+}

@@ -1,0 +1,408 @@
+//! What templates see: plain serializable views built from the model and
+//! the analysis. Field names here are the stable template API, listed in
+//! the guide (docs/templates.md); add fields freely, rename none.
+
+use serde::Serialize;
+
+use crate::analysis::{self, Analysis};
+use crate::content::{ActionItem, CauseKind, ItemKind, ItemStatus, KnowledgeBase, PostMortem};
+use crate::render::markdown;
+
+/// Site-wide values, in every template as `site`.
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: Option<String>,
+    /// Absolute base URL with a trailing slash, as configured (or `--base-url`).
+    pub base_url: String,
+    /// The path part of `base_url` (`/` or `/sub/`); every internal link starts with it.
+    pub base_path: String,
+    /// The build's date (`SOURCE_DATE_EPOCH` pins it), `YYYY-MM-DD`.
+    pub today: String,
+    /// Configured severities, worst first.
+    pub severities: Vec<String>,
+    /// Whether drafts are included (`--drafts`).
+    pub drafts: bool,
+}
+
+/// Builds URLs under the base path.
+#[derive(Clone, Debug)]
+pub struct Urls {
+    pub base_url: String,
+    pub base_path: String,
+}
+
+impl Urls {
+    pub fn new(base_url: &str) -> Urls {
+        let mut base_url = base_url.trim().to_string();
+        if !base_url.ends_with('/') {
+            base_url.push('/');
+        }
+        let base_path = match base_url.split_once("://") {
+            Some((_, rest)) => match rest.find('/') {
+                Some(i) => rest[i..].to_string(),
+                None => "/".to_string(),
+            },
+            None => {
+                if base_url.starts_with('/') {
+                    base_url.clone()
+                } else {
+                    format!("/{base_url}")
+                }
+            }
+        };
+        Urls {
+            base_url,
+            base_path,
+        }
+    }
+
+    /// A site-internal link to `path` (relative to the site root).
+    pub fn page(&self, path: &str) -> String {
+        format!("{}{path}", self.base_path)
+    }
+
+    /// An absolute URL (for feeds and the sitemap), when `base_url` is absolute.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+}
+
+/// Percent-encodes a URL path segment (everything but unreserved characters).
+pub fn segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Relative output paths, shared by links and the writer so they cannot disagree.
+pub mod paths {
+    use super::segment;
+
+    pub fn incident(id: &str) -> String {
+        format!("incidents/{}/", segment(id))
+    }
+    pub fn cause(id: &str) -> String {
+        format!("causes/{}/", segment(id))
+    }
+    pub fn service(name: &str) -> String {
+        format!("services/{}/", segment(name))
+    }
+    pub fn tag(slug: &str) -> String {
+        format!("tags/{}/", segment(slug))
+    }
+    pub fn severity(name: &str) -> String {
+        format!("severities/{}/", segment(&crate::analysis::slug(name)))
+    }
+    pub fn year(year: i16) -> String {
+        format!("years/{year}/")
+    }
+}
+
+/// A name with its page.
+#[derive(Clone, Debug, Serialize)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+/// An incident as lists show it.
+#[derive(Clone, Debug, Serialize)]
+pub struct IncidentLink {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub date: String,
+    pub year: i16,
+    pub severity: String,
+    /// 0 is the worst configured level.
+    pub severity_rank: usize,
+    /// `draft`, `review` or `final`.
+    pub status: &'static str,
+    pub services: Vec<Link>,
+    /// The summary as HTML (inline), when there is one.
+    pub summary_html: Option<String>,
+}
+
+/// `[impact]` with its durations, formatted for reading.
+#[derive(Clone, Debug, Serialize)]
+pub struct ImpactView {
+    pub started: String,
+    pub detected: Option<String>,
+    pub mitigated: Option<String>,
+    pub resolved: Option<String>,
+    pub users_affected: Option<u64>,
+    pub description: Option<String>,
+    pub time_to_detect: Option<String>,
+    pub time_to_mitigate: Option<String>,
+    pub time_to_resolve: Option<String>,
+    /// The same durations in minutes, for themes that compute.
+    pub minutes_to_detect: Option<i64>,
+    pub minutes_to_mitigate: Option<i64>,
+    pub minutes_to_resolve: Option<i64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RootCauseView {
+    pub id: String,
+    pub url: String,
+    /// The catalogue's title, or the id.
+    pub title: String,
+    /// `root`, `contributing` or `trigger`.
+    pub kind: &'static str,
+    pub category: Option<String>,
+    pub description: Option<String>,
+    /// How many other incidents share this cause.
+    pub recurred: usize,
+    /// Those incidents, oldest first.
+    pub recurrences: Vec<IncidentLink>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ActionItemView {
+    pub title: String,
+    pub owner: Option<String>,
+    pub due: Option<String>,
+    /// `open`, `in-progress`, `done` or `wont-fix`.
+    pub status: &'static str,
+    pub kind: Option<&'static str>,
+    pub tracker: Option<String>,
+    pub completed: Option<String>,
+    /// Open and past its due date.
+    pub overdue: bool,
+}
+
+/// Everything about one incident: `incident` on `incident.html`.
+#[derive(Clone, Debug, Serialize)]
+pub struct IncidentView {
+    #[serde(flatten)]
+    pub link: IncidentLink,
+    pub tags: Vec<Link>,
+    pub authors: Vec<String>,
+    pub published: Option<String>,
+    pub visibility: &'static str,
+    pub body_html: String,
+    pub toc: Vec<markdown::Heading>,
+    pub impact: Option<ImpactView>,
+    pub root_causes: Vec<RootCauseView>,
+    pub action_items: Vec<ActionItemView>,
+    pub learnings: Vec<String>,
+    pub related: Vec<IncidentLink>,
+    pub previous: Option<IncidentLink>,
+    pub next: Option<IncidentLink>,
+    /// The source file, relative to the knowledge base.
+    pub source_path: String,
+}
+
+pub fn status_str(s: ItemStatus) -> &'static str {
+    match s {
+        ItemStatus::Open => "open",
+        ItemStatus::InProgress => "in-progress",
+        ItemStatus::Done => "done",
+        ItemStatus::WontFix => "wont-fix",
+    }
+}
+
+pub fn item_kind_str(k: ItemKind) -> &'static str {
+    match k {
+        ItemKind::Prevent => "prevent",
+        ItemKind::Detect => "detect",
+        ItemKind::Mitigate => "mitigate",
+        ItemKind::Process => "process",
+    }
+}
+
+pub fn cause_kind_str(k: CauseKind) -> &'static str {
+    match k {
+        CauseKind::Root => "root",
+        CauseKind::Contributing => "contributing",
+        CauseKind::Trigger => "trigger",
+    }
+}
+
+/// "46 min", "2 h 5 min", "3 d 4 h".
+pub fn duration(d: jiff::SignedDuration) -> String {
+    let minutes = d.as_secs() / 60;
+    if minutes < 0 {
+        return format!("-{}", duration(-d));
+    }
+    let (days, hours, mins) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    match (days, hours, mins) {
+        (0, 0, m) => format!("{m} min"),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (d, 0, _) => format!("{d} d"),
+        (d, h, _) => format!("{d} d {h} h"),
+    }
+}
+
+/// Builds views; holds what every view needs.
+pub struct Views<'a> {
+    pub kb: &'a KnowledgeBase,
+    pub analysis: &'a Analysis,
+    pub urls: &'a Urls,
+    /// Per incident, its list view (built once, cloned into lists).
+    links: Vec<Option<IncidentLink>>,
+}
+
+impl<'a> Views<'a> {
+    pub fn new(kb: &'a KnowledgeBase, analysis: &'a Analysis, urls: &'a Urls) -> Self {
+        let links = (0..kb.postmortems.len())
+            .map(|i| {
+                analysis
+                    .includes(i)
+                    .then(|| Self::make_link(&kb.postmortems[i], urls))
+            })
+            .collect();
+        Views {
+            kb,
+            analysis,
+            urls,
+            links,
+        }
+    }
+
+    fn make_link(pm: &PostMortem, urls: &Urls) -> IncidentLink {
+        IncidentLink {
+            id: pm.id.value.clone(),
+            title: pm.title.value.clone(),
+            url: urls.page(&paths::incident(&pm.id)),
+            date: pm.date.to_string(),
+            year: pm.date.year(),
+            severity: pm.severity.name.clone(),
+            severity_rank: pm.severity.rank,
+            status: pm.status.as_str(),
+            services: pm
+                .services
+                .iter()
+                .map(|s| Link {
+                    name: s.value.clone(),
+                    url: urls.page(&paths::service(s)),
+                })
+                .collect(),
+            summary_html: pm.summary_text().map(markdown::render_inline),
+        }
+    }
+
+    /// The list view of incident `i` (which must be included).
+    pub fn link(&self, i: usize) -> IncidentLink {
+        self.links[i]
+            .clone()
+            .expect("only included incidents are linked")
+    }
+
+    pub fn links(&self, list: &[usize]) -> Vec<IncidentLink> {
+        list.iter().map(|&i| self.link(i)).collect()
+    }
+
+    pub fn cause_title(&self, id: &str) -> String {
+        self.kb
+            .catalogue
+            .as_ref()
+            .and_then(|c| c.causes.get(id))
+            .map_or_else(|| id.to_string(), |e| e.title.clone())
+    }
+
+    pub fn action_item(&self, item: &ActionItem) -> ActionItemView {
+        ActionItemView {
+            title: item.title.value.clone(),
+            owner: item.owner.as_ref().map(|o| o.value.clone()),
+            due: item.due.as_ref().map(|d| d.to_string()),
+            status: status_str(item.status),
+            kind: item.kind.map(item_kind_str),
+            tracker: item.tracker.clone(),
+            completed: item.completed.map(|d| d.to_string()),
+            overdue: self
+                .analysis
+                .is_overdue(item.due.as_ref().map(|d| d.value), item.status),
+        }
+    }
+
+    pub fn incident(&self, i: usize) -> IncidentView {
+        let pm = &self.kb.postmortems[i];
+        let rendered = markdown::render(pm.markdown());
+        let (previous, next) = self.analysis.neighbours(i);
+        IncidentView {
+            link: self.link(i),
+            tags: pm
+                .tags
+                .iter()
+                .map(|t| Link {
+                    name: t.clone(),
+                    url: self.urls.page(&paths::tag(&analysis::slug(t))),
+                })
+                .collect(),
+            authors: pm.authors.clone(),
+            published: pm.published.as_ref().map(|d| d.to_string()),
+            visibility: match pm.visibility {
+                crate::config::Visibility::Internal => "internal",
+                crate::config::Visibility::Public => "public",
+            },
+            body_html: rendered.html,
+            toc: rendered.headings,
+            impact: pm.impact.as_ref().map(|imp| {
+                let minutes = |d: Option<jiff::SignedDuration>| d.map(|d| d.as_secs() / 60);
+                ImpactView {
+                    started: imp.started.to_string(),
+                    detected: imp.detected.as_ref().map(|t| t.to_string()),
+                    mitigated: imp.mitigated.as_ref().map(|t| t.to_string()),
+                    resolved: imp.resolved.as_ref().map(|t| t.to_string()),
+                    users_affected: imp.users_affected,
+                    description: imp.description.clone(),
+                    time_to_detect: imp.time_to_detect().map(duration),
+                    time_to_mitigate: imp.time_to_mitigate().map(duration),
+                    time_to_resolve: imp.time_to_resolve().map(duration),
+                    minutes_to_detect: minutes(imp.time_to_detect()),
+                    minutes_to_mitigate: minutes(imp.time_to_mitigate()),
+                    minutes_to_resolve: minutes(imp.time_to_resolve()),
+                }
+            }),
+            root_causes: pm
+                .root_causes
+                .iter()
+                .map(|c| {
+                    let recurrences: Vec<IncidentLink> = self
+                        .analysis
+                        .recurrences(&c.id, i)
+                        .map(|j| self.link(j))
+                        .collect();
+                    RootCauseView {
+                        id: c.id.value.clone(),
+                        url: self.urls.page(&paths::cause(&c.id)),
+                        title: self.cause_title(&c.id),
+                        kind: cause_kind_str(c.kind),
+                        category: c.category.clone().or_else(|| {
+                            self.kb
+                                .catalogue
+                                .as_ref()
+                                .and_then(|cat| cat.causes.get(c.id.as_str()))
+                                .and_then(|e| e.category.clone())
+                        }),
+                        description: c.description.clone(),
+                        recurred: recurrences.len(),
+                        recurrences,
+                    }
+                })
+                .collect(),
+            action_items: pm
+                .action_items
+                .iter()
+                .map(|a| self.action_item(a))
+                .collect(),
+            learnings: pm.learnings.clone(),
+            related: self.analysis.related[i]
+                .iter()
+                .map(|&j| self.link(j))
+                .collect(),
+            previous: previous.map(|j| self.link(j)),
+            next: next.map(|j| self.link(j)),
+            source_path: pm.rel_path.clone(),
+        }
+    }
+}
