@@ -260,6 +260,8 @@ impl Config {
 
 /// Converts a TOML or serde error into a diagnostic pointing into `source`,
 /// whose TOML text starts at byte `offset` (front matter starts after `+++`).
+/// The parser's words are kept, with a hint for the common slips: a string
+/// without quotes, a key set twice.
 pub fn toml_error(
     source: &Arc<Source>,
     rule: Rule,
@@ -280,23 +282,85 @@ pub fn toml_error(
     } else {
         span
     };
-    let (title, help) = match unknown_field(&message) {
+    let what = match rule {
+        Rule::Config => format!("invalid {CONFIG_FILE}"),
+        Rule::Catalogue => return plain_toml_error(source, rule, &message, span),
+        _ => "the front matter is not valid TOML".to_string(),
+    };
+    if let Some((field, expected)) = unknown_field(&message) {
+        let suggestions = crate::suggest::did_you_mean(field, expected.iter().copied());
+        let help = crate::suggest::help_line(&suggestions)
+            .unwrap_or_else(|| format!("known keys here: {}", expected.join(", ")));
+        return Diagnostic::error(rule, format!("{what}: unknown key `{field}`"))
+            .at(source, span)
+            .label("not a known key")
+            .help(help);
+    }
+    let found = source.text.get(span.clone()).unwrap_or("").trim();
+    let bare_word = !found.is_empty()
+        && found
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        && !found
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '-' || c == '_');
+    let mut d = Diagnostic::error(rule, format!("{what}: {}", first_line(&message)))
+        .at(source, span.clone());
+    if message.starts_with("duplicate key") {
+        d = d
+            .label(format!("`{found}` is already set in this table"))
+            .help("remove one of them; every `[[action_items]]` or `[[root_causes]]` entry starts with its own header line");
+        // Point at the first one too, when it is easy to find.
+        let line_start = source.line_span(source.line_index(span.start)).start;
+        let key_line = |l: &str| {
+            l.trim_start()
+                .strip_prefix(found)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        };
+        let mut at = line_start;
+        while at > offset {
+            let index = source.line_index(at - 1);
+            let line = source.line_span(index);
+            let text = &source.text[line.clone()];
+            if text.trim_start().starts_with('[') {
+                break;
+            }
+            if key_line(text) {
+                let key_at = line.start + (text.len() - text.trim_start().len());
+                d = d.also(source, key_at..key_at + found.len(), "first set here");
+                break;
+            }
+            at = line.start;
+        }
+        d
+    } else if bare_word {
+        d.label("a string needs quotes")
+            .help(format!("write `\"{found}\"`"))
+    } else {
+        d.label(first_line(&message).to_string())
+    }
+}
+
+fn plain_toml_error(
+    source: &Arc<Source>,
+    rule: Rule,
+    message: &str,
+    span: crate::source::Span,
+) -> Diagnostic {
+    match unknown_field(message) {
         Some((field, expected)) => {
             let suggestions = crate::suggest::did_you_mean(field, expected.iter().copied());
-            let help = crate::suggest::help_line(&suggestions)
-                .unwrap_or_else(|| format!("known keys here: {}", expected.join(", ")));
-            (format!("unknown key `{field}`"), Some(help))
+            Diagnostic::error(rule, format!("unknown key `{field}`"))
+                .at(source, span)
+                .label("not a known key")
+                .help(
+                    crate::suggest::help_line(&suggestions)
+                        .unwrap_or_else(|| format!("known keys here: {}", expected.join(", "))),
+                )
         }
-        None => (message.clone(), None),
-    };
-    let title = match rule {
-        Rule::Config => format!("invalid {CONFIG_FILE}: {title}"),
-        _ => title,
-    };
-    let d = Diagnostic::error(rule, title).at(source, span);
-    match help {
-        Some(help) => d.label("not a known key").help(help),
-        None => d.label(first_line(&message).to_string()),
+        None => Diagnostic::error(rule, first_line(message).to_string())
+            .at(source, span)
+            .label(first_line(message).to_string()),
     }
 }
 

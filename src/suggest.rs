@@ -1,9 +1,10 @@
 //! "Did you mean …?" for misspelt keys, ids and names.
 
-/// The candidates nearest to `word` by edit distance, best first, at most
-/// three, and only those close enough to be a plausible typo (about a third
-/// of the word's length). Ties keep the candidates' order, so output is
-/// deterministic.
+/// The candidates nearest to `word` by edit distance, only those close
+/// enough to be a plausible typo (about a third of the word's length), and
+/// only the nearest: when more than two are equally near (`SEV-9` is as near
+/// to `SEV-1` as to `SEV-5`), a guess would be noise, so there is none. Ties
+/// keep the candidates' order, so output is deterministic.
 pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Vec<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
@@ -19,7 +20,19 @@ where
         .collect();
     scored.sort_by_key(|&(d, _)| d);
     scored.dedup_by_key(|&mut (_, c)| c);
-    scored.into_iter().take(3).map(|(_, c)| c).collect()
+    let Some(&(best, _)) = scored.first() else {
+        return Vec::new();
+    };
+    let nearest: Vec<&str> = scored
+        .into_iter()
+        .take_while(|&(d, _)| d == best)
+        .map(|(_, c)| c)
+        .collect();
+    if nearest.len() > 2 {
+        Vec::new()
+    } else {
+        nearest
+    }
 }
 
 /// A help line for the suggestions, or `None` when there are none.
@@ -47,6 +60,9 @@ mod tests {
         assert_eq!(did_you_mean("titel", keys), vec!["title"]);
         assert_eq!(did_you_mean("sevrity", keys), vec!["severity"]);
         assert!(did_you_mean("zzzzzz", keys).is_empty());
+        let sevs = ["SEV-1", "SEV-2", "SEV-3", "SEV-4"];
+        assert!(did_you_mean("SEV-9", sevs).is_empty());
+        assert_eq!(did_you_mean("sev-2", sevs), vec!["SEV-2"]);
         assert_eq!(help_line(&["a"]).unwrap(), "did you mean `a`?");
     }
 }

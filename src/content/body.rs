@@ -54,6 +54,9 @@ pub fn parse(
     let mut heading: Option<(HeadingLevel, Span, String)> = None;
     let mut list_depth = 0usize;
     let mut in_code = false;
+    // A soft line break inside a paragraph: the next text continues the same
+    // prose span, so "human\nerror" is read as one phrase.
+    let mut soft_break = false;
     let mut carried_date = date;
 
     for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
@@ -115,8 +118,22 @@ pub fn parse(
                     title.push_str(&t);
                 }
                 if !in_code {
-                    prose.push(range);
+                    match prose.last_mut() {
+                        Some(last)
+                            if last.end == range.start
+                                || (soft_break && last.end < range.start) =>
+                        {
+                            last.end = range.end
+                        }
+                        _ => prose.push(range),
+                    }
                 }
+                soft_break = false;
+                continue;
+            }
+            Event::SoftBreak => {
+                soft_break = true;
+                continue;
             }
             Event::Code(t) => {
                 if let Some((_, _, title)) = &mut heading {
@@ -125,6 +142,7 @@ pub fn parse(
             }
             _ => {}
         }
+        soft_break = false;
     }
     body
 }
@@ -240,15 +258,13 @@ fn read_stamp(s: &str) -> Result<Option<Stamp>, StampError> {
     };
     let start = i;
     i += h_len + 3;
+    // `:SS` only when two digits follow: in `09:31: event` the colon is the separator.
     let mut second = 0;
-    if s.as_bytes().get(i) == Some(&b':') {
-        match digits(s, i + 1, 2) {
-            Some(sec) => {
-                second = sec;
-                i += 3;
-            }
-            None => return fail(i + 1, "expected two digits of seconds".into()),
-        }
+    if s.as_bytes().get(i) == Some(&b':')
+        && let Some(sec) = digits(s, i + 1, 2)
+    {
+        second = sec;
+        i += 3;
     }
     let Ok(time) = Time::new(hour as i8, minute as i8, second as i8, 0) else {
         return fail(i, format!("`{}` is not a time of day", &s[start..i]));
@@ -277,6 +293,11 @@ fn read_stamp(s: &str) -> Result<Option<Stamp>, StampError> {
             Err(_) => return fail(zone_at + 6, "the UTC offset is out of range".into()),
         }
         stamp_len = zone_at + 6;
+    } else if let Some(message) = bad_zone(zone) {
+        let word = zone
+            .find(|c: char| c.is_whitespace() || "—–".contains(c))
+            .unwrap_or(zone.len());
+        return fail(zone_at + word, message);
     }
     // The separator.
     let after = &s[stamp_len..];
@@ -301,6 +322,29 @@ fn read_stamp(s: &str) -> Result<Option<Stamp>, StampError> {
         len: end,
         stamp_len,
     }))
+}
+
+/// Something after the time that is meant as a zone but is not one of
+/// `UTC`, `Z` or `±HH:MM`: `-0500`, `+2`, `UTC+2`, `PST`.
+fn bad_zone(zone: &str) -> Option<String> {
+    let bytes = zone.as_bytes();
+    let signed_digits =
+        matches!(bytes.first(), Some(b'+' | b'-')) && bytes.get(1).is_some_and(u8::is_ascii_digit);
+    if signed_digits || (zone.starts_with("UTC") && matches!(bytes.get(3), Some(b'+' | b'-'))) {
+        return Some("write the UTC offset as `+HH:MM` or `-HH:MM`, e.g. `-05:00`".into());
+    }
+    let word_len = zone.bytes().take_while(u8::is_ascii_uppercase).count();
+    let after = zone[word_len..].trim_start_matches([' ', '\t']);
+    let then_separator = ["—", "–", "-", ":"]
+        .iter()
+        .any(|sep| after.starts_with(sep));
+    if (2..=5).contains(&word_len) && then_separator {
+        return Some(format!(
+            "unknown time zone `{}`: write `UTC`, `Z` or an offset like `-08:00`",
+            &zone[..word_len]
+        ));
+    }
+    None
 }
 
 fn timeline_item(
@@ -404,6 +448,18 @@ mod tests {
         assert!(read_stamp("2025-02-30 10:00 — x").is_err());
         assert!(read_stamp("25:10 — x").is_err());
         assert!(read_stamp("09:12 Deploy").is_err());
+        assert!(read_stamp("09:31 -0500 — x").is_err());
+        assert!(read_stamp("09:31 UTC+2 — x").is_err());
+        assert!(read_stamp("09:31 PST — x").is_err());
+        assert!(read_stamp("2025-03-14T09:31Z — x").is_err());
+    }
+
+    #[test]
+    fn a_colon_after_the_time_is_the_separator() {
+        let s = stamp("09:31: Pager fires");
+        assert_eq!(s.time, Time::new(9, 31, 0, 0).unwrap());
+        assert_eq!(&"09:31: Pager fires"[s.len..], "Pager fires");
+        assert_eq!(stamp("09:31:05: x").time, Time::new(9, 31, 5, 0).unwrap());
     }
 
     #[test]

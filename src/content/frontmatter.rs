@@ -36,18 +36,27 @@ pub fn split(source: &Arc<Source>) -> Result<Split, Box<Diagnostic>> {
     let first = source.line_span(0);
     if text[first.clone()].trim_end() != "+++" {
         let caret = first.start..first.end.max(first.start + 1).min(text.len());
-        return Err(Box::new(
-            Diagnostic::error(
-                Rule::MissingFrontMatter,
-                "the file does not start with TOML front matter",
+        let first_text = text[first.clone()].trim();
+        let d = Diagnostic::error(
+            Rule::MissingFrontMatter,
+            "the file does not start with TOML front matter",
+        )
+        .at(source, caret);
+        let d = if first_text == "---" {
+            d.label("this looks like YAML front matter").help(
+                "Hindsight reads TOML between `+++` lines: replace both `---` lines with `+++` \
+                 and write the keys as TOML (`title = \"...\"`)",
             )
-            .at(source, caret)
-            .label("expected a line `+++` here")
-            .help(
+        } else if first_text.is_empty() && text.trim_start().starts_with("+++") {
+            d.label("the file starts with a blank line")
+                .help("remove the blank lines before the opening `+++`")
+        } else {
+            d.label("expected a line `+++` here").help(
                 "a post-mortem starts with a line `+++`, its TOML front matter (title, date, \
-             severity, status, services) and another line `+++`",
-            ),
-        ));
+                 severity, status, services) and another line `+++`",
+            )
+        };
+        return Err(Box::new(d));
     }
     for line in 1..source.line_count() {
         let span = source.line_span(line);
@@ -130,8 +139,11 @@ pub struct FrontMatter {
     pub action_items: Vec<ActionItem>,
     /// Spans of free-text strings, for the wording lints.
     pub prose: Vec<Span>,
-    /// Top-level keys that were present (valid or not).
-    seen: Vec<String>,
+    /// Top-level keys that were present (valid or not), with their spans.
+    seen: Vec<(String, Span)>,
+    /// Top-level keys whose value had an error: rules that depend on them
+    /// stay quiet rather than pile follow-on errors on the first one.
+    pub invalid_keys: Vec<String>,
 }
 
 /// Reads the front matter at `split.front` of `source`.
@@ -159,7 +171,8 @@ pub fn parse(
     let mut fm = FrontMatter::default();
     for (key, value) in table.get_ref() {
         let name = key.get_ref().as_ref();
-        fm.seen.push(name.to_string());
+        fm.seen.push((name.to_string(), reader.span(key)));
+        let errors_before = reader.errors();
         match name {
             "title" => {
                 fm.title = reader.string(name, value).and_then(|t| reader.title(t));
@@ -175,7 +188,7 @@ pub fn parse(
                             Diagnostic::error(Rule::InvalidValue, "`services` is empty")
                                 .at(source, reader.span(value))
                                 .label("name at least one affected service")
-                                .help("e.g. services = [\"checkout-api\"]"),
+                                .help("name the affected systems: `services = [\"checkout-api\"]`"),
                         );
                     }
                 })
@@ -214,6 +227,9 @@ pub fn parse(
             "action_items" => fm.action_items = reader.tables(name, value, Reader::action_item),
             _ => reader.unknown_key("the front matter", name, reader.span(key), KEYS),
         }
+        if reader.errors() > errors_before {
+            fm.invalid_keys.push(name.to_string());
+        }
     }
     fm.prose = reader.prose;
     Some(fm)
@@ -235,33 +251,56 @@ impl FrontMatter {
         Vec<Spanned<String>>,
     )> {
         let first_line = source.line_span(0);
-        let mut missing = |key: &str, example: String| {
+        let unknown: Vec<&(String, Span)> = self
+            .seen
+            .iter()
+            .filter(|(k, _)| !KEYS.contains(&k.as_str()))
+            .collect();
+        let mut missing = |key: &str, help: String| {
             // A key that is present but invalid already has its diagnostic.
-            if !self.seen.iter().any(|k| k == key) {
-                diagnostics.push(
-                    Diagnostic::error(Rule::MissingField, format!("missing required key `{key}`"))
-                        .at(source, first_line.clone())
-                        .label(format!("this front matter has no `{key}`"))
-                        .help(format!("add `{example}`")),
+            if self.seen.iter().any(|(k, _)| k == key) {
+                return;
+            }
+            let mut d =
+                Diagnostic::error(Rule::MissingField, format!("missing required key `{key}`"))
+                    .at(source, first_line.clone())
+                    .label(format!("this front matter has no `{key}`"))
+                    .help(help);
+            // `sevrity = ...` is most likely the missing `severity`.
+            if let Some((typo, span)) = unknown
+                .iter()
+                .find(|(k, _)| suggest::did_you_mean(k, [key]).first() == Some(&key))
+            {
+                d = d.also(
+                    source,
+                    span.clone(),
+                    format!("`{typo}` looks like a misspelling of `{key}`"),
                 );
             }
+            diagnostics.push(d);
         };
         let severities = &config.template.severities;
         if self.title.is_none() {
-            missing("title", "title = \"What happened, in one line\"".into());
+            missing(
+                "title",
+                "add `title = \"What happened, in one line\"`".into(),
+            );
         }
         if self.date.is_none() {
             missing(
                 "date",
-                "date = 2025-03-14 (the day the incident started)".into(),
+                "add `date = 2025-03-14`, the day the incident started (no quotes)".into(),
             );
         }
         if self.severity.is_none() {
             missing(
                 "severity",
                 format!(
-                    "severity = \"{}\" (one of {})",
-                    severities.last().map_or("", String::as_str),
+                    "add `severity = \"{}\"`, one of {}",
+                    severities
+                        .get(2)
+                        .or(severities.last())
+                        .map_or("", String::as_str),
                     severities.join(", ")
                 ),
             );
@@ -269,11 +308,14 @@ impl FrontMatter {
         if self.status.is_none() {
             missing(
                 "status",
-                "status = \"draft\" (draft, review or final)".into(),
+                "add `status = \"draft\"`; it moves to `review`, then `final`".into(),
             );
         }
         if self.services.is_none() {
-            missing("services", "services = [\"checkout-api\"]".into());
+            missing(
+                "services",
+                "add `services = [\"checkout-api\"]`, every affected system".into(),
+            );
         }
         Some((
             self.title.take()?,
@@ -282,6 +324,19 @@ impl FrontMatter {
             self.status.take()?,
             self.services.take()?,
         ))
+    }
+}
+
+/// The span of a string value from its `limit`-th character to the end (or
+/// the whole value when it is shorter).
+fn past_limit(value: &Spanned<String>, limit: usize) -> Span {
+    // The span covers the quoted TOML string; skip the opening quote.
+    let text = &value.value;
+    match text.char_indices().nth(limit) {
+        Some((at, _)) if value.span.len() == text.len() + 2 => {
+            value.span.start + 1 + at..value.span.end - 1
+        }
+        _ => value.span.clone(),
     }
 }
 
@@ -313,6 +368,10 @@ fn found(value: &DeValue<'_>) -> &'static str {
 }
 
 impl<'a> Reader<'a> {
+    fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
     fn span<T>(&self, spanned: &toml::Spanned<T>) -> Span {
         let s = spanned.span();
         s.start + self.offset..s.end + self.offset
@@ -322,7 +381,7 @@ impl<'a> Reader<'a> {
         self.diagnostics.push(diagnostic);
     }
 
-    fn type_error(&mut self, key: &str, value: &TomlSpanned<'_>, expected: &str, example: &str) {
+    fn type_error(&mut self, key: &str, value: &TomlSpanned<'_>, expected: &str, help: &str) {
         let d = Diagnostic::error(
             Rule::InvalidType,
             format!(
@@ -332,7 +391,7 @@ impl<'a> Reader<'a> {
         )
         .at(self.source, self.span(value))
         .label(format!("expected {expected}"))
-        .help(format!("write it like {example}"));
+        .help(help);
         self.push(d);
     }
 
@@ -340,7 +399,8 @@ impl<'a> Reader<'a> {
         match value.get_ref() {
             DeValue::String(s) => Some(Spanned::new(s.to_string(), self.span(value))),
             _ => {
-                self.type_error(key, value, "a string", &format!("{key} = \"...\""));
+                let help = format!("write it as a quoted string: `{} = \"...\"`", leaf(key));
+                self.type_error(key, value, "a string", &help);
                 None
             }
         }
@@ -363,8 +423,12 @@ impl<'a> Reader<'a> {
                     format!("`title` is {chars} characters long; the limit is 160")
                 },
             )
-            .at(self.source, title.span.clone())
-            .label("the title must be 1 to 160 characters")
+            .at(self.source, past_limit(&title, 160))
+            .label(if chars == 0 {
+                "the title must be 1 to 160 characters"
+            } else {
+                "this part is past the limit"
+            })
             .help("say what happened in a line; the detail belongs in `## Summary`");
             self.push(d);
             return None;
@@ -374,7 +438,10 @@ impl<'a> Reader<'a> {
     }
 
     fn string_list(&mut self, key: &str, value: &TomlSpanned<'_>) -> Option<Vec<Spanned<String>>> {
-        let example = format!("{key} = [\"...\", \"...\"]");
+        let example = format!(
+            "write a list of quoted strings: `{} = [\"...\", \"...\"]`",
+            leaf(key)
+        );
         let DeValue::Array(items) = value.get_ref() else {
             self.type_error(key, value, "an array of strings", &example);
             return None;
@@ -462,7 +529,7 @@ impl<'a> Reader<'a> {
     }
 
     fn date(&mut self, key: &str, value: &TomlSpanned<'_>) -> Option<Spanned<Date>> {
-        let example = format!("{key} = 2025-03-14 (no quotes)");
+        let example = format!("write a date without quotes: `{} = 2025-03-14`", leaf(key));
         let dt = *self.datetime(key, value, "a local date", &example)?;
         match (dt.date, dt.time, dt.offset) {
             (Some(d), None, None) => {
@@ -477,7 +544,10 @@ impl<'a> Reader<'a> {
     }
 
     fn instant(&mut self, key: &str, value: &TomlSpanned<'_>) -> Option<Spanned<Instant>> {
-        let example = format!("{key} = 2025-03-14T09:12:00Z (no quotes, with Z or an offset)");
+        let example = format!(
+            "write a date-time with `Z` or an offset, without quotes: `{} = 2025-03-14T09:12:00Z`",
+            leaf(key)
+        );
         let dt = *self.datetime(key, value, "a date-time with a UTC offset", &example)?;
         let (Some(d), Some(t), Some(offset)) = (dt.date, dt.time, dt.offset) else {
             self.type_error(key, value, "a date-time with a UTC offset", &example);
@@ -635,7 +705,7 @@ impl<'a> Reader<'a> {
         let table = self.table(
             "impact",
             value,
-            "[impact] with started = 2025-03-14T09:12:00Z",
+            "write it as a table: a line `[impact]`, then `started = 2025-03-14T09:12:00Z` and the other instants",
         )?;
         let (mut started, mut detected, mut mitigated, mut resolved) = (None, None, None, None);
         let (mut users_affected, mut description) = (None, None);
@@ -676,7 +746,11 @@ impl<'a> Reader<'a> {
 
     fn count(&mut self, key: &str, value: &TomlSpanned<'_>) -> Option<u64> {
         let DeValue::Integer(i) = value.get_ref() else {
-            self.type_error(key, value, "an integer", &format!("{key} = 1200"));
+            let help = format!(
+                "write a whole number without quotes: `{} = 1200`",
+                leaf(key)
+            );
+            self.type_error(key, value, "an integer", &help);
             return None;
         };
         let digits = i.as_str().replace('_', "");
@@ -693,7 +767,10 @@ impl<'a> Reader<'a> {
                     format!("`{key}` must be a whole number of at least 0"),
                 )
                 .at(self.source, self.span(value))
-                .label("not a count of users");
+                .label("not a count of users")
+                .help(
+                    "write the number of users affected, or leave the key out when it is unknown",
+                );
                 self.push(d);
                 None
             }
@@ -707,7 +784,7 @@ impl<'a> Reader<'a> {
         value: &TomlSpanned<'_>,
         read: fn(&mut Self, Span, &DeTable<'_>) -> Option<T>,
     ) -> Vec<T> {
-        let example = format!("[[{key}]] tables");
+        let example = format!("write each entry as a table under its own `[[{key}]]` line");
         let DeValue::Array(items) = value.get_ref() else {
             self.type_error(key, value, "an array of tables", &example);
             return Vec::new();
@@ -851,14 +928,22 @@ impl<'a> Reader<'a> {
         let d = Diagnostic::error(Rule::InvalidValue, format!("`{key}` is not a URL"))
             .at(self.source, value.span.clone())
             .label("expected an http:// or https:// link to the ticket")
-            .help("e.g. tracker = \"https://tracker.example.com/browse/OPS-123\"");
+            .help("link the ticket: `tracker = \"https://tracker.example.com/browse/OPS-123\"`");
         self.push(d);
         false
     }
 }
 
 /// A best-effort kebab-case spelling, for the help line.
-fn to_kebab(s: &str) -> String {
+/// The last part of a dotted key path: `impact.users_affected` → `users_affected`.
+fn leaf(key: &str) -> &str {
+    key.rsplit('.')
+        .next()
+        .unwrap_or(key)
+        .trim_end_matches(" items")
+}
+
+pub(crate) fn to_kebab(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if c.is_ascii_alphanumeric() {

@@ -189,20 +189,7 @@ pub fn parse_file(
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
-            let at = err.utf8_error().valid_up_to();
-            let byte = err.as_bytes()[at];
-            let lossy = String::from_utf8_lossy(err.as_bytes()).into_owned();
-            let source = Arc::new(Source::new(path, lossy));
-            // Up to `at` the lossy text is the file's own bytes; the bad
-            // byte became U+FFFD there.
-            diagnostics.push(
-                Diagnostic::error(Rule::InvalidUtf8, "the file is not valid UTF-8")
-                    .at(&source, at..at + '\u{fffd}'.len_utf8())
-                    .label(format!(
-                        "byte 0x{byte:02x} cannot start or continue a UTF-8 character"
-                    ))
-                    .help("save the file as UTF-8 (most editors have an encoding option)"),
-            );
+            diagnostics.push(invalid_utf8(path, err));
             return (None, diagnostics);
         }
     };
@@ -271,8 +258,51 @@ pub fn parse_file(
         action_items: fm.action_items,
         body,
         prose,
+        invalid_keys: fm.invalid_keys,
     };
     (Some(pm), diagnostics)
+}
+
+/// Reads `root-causes.toml`. When it cannot be parsed, the problem is
+/// reported and `None` returned, so that one typo in the catalogue does not
+/// turn every root cause of every post-mortem into a false "unknown" warning.
+/// Explains a file that is not UTF-8, with a guess at what it is instead.
+fn invalid_utf8(path: PathBuf, err: std::string::FromUtf8Error) -> Diagnostic {
+    let bytes = err.as_bytes();
+    let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
+    let at = if utf16 {
+        0
+    } else {
+        err.utf8_error().valid_up_to()
+    };
+    let byte = bytes[at];
+    let lossy = String::from_utf8_lossy(bytes).into_owned();
+    let source = Arc::new(Source::new(path, lossy));
+    // Up to `at` the lossy text is the file's own bytes; the bad byte
+    // became U+FFFD there.
+    let span = at..at + '\u{fffd}'.len_utf8();
+    if utf16 {
+        return Diagnostic::error(Rule::InvalidUtf8, "the file is UTF-16, not UTF-8")
+            .at(&source, span)
+            .label("a UTF-16 byte-order mark")
+            .help("save the file as UTF-8 (most editors have an encoding option)");
+    }
+    let label = if (0xc2..=0xf4).contains(&byte) {
+        format!("byte 0x{byte:02x} starts a character that the next byte does not continue")
+    } else {
+        format!("byte 0x{byte:02x} is not valid here in UTF-8")
+    };
+    let mut d = Diagnostic::error(Rule::InvalidUtf8, "the file is not valid UTF-8")
+        .at(&source, span)
+        .label(label)
+        .help("save the file as UTF-8 (most editors have an encoding option)");
+    if (0xa0..=0xff).contains(&byte) {
+        d = d.note(format!(
+            "in Latin-1 or Windows-1252 this byte is `{}`: the file was probably saved in one of those",
+            char::from(byte)
+        ));
+    }
+    d
 }
 
 fn load_catalogue(
@@ -293,7 +323,7 @@ fn load_catalogue(
                 )
                 .in_file(&source),
             );
-            return Some(Catalogue::default());
+            return None;
         }
     };
     let text = String::from_utf8_lossy(&bytes);
@@ -302,37 +332,60 @@ fn load_catalogue(
     let catalogue: Catalogue = match toml::from_str(&source.text) {
         Ok(c) => c,
         Err(err) => {
-            diagnostics.push(crate::config::toml_error(&source, Rule::Catalogue, &err, 0));
-            // Root-cause checks still run, against an empty catalogue.
-            return Some(Catalogue::default());
+            let mut d = crate::config::toml_error(&source, Rule::Catalogue, &err, 0);
+            d.message = format!("invalid {CATALOGUE_FILE}: {}", d.message);
+            diagnostics
+                .push(d.note("root causes are not checked against the catalogue until it parses"));
+            return None;
         }
     };
+    // Spans of each entry's key and category, for pointing at problems.
+    let spans = toml::de::DeTable::parse(&source.text).ok();
+    let entry_spans = |id: &str| -> (crate::source::Span, Option<crate::source::Span>) {
+        let causes = spans
+            .as_ref()
+            .and_then(|t| t.get_ref().get("causes"))
+            .and_then(|c| c.get_ref().as_table());
+        let Some((key, value)) = causes.and_then(|c| c.get_key_value(id)) else {
+            return (0..0, None);
+        };
+        let category = value
+            .get_ref()
+            .as_table()
+            .and_then(|t| t.get("category"))
+            .map(|c| c.span());
+        (key.span(), category)
+    };
     for (id, entry) in &catalogue.causes {
-        let at = source.text.find(&format!("causes.{id}")).unwrap_or(0);
-        let span = at..at + "causes.".len() + id.len();
+        let (key_span, category_span) = entry_spans(id);
         if !is_kebab_case(id) {
             diagnostics.push(
                 Diagnostic::error(
                     Rule::Catalogue,
                     format!("root-cause id `{id}` is not kebab-case"),
                 )
-                .at(&source, span.clone())
-                .label("lowercase letters, digits and single dashes only"),
+                .at(&source, key_span.clone())
+                .label("lowercase letters, digits and single dashes only")
+                .help(format!("write `{}`", frontmatter::to_kebab(id))),
             );
         }
         if let Some(category) = &entry.category
             && !config.template.categories.contains(category)
         {
+            let categories = &config.template.categories;
+            let suggestions =
+                crate::suggest::did_you_mean(category, categories.iter().map(String::as_str));
             diagnostics.push(
                 Diagnostic::error(
                     Rule::Catalogue,
                     format!("root cause `{id}` has category `{category}`, which is not configured"),
                 )
-                .at(&source, span)
-                .help(format!(
-                    "categories are: {}",
-                    config.template.categories.join(", ")
-                )),
+                .at(&source, category_span.unwrap_or(key_span))
+                .label("not one of `[template] categories`")
+                .help(
+                    crate::suggest::help_line(&suggestions)
+                        .unwrap_or_else(|| format!("categories are: {}", categories.join(", "))),
+                ),
             );
         }
     }

@@ -81,20 +81,37 @@ pub struct Instant {
     pub offset: Offset,
 }
 
+/// `+02:00`, `-05:30`.
+pub fn format_offset(offset: Offset) -> String {
+    let secs = offset.seconds();
+    let sign = if secs < 0 { '-' } else { '+' };
+    let secs = secs.unsigned_abs();
+    format!("{sign}{:02}:{:02}", secs / 3600, secs / 60 % 60)
+}
+
+/// As written, with the UTC time beside a non-UTC offset:
+/// `2025-03-14 09:12 UTC`, `2025-03-14 10:15 +02:00 (08:15 UTC)`.
 impl fmt::Display for Instant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let dt = self.offset.to_datetime(self.timestamp);
+        let hm = |t: jiff::civil::Time| format!("{:02}:{:02}", t.hour(), t.minute());
         if self.offset == Offset::UTC {
-            write!(f, "{} {} UTC", dt.date(), dt.time().strftime("%H:%M"))
-        } else {
-            write!(
-                f,
-                "{} {} {}",
-                dt.date(),
-                dt.time().strftime("%H:%M"),
-                self.offset
-            )
+            return write!(f, "{} {} UTC", dt.date(), hm(dt.time()));
         }
+        let utc = Offset::UTC.to_datetime(self.timestamp);
+        let utc_day = if utc.date() == dt.date() {
+            String::new()
+        } else {
+            format!("{} ", utc.date())
+        };
+        write!(
+            f,
+            "{} {} {} ({utc_day}{} UTC)",
+            dt.date(),
+            hm(dt.time()),
+            format_offset(self.offset),
+            hm(utc.time())
+        )
     }
 }
 
@@ -290,6 +307,15 @@ pub struct PostMortem {
     /// Spans of prose (front-matter strings and body text, not code) that
     /// the wording lints read.
     pub prose: Vec<Span>,
+    /// Front-matter keys that were present but invalid (already reported).
+    pub invalid_keys: Vec<String>,
+}
+
+impl PostMortem {
+    /// Whether `key` was present but invalid, so rules about it stay quiet.
+    pub fn is_invalid(&self, key: &str) -> bool {
+        self.invalid_keys.iter().any(|k| k == key)
+    }
 }
 
 impl PostMortem {

@@ -219,23 +219,19 @@ impl Diagnostic {
         self.level == Level::Error
     }
 
-    /// The order diagnostics are shown in: by file, then line, then column.
-    fn sort_key(&self) -> (Option<&std::path::Path>, usize, Level, Rule, &str) {
+    /// The order diagnostics are shown in: by file, then position.
+    fn sort_key(&self) -> (Option<&std::path::Path>, usize) {
         match &self.primary {
-            Some(a) => (
-                Some(a.source.path()),
-                a.span.start,
-                self.level,
-                self.rule,
-                &self.message,
-            ),
-            None => (None, 0, self.level, self.rule, &self.message),
+            Some(a) => (Some(a.source.path()), a.span.start),
+            None => (None, 0),
         }
     }
 }
 
 /// Sorts diagnostics by file, line and column so output is stable whatever
-/// order the parallel stages produced them in.
+/// order the parallel stages produced them in. The sort is stable: problems
+/// at the same place keep the order the rules found them in (for missing
+/// keys, FORMAT.md's order), which is itself deterministic.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }

@@ -49,7 +49,15 @@ fn unique_ids<'a>(
                     )
                     .at(&pm.source, id_span(pm))
                     .label(label)
-                    .also(&first.source, id_span(first), "first used here")
+                    .also(
+                        &first.source,
+                        id_span(first),
+                        if first.id.span.is_empty() {
+                            "first used here, as this file's name"
+                        } else {
+                            "first used here"
+                        },
+                    )
                     .help("ids must be unique: rename one file, or give it a different `id`"),
                 );
             }
@@ -67,6 +75,18 @@ fn related(kb: &KnowledgeBase, by_id: &HashMap<&str, &PostMortem>, out: &mut Vec
     ids.sort_unstable();
     for pm in &kb.postmortems {
         for link in &pm.related {
+            if link.value == pm.id.value {
+                out.push(
+                    Diagnostic::warning(
+                        Rule::UnknownRelated,
+                        "a post-mortem is listed as related to itself",
+                    )
+                    .at(&pm.source, link.span.clone())
+                    .label("this is the file's own id")
+                    .help("remove it; `related` links to other post-mortems"),
+                );
+                continue;
+            }
             if by_id.contains_key(link.as_str()) {
                 continue;
             }

@@ -175,9 +175,10 @@ impl Lints {
         let Some(matcher) = &self.matcher else { return };
         let text = pm.source.text.as_str();
         for span in &pm.prose {
-            let prose = &text[span.clone()];
-            for m in matcher.find_iter(prose) {
-                let (start, end) = (span.start + m.start(), span.start + m.end());
+            let (prose, map) = fold_whitespace(&text[span.clone()]);
+            for m in matcher.find_iter(prose.as_ref()) {
+                let start = span.start + map.as_ref().map_or(m.start(), |map| map[m.start()]);
+                let end = span.start + map.as_ref().map_or(m.end(), |map| map[m.end() - 1] + 1);
                 let before = text[..start].chars().next_back();
                 let after = text[end..].chars().next();
                 if before.is_some_and(char::is_alphanumeric)
@@ -189,7 +190,7 @@ impl Lints {
                     Diagnostic::new(
                         level,
                         Rule::BlameLanguage,
-                        format!("`{}` points at a person, not the system", &text[start..end]),
+                        format!("`{}` points at a person, not the system", &prose[m.start()..m.end()]),
                     )
                     .at(&pm.source, start..end)
                     .label("blame language")
@@ -199,6 +200,37 @@ impl Lints {
             }
         }
     }
+}
+
+/// Folds each run of whitespace into one space, so phrases match across
+/// line breaks and indentation. Returns the folded text and, when it differs
+/// from the input, each folded byte's offset in the input.
+fn fold_whitespace(s: &str) -> (std::borrow::Cow<'_, str>, Option<Vec<usize>>) {
+    if !s.contains(['\n', '\r', '\t', ' '])
+        || !s
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0].is_ascii_whitespace() && (w[1].is_ascii_whitespace() || w[0] != b' '))
+    {
+        return (std::borrow::Cow::Borrowed(s), None);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut map = Vec::with_capacity(s.len());
+    let mut in_space = false;
+    for (i, c) in s.char_indices() {
+        if c.is_whitespace() {
+            if !in_space {
+                out.push(' ');
+                map.push(i);
+            }
+            in_space = true;
+        } else {
+            in_space = false;
+            out.push(c);
+            map.extend((0..c.len_utf8()).map(|k| i + k));
+        }
+    }
+    (std::borrow::Cow::Owned(out), Some(map))
 }
 
 fn level(setting: LintLevel, pm: &PostMortem, rule: Rule) -> Option<Level> {
@@ -212,23 +244,33 @@ fn level(setting: LintLevel, pm: &PostMortem, rule: Rule) -> Option<Level> {
     }
 }
 
-/// Why an action item's title is not a concrete change, if it is not.
-pub fn vague_title(title: &str) -> Option<String> {
+/// Why an action item's title is not a concrete change (label, help), if it is not.
+pub fn vague_title(title: &str) -> Option<(String, &'static str)> {
     let lower = title.trim().to_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| c.is_whitespace() || c == ',' || c == '.')
         .filter(|w| !w.is_empty())
         .collect();
     if words.len() < 3 {
-        return Some("the title has fewer than three words".into());
+        return Some((
+            "fewer than three words".into(),
+            "say what will change and where, e.g. \"Add a p99 latency alert on checkout-api at 500 ms\"",
+        ));
     }
     if let Some(opening) = VAGUE_OPENINGS.iter().find(|o| {
         lower.starts_with(**o) && !lower[o.len()..].starts_with(|c: char| c.is_alphanumeric())
     }) {
-        return Some(format!("\"{opening} …\" is an inquiry, not a change"));
+        return Some((
+            format!("\"{opening} …\" is an inquiry or an intention, not a change"),
+            "an investigation is a step towards an action item, not one: write the change it \
+             should lead to, or track the investigation outside the post-mortem",
+        ));
     }
     if GENERIC_VERBS.contains(&words[0]) && words[1..].iter().all(|w| GENERIC_WORDS.contains(w)) {
-        return Some("the title names no concrete system or signal".into());
+        return Some((
+            "names no concrete system or signal".into(),
+            "name the system and the signal, e.g. \"Alert when orders-db pool saturation stays above 80%\"",
+        ));
     }
     None
 }
@@ -242,20 +284,19 @@ fn vague_action_items(pm: &PostMortem, level: Level, out: &mut Vec<Diagnostic>) 
             .help(help)
     };
     for item in &pm.action_items {
-        if let Some(reason) = vague_title(&item.title) {
+        if let Some((label, help)) = vague_title(&item.title) {
             out.push(lint(
                 &item.title.span,
                 "this action item is not a concrete change",
-                reason,
-                "name the change and what it touches, e.g. \"Add a p99 latency alert on \
-                 checkout-api at 500 ms\"; an investigation is a step towards an item, not one",
+                label,
+                help,
             ));
         }
         if item.owner.is_none() && *pm.status == Status::Draft {
             out.push(lint(
                 &item.span,
                 "this action item has no owner",
-                "nobody will pick this up".into(),
+                format!("nobody owns \"{}\"", item.title.value),
                 "add `owner = \"team-or-role\"` before the post-mortem goes to review",
             ));
         }
@@ -264,7 +305,7 @@ fn vague_action_items(pm: &PostMortem, level: Level, out: &mut Vec<Diagnostic>) 
             out.push(lint(
                 &item.span,
                 "this open action item has no due date",
-                "no due date".into(),
+                format!("\"{}\" has no `due`", item.title.value),
                 "add `due = YYYY-MM-DD`, so the item can age and be followed up",
             ));
         }

@@ -24,7 +24,7 @@ fn status_label(pm: &PostMortem) -> String {
 fn impact(pm: &PostMortem, config: &Config, out: &mut Vec<Diagnostic>) {
     let major = config.template.is_major(pm.severity.rank);
     match &pm.impact {
-        None if major && *pm.status == Status::Final => out.push(
+        None if major && *pm.status == Status::Final && !pm.is_invalid("impact") => out.push(
             Diagnostic::error(
                 Rule::MissingImpact,
                 format!("a final {} post-mortem needs an `[impact]` table", pm.severity.name),
@@ -33,8 +33,8 @@ fn impact(pm: &PostMortem, config: &Config, out: &mut Vec<Diagnostic>) {
             .label(format!("severity is `{}`", pm.severity.name))
             .also(&pm.source, pm.status.span.clone(), status_label(pm))
             .help(
-                "add `[impact]` with `started`, `detected`, `mitigated` and `resolved` \
-                 (e.g. started = 2025-03-14T09:12:00Z); they give time to detect, mitigate and resolve",
+                "add an `[impact]` table with `started`, `detected`, `mitigated` and `resolved` \
+                 (e.g. `started = 2025-03-14T09:12:00Z`); they give time to detect, mitigate and resolve",
             ),
         ),
         None => {}
@@ -67,7 +67,7 @@ fn final_requirements(pm: &PostMortem, out: &mut Vec<Diagnostic>) {
     if *pm.status != Status::Final {
         return;
     }
-    if pm.root_causes.is_empty() {
+    if pm.root_causes.is_empty() && !pm.is_invalid("root_causes") {
         out.push(
             Diagnostic::error(
                 Rule::MissingRootCauses,
@@ -81,7 +81,7 @@ fn final_requirements(pm: &PostMortem, out: &mut Vec<Diagnostic>) {
             ),
         );
     }
-    if pm.action_items.is_empty() {
+    if pm.action_items.is_empty() && !pm.is_invalid("action_items") {
         out.push(
             Diagnostic::error(
                 Rule::MissingActionItems,
@@ -155,10 +155,29 @@ fn sections(pm: &PostMortem, config: &Config, out: &mut Vec<Diagnostic>) {
                 )
                 .at(&pm.source, pm.status.span.clone())
                 .label(format!("required because {}", status_label(pm)));
+                // A heading that is a near miss (`## Root Causes`) is most likely it.
+                let unmatched = pm
+                    .body
+                    .sections
+                    .iter()
+                    .filter(|s| config.template.required_section_for(&s.title).is_none());
+                let near = unmatched.into_iter().find(|s| {
+                    strsim::jaro_winkler(&s.title.to_lowercase(), &required.to_lowercase()) > 0.85
+                });
+                if let Some(near) = near {
+                    d = d.also(
+                        &pm.source,
+                        near.heading.clone(),
+                        format!("is this `## {required}`?"),
+                    );
+                }
                 d = match config.template.section_aliases.get(required) {
                     Some(aliases) if !aliases.is_empty() => d.help(format!(
                         "add a `## {required}` heading (also accepted: {})",
                         aliases.join(", ")
+                    )),
+                    _ if near.is_some() => d.help(format!(
+                        "rename the heading to `## {required}`, or add the name to `[template.section_aliases]`"
                     )),
                     _ => d.help(format!("add a `## {required}` heading to the body")),
                 };

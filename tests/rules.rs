@@ -1,0 +1,147 @@
+//! Every validation rule against its failing fixtures, and the valid
+//! fixtures against every rule.
+//!
+//! `tests/fixtures/rules/<rule-name>[-case].md` (or a folder of that name
+//! holding several post-mortems and, optionally, its own `hindsight.toml` or
+//! `root-causes.toml`) is checked inside `tests/fixtures/kb`. The rendered
+//! report is snapshot-tested and must contain `[<rule-name>]`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use hindsight::diag::{Rule, render};
+use hindsight::validate;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Builds a knowledge base in a temporary folder from the shared config and
+/// one fixture, checks it, and renders the report with stable paths.
+fn check_fixture(fixture: &Path) -> (String, Vec<Rule>) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("kb");
+    copy_dir(&fixtures().join("kb"), &root);
+    let posts = root.join("postmortems");
+    fs::create_dir_all(&posts).unwrap();
+    if fixture.is_dir() {
+        for entry in fs::read_dir(fixture).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name();
+            let name = name.to_str().unwrap();
+            if name.ends_with(".toml") {
+                fs::copy(entry.path(), root.join(name)).unwrap();
+            } else {
+                fs::copy(entry.path(), posts.join(name)).unwrap();
+            }
+        }
+    } else {
+        fs::copy(fixture, posts.join(fixture.file_name().unwrap())).unwrap();
+    }
+    let (diagnostics, files) = match validate::check(&root) {
+        Ok(report) => (report.diagnostics, report.kb.files),
+        Err(problems) => (problems, 0),
+    };
+    let mut out = Vec::new();
+    render::write_report(&mut out, render::Format::Human, &diagnostics, files, false).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let text = text.replace(&dir.path().display().to_string(), "$TMP");
+    (text, diagnostics.iter().map(|d| d.rule).collect())
+}
+
+/// The rule a fixture is named after: the longest rule name it starts with.
+fn rule_of(name: &str) -> Rule {
+    Rule::ALL
+        .iter()
+        .copied()
+        .filter(|r| name == r.name() || name.starts_with(&format!("{}-", r.name())))
+        .max_by_key(|r| r.name().len())
+        .unwrap_or_else(|| panic!("fixture `{name}` is not named after a rule"))
+}
+
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn every_rule_fixture_reports_its_rule() {
+    let mut covered = Vec::new();
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_snapshot_path("snapshots/rules");
+    let _guard = settings.bind_to_scope();
+    for fixture in entries(&fixtures().join("rules")) {
+        let name = fixture.file_stem().unwrap().to_str().unwrap().to_string();
+        let rule = rule_of(&name);
+        let (report, rules) = check_fixture(&fixture);
+        assert!(
+            rules.contains(&rule),
+            "fixture {name} should report [{}], got:\n{report}",
+            rule.name()
+        );
+        covered.push(rule);
+        insta::assert_snapshot!(name, report);
+    }
+    // Rules whose failing input cannot live in a file fixture are tested
+    // elsewhere: an unreadable file (tests/cli.rs, a dangling link) and a
+    // missing config (tests/cli.rs).
+    let elsewhere = [Rule::Unreadable, Rule::Config];
+    let missing: Vec<&str> = Rule::ALL
+        .iter()
+        .filter(|r| !covered.contains(r) && !elsewhere.contains(r))
+        .map(|r| r.name())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules without a failing fixture: {missing:?}"
+    );
+}
+
+#[test]
+fn valid_fixtures_are_clean() {
+    let valid = entries(&fixtures().join("valid"));
+    assert!(valid.len() >= 3, "expected valid fixtures");
+    for fixture in valid {
+        let (report, rules) = check_fixture(&fixture);
+        assert!(
+            rules.is_empty(),
+            "{} should be clean:\n{report}",
+            fixture.display()
+        );
+    }
+}
+
+#[test]
+fn content_example_is_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example");
+    let report = validate::check(&root).expect("content-example loads");
+    assert!(report.kb.postmortems.len() >= 12);
+    let shown: Vec<String> = report
+        .diagnostics
+        .iter()
+        .map(|d| render::human(d, false))
+        .collect();
+    assert!(
+        shown.is_empty(),
+        "content-example has problems:\n{}",
+        shown.join("\n")
+    );
+}
