@@ -1,0 +1,327 @@
+//! `hindsight build` on content-example: every page, every link, and the
+//! promises about output (deterministic, atomic, never deleting what is not ours).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use scraper::{Html, Selector};
+
+/// 2026-11-27, so overdue badges do not change with the calendar.
+const EPOCH: &str = "1795737600";
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example")
+}
+
+fn build(kb: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("hindsight")
+        .unwrap()
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .arg("build")
+        .arg(kb)
+        .arg("-o")
+        .arg(out)
+        .args(extra)
+        .assert()
+}
+
+/// Every file below `dir`: relative path → bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            (rel, fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn html(out: &Path, rel: &str) -> Html {
+    let path = out.join(rel);
+    Html::parse_document(&fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+fn hrefs(doc: &Html) -> BTreeSet<String> {
+    doc.select(&sel("a[href]"))
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect()
+}
+
+/// Post-mortem stems of content-example by status.
+fn example_ids(include_drafts: bool) -> Vec<String> {
+    let mut ids = Vec::new();
+    for entry in fs::read_dir(example().join("postmortems")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if name.starts_with('_') || !name.ends_with(".md") {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        if !include_drafts && text.contains("status = \"draft\"") {
+            continue;
+        }
+        ids.push(name.trim_end_matches(".md").to_string());
+    }
+    ids.sort();
+    ids
+}
+
+#[test]
+fn every_incident_has_a_page_with_its_title_as_h1() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    build(&example(), &out, &[]).success();
+    let ids = example_ids(false);
+    assert!(ids.len() >= 12);
+    for id in &ids {
+        let doc = html(&out, &format!("incidents/{id}/index.html"));
+        let h1: Vec<_> = doc.select(&sel("h1")).collect();
+        assert_eq!(h1.len(), 1, "{id}: one h1");
+        let title = doc.select(&sel("title")).next().unwrap().text().collect::<String>();
+        assert!(title.contains(h1[0].text().collect::<String>().trim()), "{id}: <title> has the h1");
+    }
+    // Drafts are left out unless asked for.
+    let drafts: Vec<_> = example_ids(true).into_iter().filter(|id| !ids.contains(id)).collect();
+    assert!(!drafts.is_empty());
+    for id in &drafts {
+        assert!(!out.join(format!("incidents/{id}")).exists(), "draft {id} is not built");
+    }
+    let with_drafts = dir.path().join("with-drafts");
+    build(&example(), &with_drafts, &["--drafts"]).success();
+    for id in &drafts {
+        assert!(with_drafts.join(format!("incidents/{id}/index.html")).is_file());
+    }
+}
+
+#[test]
+fn shared_root_causes_link_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    build(&example(), &out, &[]).success();
+    // cause id -> incidents, read from the front matter.
+    let mut causes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for id in example_ids(false) {
+        let text = fs::read_to_string(example().join(format!("postmortems/{id}.md"))).unwrap();
+        let front = text.split("+++").nth(1).unwrap();
+        let value: toml::Table = toml::from_str(front).unwrap();
+        for cause in value.get("root_causes").and_then(|v| v.as_array()).into_iter().flatten() {
+            let cause_id = cause["id"].as_str().unwrap().to_string();
+            causes.entry(cause_id).or_default().push(id.clone());
+        }
+    }
+    let shared: Vec<_> = causes.iter().filter(|(_, list)| list.len() >= 2).collect();
+    assert!(shared.len() >= 3, "content-example has recurring causes");
+    for (cause, incidents) in shared {
+        let cause_page = hrefs(&html(&out, &format!("causes/{cause}/index.html")));
+        for a in incidents {
+            assert!(cause_page.contains(&format!("/incidents/{a}/")), "cause {cause} lists {a}");
+            let page = hrefs(&html(&out, &format!("incidents/{a}/index.html")));
+            assert!(page.contains(&format!("/causes/{cause}/")), "{a} links to cause {cause}");
+            for b in incidents.iter().filter(|b| *b != a) {
+                assert!(page.contains(&format!("/incidents/{b}/")), "{a} links to recurrence {b} ({cause})");
+            }
+        }
+    }
+}
+
+/// Follows every internal href and src of every HTML page; also checks
+/// `#fragment`s point at an element with that id.
+fn check_links(out: &Path, base_path: &str) {
+    let files = tree(out);
+    let mut checked = 0;
+    for (rel, bytes) in &files {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let doc = Html::parse_document(std::str::from_utf8(bytes).unwrap());
+        let ids: BTreeSet<&str> = doc.select(&sel("[id]")).map(|e| e.value().attr("id").unwrap()).collect();
+        for element in doc.select(&sel("[href], [src]")) {
+            let link = element.value().attr("href").or(element.value().attr("src")).unwrap();
+            if link.starts_with("http://") || link.starts_with("https://") {
+                assert!(
+                    !link.starts_with("https://example.org/") || link.starts_with(&format!("https://example.org{base_path}")),
+                    "{rel}: absolute link outside the base: {link}"
+                );
+                continue;
+            }
+            if link.starts_with("mailto:") {
+                continue;
+            }
+            if let Some(fragment) = link.strip_prefix('#') {
+                assert!(fragment.is_empty() || ids.contains(fragment), "{rel}: no element with id `{fragment}`");
+                continue;
+            }
+            assert!(link.starts_with(base_path), "{rel}: link {link} does not start with the base path {base_path}");
+            let path = link[base_path.len()..].split(['#', '?']).next().unwrap();
+            let path = percent_decode(path);
+            let target = if path.is_empty() || path.ends_with('/') {
+                format!("{path}index.html")
+            } else {
+                path.to_string()
+            };
+            assert!(files.contains_key(&target), "{rel}: broken link {link} (no {target})");
+            checked += 1;
+        }
+    }
+    assert!(checked > 500, "checked {checked} links");
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn no_internal_link_is_broken_at_the_root_or_under_a_sub_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    build(&example(), &root, &[]).success();
+    check_links(&root, "/");
+    let sub = dir.path().join("sub");
+    build(&example(), &sub, &["--base-url", "https://example.org/sub/"]).success();
+    check_links(&sub, "/sub/");
+    let sitemap = fs::read_to_string(sub.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://example.org/sub/incidents/"));
+}
+
+#[test]
+fn feeds_and_sitemap_are_well_formed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    build(&example(), &out, &["--base-url", "https://example.org/"]).success();
+    let files = tree(&out);
+    let feeds: Vec<_> = files.keys().filter(|k| k.ends_with("atom.xml")).collect();
+    assert!(feeds.len() > 10, "site, service and cause feeds");
+    assert!(files.contains_key("services/checkout-api/atom.xml"));
+    assert!(files.contains_key("causes/connection-pool-exhaustion/atom.xml"));
+    for rel in feeds.iter().copied().chain([&"sitemap.xml".to_string()]) {
+        let text = std::str::from_utf8(&files[rel]).unwrap();
+        let doc = roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        if rel.ends_with("atom.xml") {
+            assert_eq!(doc.root_element().tag_name().name(), "feed");
+            assert!(doc.descendants().any(|n| n.has_tag_name("entry")), "{rel} has entries");
+        }
+    }
+    for file in ["404.html", "robots.txt", "sitemap.xml", "index.html", "incidents/index.html", "causes/index.html"] {
+        assert!(files.contains_key(file), "{file}");
+    }
+}
+
+#[test]
+fn output_is_byte_identical_across_builds_and_thread_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut trees = Vec::new();
+    for (name, threads) in [("a", "2"), ("b", "2"), ("c", "1")] {
+        let out = dir.path().join(name);
+        Command::cargo_bin("hindsight")
+            .unwrap()
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["build", "--drafts"])
+            .arg(example())
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        trees.push(tree(&out));
+    }
+    assert!(trees[0].len() > 100);
+    assert!(trees[0] == trees[1], "two builds differ");
+    assert!(trees[0] == trees[2], "1 and 2 threads differ");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_failing_build_leaves_the_previous_site_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("kb");
+    copy_dir(&example(), &kb);
+    let out = dir.path().join("site");
+    build(&kb, &out, &[]).success();
+    let before = tree(&out);
+
+    // A validation error.
+    fs::write(kb.join("postmortems/2099-01-01-broken.md"), "+++\ntitle = \n+++\n").unwrap();
+    build(&kb, &out, &[]).code(1).stderr(predicates::str::contains("not building"));
+    assert!(tree(&out) == before);
+    fs::remove_file(kb.join("postmortems/2099-01-01-broken.md")).unwrap();
+
+    // A template that fails to render.
+    fs::create_dir_all(kb.join("templates")).unwrap();
+    fs::write(kb.join("templates/incident.html"), "{{ no_such_variable.field }}").unwrap();
+    build(&kb, &out, &[]).failure();
+    assert!(tree(&out) == before);
+    // Nothing is left beside the output.
+    let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+}
+
+#[test]
+fn a_folder_hindsight_did_not_create_is_refused_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("docs");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("precious.txt"), "keep me").unwrap();
+    build(&example(), &out, &[])
+        .failure()
+        .stderr(predicates::str::contains("not created by hindsight"));
+    assert_eq!(fs::read_to_string(out.join("precious.txt")).unwrap(), "keep me");
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 1);
+    // The knowledge base root itself is never a valid output.
+    build(&example(), &example(), &[]).failure();
+}
+
+#[test]
+fn a_knowledge_base_overrides_templates_and_static_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("kb");
+    copy_dir(&example(), &kb);
+    fs::create_dir_all(kb.join("templates")).unwrap();
+    fs::write(
+        kb.join("templates/incident.html"),
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ incident.title }}</h1><p id=\"ours\">OVERRIDDEN {{ incident.severity }}</p>{% endblock content %}",
+    )
+    .unwrap();
+    fs::create_dir_all(kb.join("static")).unwrap();
+    fs::write(kb.join("static/style.css"), "/* ours */").unwrap();
+    fs::write(kb.join("static/logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    let out = dir.path().join("site");
+    build(&kb, &out, &[]).success();
+    let page = fs::read_to_string(out.join("incidents/2025-01-17-checkout-db-pool-exhaustion/index.html")).unwrap();
+    assert!(page.contains("<p id=\"ours\">OVERRIDDEN SEV-"), "{page}");
+    assert_eq!(fs::read_to_string(out.join("style.css")).unwrap(), "/* ours */");
+    assert!(out.join("logo.svg").is_file());
+    // Other templates still come from the default theme.
+    assert!(fs::read_to_string(out.join("index.html")).unwrap().contains("<h1"));
+}
