@@ -161,7 +161,7 @@ pub struct LintConfig {
     /// `blame-language`: wording that points at a person.
     pub blame_language: LintLevel,
     /// `vague-action-item`: action items nobody can act on.
-    pub vague_action_items: LintLevel,
+    pub vague_action_item: LintLevel,
     /// More phrases to flag as blame language, besides the built-in ones.
     pub blame_phrases: Vec<String>,
     /// People's names that should not appear in a write-up (say the role).
@@ -333,9 +333,17 @@ pub fn toml_error(
             at = line.start;
         }
         d
-    } else if bare_word {
+    } else if bare_word || message.contains("quote") {
+        // The whole value, up to the end of its line, as the string it was meant to be.
+        let line_end = source.line_span(source.line_index(span.start)).end;
+        let value = source.text[span.start..line_end]
+            .split(" #")
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches(['"', '\'']);
         d.label("a string needs quotes")
-            .help(format!("write `\"{found}\"`"))
+            .help(format!("write `\"{value}\"`"))
     } else {
         d.label(first_line(&message).to_string())
     }

@@ -209,7 +209,7 @@ fn github_output_is_workflow_commands() {
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     let line = stdout.lines().next().unwrap();
     assert!(line.starts_with("::error file="), "{line}");
-    assert!(line.contains("postmortems/a.md,line=25,col=3,endColumn=8,title=hindsight timeline-order::the timeline goes back in time"), "{line}");
+    assert!(line.contains("postmortems/a.md,line=25,col=3,endColumn=7,title=hindsight timeline-order::the timeline goes back in time"), "{line}");
     assert_eq!(stdout.lines().count(), 1);
 }
 

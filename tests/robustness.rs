@@ -64,6 +64,7 @@ fn check_bytes(config: &Config, bytes: Vec<u8>) {
         config: config.clone(),
         catalogue: Some(Default::default()),
         postmortems: pm.into_iter().collect(),
+        unloaded: Vec::new(),
         files: 1,
     };
     diagnostics.extend(validate::validate(&kb));

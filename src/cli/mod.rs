@@ -18,7 +18,7 @@ pub use new::NewArgs;
 /// Hindsight turns a folder of blameless post-mortems (Markdown with TOML
 /// front matter) into a checked, searchable knowledge base.
 #[derive(Debug, Parser)]
-#[command(name = "hindsight", version, about, max_term_width = 100)]
+#[command(name = "hindsight", version, max_term_width = 100)]
 pub struct Cli {
     /// When to colour output: auto (a terminal, and NO_COLOR unset), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
@@ -29,7 +29,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Validate every post-mortem against FORMAT.md and the team's template.
+    /// Validate every post-mortem against the file format and the team's template.
     ///
     /// Reports every problem in every file, rustc-style, with the line, a caret under the
     /// problem, the rule's name and a hint. Exit status: 0 clean, 1 errors (or warnings with
@@ -42,9 +42,9 @@ pub enum Command {
     Build(BuildArgs),
     /// Start a new post-mortem from the knowledge base's template.
     ///
-    /// Writes postmortems/YYYY-MM-DD-<slug>.md from postmortems/_template.md (or the
-    /// built-in template), prefilled with the title, today's date, severity and service.
-    /// Never overwrites a file.
+    /// Writes YYYY-MM-DD-<slug>.md in the post-mortem folder ([content] dir, default
+    /// postmortems/) from its _template.md (or the built-in template), prefilled with the
+    /// title, today's date, severity and service. Never overwrites a file.
     New(NewArgs),
     /// Create a knowledge base that passes `check`.
     ///

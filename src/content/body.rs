@@ -275,7 +275,12 @@ fn read_stamp(s: &str) -> Result<Option<Stamp>, StampError> {
     let zone_at = i + rest.len() - rest.trim_start_matches(' ').len();
     let zone = &s[zone_at..];
     let mut stamp_len = i;
-    if zone.starts_with("UTC") && !zone[3..].starts_with(|c: char| c.is_alphanumeric()) {
+    if let Some(message) = bad_zone(zone) {
+        let word = zone
+            .find(|c: char| c.is_whitespace() || "—–".contains(c))
+            .unwrap_or(zone.len());
+        return fail(zone_at + word, message);
+    } else if zone.starts_with("UTC") && !zone[3..].starts_with(|c: char| c.is_alphanumeric()) {
         stamp_len = zone_at + 3;
     } else if zone.starts_with('Z') && !zone[1..].starts_with(|c: char| c.is_alphanumeric()) {
         stamp_len = zone_at + 1;
@@ -293,11 +298,6 @@ fn read_stamp(s: &str) -> Result<Option<Stamp>, StampError> {
             Err(_) => return fail(zone_at + 6, "the UTC offset is out of range".into()),
         }
         stamp_len = zone_at + 6;
-    } else if let Some(message) = bad_zone(zone) {
-        let word = zone
-            .find(|c: char| c.is_whitespace() || "—–".contains(c))
-            .unwrap_or(zone.len());
-        return fail(zone_at + word, message);
     }
     // The separator.
     let after = &s[stamp_len..];
@@ -328,6 +328,14 @@ fn read_stamp(s: &str) -> Result<Option<Stamp>, StampError> {
 /// `UTC`, `Z` or `±HH:MM`: `-0500`, `+2`, `UTC+2`, `PST`.
 fn bad_zone(zone: &str) -> Option<String> {
     let bytes = zone.as_bytes();
+    let well_formed = zone.len() >= 6
+        && matches!(bytes[0], b'+' | b'-')
+        && digits(zone, 1, 2).is_some()
+        && bytes[3] == b':'
+        && digits(zone, 4, 2).is_some();
+    if well_formed {
+        return None;
+    }
     let signed_digits =
         matches!(bytes.first(), Some(b'+' | b'-')) && bytes.get(1).is_some_and(u8::is_ascii_digit);
     if signed_digits || (zone.starts_with("UTC") && matches!(bytes.get(3), Some(b'+' | b'-'))) {
@@ -338,7 +346,7 @@ fn bad_zone(zone: &str) -> Option<String> {
     let then_separator = ["—", "–", "-", ":"]
         .iter()
         .any(|sep| after.starts_with(sep));
-    if (2..=5).contains(&word_len) && then_separator {
+    if (2..=5).contains(&word_len) && then_separator && &zone[..word_len] != "UTC" {
         return Some(format!(
             "unknown time zone `{}`: write `UTC`, `Z` or an offset like `-08:00`",
             &zone[..word_len]
@@ -449,7 +457,13 @@ mod tests {
         assert!(read_stamp("25:10 — x").is_err());
         assert!(read_stamp("09:12 Deploy").is_err());
         assert!(read_stamp("09:31 -0500 — x").is_err());
-        assert!(read_stamp("09:31 UTC+2 — x").is_err());
+        assert!(
+            read_stamp("09:31 UTC+2 — x")
+                .unwrap_err()
+                .message
+                .contains("+HH:MM")
+        );
+        assert!(read_stamp("09:31 +02:00 — x").is_ok());
         assert!(read_stamp("09:31 PST — x").is_err());
         assert!(read_stamp("2025-03-14T09:31Z — x").is_err());
     }

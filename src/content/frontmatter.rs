@@ -630,8 +630,8 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn category(&mut self, value: &TomlSpanned<'_>) -> Option<String> {
-        let s = self.string("category", value)?;
+    fn category(&mut self, key: &str, value: &TomlSpanned<'_>) -> Option<String> {
+        let s = self.string(key, value)?;
         if self.config.template.categories.contains(&s.value) {
             return Some(s.value);
         }
@@ -642,7 +642,7 @@ impl<'a> Reader<'a> {
             .iter()
             .map(String::as_str)
             .collect();
-        self.not_in_list("category", &s, &names);
+        self.not_in_list(key, &s, &names);
         None
     }
 
@@ -681,7 +681,7 @@ impl<'a> Reader<'a> {
         .at(self.source, span)
         .label("Hindsight does not use this key")
         .help(suggest::help_line(&suggestions).unwrap_or_else(|| {
-            "remove it, or check FORMAT.md for the keys a post-mortem can have".to_string()
+            "remove it; the guide's format page lists the keys a post-mortem can have".to_string()
         }));
         self.push(d);
     }
@@ -839,7 +839,7 @@ impl<'a> Reader<'a> {
                     id = self.string(&path, v).filter(|id| self.kebab(&path, id));
                 }
                 "kind" => kind = self.choice(&path, v, &CauseKind::ALL).map(|k| k.value),
-                "category" => category = self.category(v),
+                "category" => category = self.category(&path, v),
                 "description" => description = self.prose_string(&path, v),
                 _ => self.unknown_key("a `[[root_causes]]` entry", name, self.span(k), CAUSE_KEYS),
             }

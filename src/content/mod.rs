@@ -44,8 +44,17 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         .map(|rel| load_file(root, rel, &config))
         .collect();
     let mut postmortems = Vec::with_capacity(results.len());
-    for (pm, diags) in results {
-        postmortems.extend(pm);
+    let mut unloaded = Vec::new();
+    for ((pm, diags), rel) in results.into_iter().zip(&files) {
+        match pm {
+            Some(pm) => postmortems.push(pm),
+            None => unloaded.push(
+                rel.file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
+            ),
+        }
         diagnostics.extend(diags);
     }
     Ok(Loaded {
@@ -54,6 +63,7 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             config,
             catalogue,
             postmortems,
+            unloaded,
             files: files.len(),
         },
         diagnostics,
@@ -234,6 +244,20 @@ pub fn parse_file(
         .join("/");
     let id = fm.id.unwrap_or_else(|| {
         let stem = rel.file_stem().unwrap_or_default().to_string_lossy();
+        if !is_kebab_case(&stem) {
+            let fixed = frontmatter::to_kebab(&stem);
+            diagnostics.push(
+                Diagnostic::warning(
+                    Rule::InvalidValue,
+                    format!("the id `{stem}` comes from the file name, which is not kebab-case"),
+                )
+                .at(&source, source.line_span(0))
+                .label("this post-mortem has no `id`")
+                .help(format!(
+                    "rename the file to `{fixed}.md`, or set `id = \"{fixed}\"`: the id is part of the page's URL"
+                )),
+            );
+        }
         Spanned::new(stem.into_owned(), 0..0)
     });
     let pm = PostMortem {

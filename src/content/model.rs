@@ -361,6 +361,9 @@ pub struct KnowledgeBase {
     pub postmortems: Vec<PostMortem>,
     /// How many files were read, including those that failed to load.
     pub files: usize,
+    /// File stems of post-mortems that failed to load (already reported):
+    /// links to them are not reported as unknown on top.
+    pub unloaded: Vec<String>,
 }
 
 /// `kebab-case`: lowercase ASCII letters and digits in `-`-separated words.

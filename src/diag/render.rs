@@ -250,8 +250,9 @@ pub fn github(diagnostic: &Diagnostic) -> String {
         ));
         properties.push(format!("line={}", span.line));
         properties.push(format!("col={}", span.column));
-        if span.end_line == span.line && span.end_column > span.column {
-            properties.push(format!("endColumn={}", span.end_column));
+        // GitHub's endColumn is inclusive (it defaults to `col`).
+        if span.end_line == span.line && span.end_column > span.column + 1 {
+            properties.push(format!("endColumn={}", span.end_column - 1));
         } else if span.end_line > span.line {
             properties.push(format!("endLine={}", span.end_line));
         }
@@ -318,7 +319,7 @@ mod tests {
             .label("here");
         assert_eq!(
             github(&d),
-            "::error file=p/a%2Cb.md,line=1,col=5,endColumn=6,title=hindsight invalid-type::100%25 wrong%0Areally: here\n"
+            "::error file=p/a%2Cb.md,line=1,col=5,title=hindsight invalid-type::100%25 wrong%0Areally: here\n"
         );
     }
 }

@@ -87,7 +87,7 @@ fn related(kb: &KnowledgeBase, by_id: &HashMap<&str, &PostMortem>, out: &mut Vec
                 );
                 continue;
             }
-            if by_id.contains_key(link.as_str()) {
+            if by_id.contains_key(link.as_str()) || kb.unloaded.iter().any(|u| u == link.as_str()) {
                 continue;
             }
             let suggestions = suggest::did_you_mean(link, ids.iter().copied());

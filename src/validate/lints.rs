@@ -153,7 +153,7 @@ impl Lints {
             .ok();
         Lints {
             blame: lints.blame_language,
-            vague: lints.vague_action_items,
+            vague: lints.vague_action_item,
             matcher,
             helps,
         }

@@ -171,7 +171,13 @@ fn sections(pm: &PostMortem, config: &Config, out: &mut Vec<Diagnostic>) {
                         format!("is this `## {required}`?"),
                     );
                 }
-                d = match config.template.section_aliases.get(required) {
+                let aliases = config
+                    .template
+                    .section_aliases
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(required))
+                    .map(|(_, v)| v);
+                d = match aliases {
                     Some(aliases) if !aliases.is_empty() => d.help(format!(
                         "add a `## {required}` heading (also accepted: {})",
                         aliases.join(", ")
