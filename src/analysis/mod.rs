@@ -124,14 +124,27 @@ impl Analysis {
         self.position[i].is_some()
     }
 
-    /// Incidents other than `i` that share root cause `cause`, oldest first.
-    pub fn recurrences<'a>(&'a self, cause: &str, i: usize) -> impl Iterator<Item = usize> + 'a {
-        self.causes
-            .get(cause)
-            .into_iter()
-            .flatten()
+    /// Incidents other than `i` that share root cause `cause`: at most
+    /// `limit` of them, those nearest to `i` in time, oldest first; and how
+    /// many there are in all. A cause seen hundreds of times would otherwise
+    /// make every one of its incident pages list all the others.
+    pub fn recurrences(&self, cause: &str, i: usize, limit: usize) -> (Vec<usize>, usize) {
+        let Some(list) = self.causes.get(cause) else {
+            return (Vec::new(), 0);
+        };
+        let total = list.len().saturating_sub(usize::from(list.contains(&i)));
+        let at = list.iter().position(|&j| j == i).unwrap_or(list.len());
+        // A window of `limit + 1` around `i`, shifted to fit the list.
+        let start = at
+            .saturating_sub(limit / 2)
+            .min(list.len().saturating_sub(limit + 1));
+        let window = list[start..(start + limit + 1).min(list.len())]
+            .iter()
             .copied()
-            .filter(move |&j| j != i)
+            .filter(|&j| j != i)
+            .take(limit)
+            .collect();
+        (window, total)
     }
 
     /// Whether an open action item is past its due date.
@@ -140,23 +153,45 @@ impl Analysis {
     }
 }
 
-/// For a root cause's incidents (oldest first): the incidents that happened
-/// after an earlier incident's `prevent` item for the cause was done — the
-/// fix did not hold. Returns (later incident, earlier incident, item index).
-pub fn fixes_that_did_not_hold(
-    pms: &[PostMortem],
-    incidents: &[usize],
-) -> Vec<(usize, usize, usize)> {
+/// A recurrence after a fix: `incident` happened although `fixed_in`'s
+/// `prevent` action items (`items`) were done before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotHeld {
+    pub incident: usize,
+    pub fixed_in: usize,
+    /// Indices into `fixed_in`'s action items.
+    pub items: Vec<usize>,
+}
+
+/// For a root cause's incidents (oldest first): each incident that happened
+/// after the most recent earlier incident with this cause whose `prevent`
+/// action items were done by then — the fix did not hold. Only the latest
+/// such fix is named per recurrence, so the list grows with the number of
+/// incidents, not its square.
+pub fn fixes_that_did_not_hold(pms: &[PostMortem], incidents: &[usize]) -> Vec<NotHeld> {
     let mut out = Vec::new();
     for (n, &later) in incidents.iter().enumerate() {
         let later_date = pms[later].date.value;
-        for &earlier in &incidents[..n] {
-            for (k, item) in pms[earlier].action_items.iter().enumerate() {
-                let done_before = item.status == ItemStatus::Done
-                    && item.completed.unwrap_or(pms[earlier].date.value) <= later_date;
-                if item.kind == Some(ItemKind::Prevent) && done_before {
-                    out.push((later, earlier, k));
-                }
+        // Newest earlier incident first; the first with a done fix is the one that did not hold.
+        for &earlier in incidents[..n].iter().rev() {
+            let items: Vec<usize> = pms[earlier]
+                .action_items
+                .iter()
+                .enumerate()
+                .filter(|(_, item)| {
+                    item.kind == Some(ItemKind::Prevent)
+                        && item.status == ItemStatus::Done
+                        && item.completed.unwrap_or(pms[earlier].date.value) <= later_date
+                })
+                .map(|(k, _)| k)
+                .collect();
+            if !items.is_empty() {
+                out.push(NotHeld {
+                    incident: later,
+                    fixed_in: earlier,
+                    items,
+                });
+                break;
             }
         }
     }
@@ -203,6 +238,28 @@ pub fn today() -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recurrence_window_is_centred_and_bounded() {
+        let mut a = Analysis {
+            today: Date::constant(2026, 1, 1),
+            incidents: Vec::new(),
+            causes: BTreeMap::new(),
+            services: BTreeMap::new(),
+            tags: BTreeMap::new(),
+            severities: Vec::new(),
+            years: BTreeMap::new(),
+            related: Vec::new(),
+            chronological: Vec::new(),
+            position: Vec::new(),
+        };
+        a.causes.insert("c".into(), (0..30).collect());
+        assert_eq!(a.recurrences("c", 15, 4), (vec![13, 14, 16, 17], 29));
+        assert_eq!(a.recurrences("c", 0, 4), (vec![1, 2, 3, 4], 29));
+        assert_eq!(a.recurrences("c", 29, 4), (vec![25, 26, 27, 28], 29));
+        a.causes.insert("d".into(), vec![3, 7]);
+        assert_eq!(a.recurrences("d", 3, 10), (vec![7], 1));
+    }
 
     #[test]
     fn slugs_keep_unicode_letters() {

@@ -41,10 +41,21 @@ pub fn run(args: &BuildArgs, color: ColorChoice) -> Result<u8, String> {
             return Ok(EXIT_USAGE);
         }
     };
-    for d in &report.diagnostics {
-        let _ = writeln!(err, "{}\n", render::human(d, true));
-    }
     let counts = Counts::of(&report.diagnostics);
+    // Errors in full, as `check` shows them; warnings one line each, since
+    // `check` on the pull request already explained them. One write, so
+    // thousands of warnings cost nothing.
+    let mut shown = String::new();
+    for d in &report.diagnostics {
+        if d.is_error() {
+            shown.push_str(&render::human(d, true));
+            shown.push_str("\n\n");
+        } else {
+            shown.push_str(&render::short(d, true));
+            shown.push('\n');
+        }
+    }
+    let _ = err.write_all(shown.as_bytes());
     if counts.errors > 0 {
         let _ = writeln!(
             err,

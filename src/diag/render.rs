@@ -109,6 +109,25 @@ pub fn human(diagnostic: &Diagnostic, styled: bool) -> String {
     renderer.render(&[group])
 }
 
+/// One line for a diagnostic: `path:line:col: warning[rule]: message`.
+pub fn short(diagnostic: &Diagnostic, styled: bool) -> String {
+    let (word, style) = match diagnostic.level {
+        Level::Error => ("error", "\x1b[1;31m"),
+        Level::Warning => ("warning", "\x1b[1;33m"),
+    };
+    let place = diagnostic.primary.as_ref().map(|a| {
+        let LineCol { line, column } = a.source.line_col(a.span.start);
+        format!("{}:{line}:{column}: ", display_path(&a.source))
+    });
+    let (on, off) = if styled { (style, "\x1b[0m") } else { ("", "") };
+    format!(
+        "{}{on}{word}[{}]{off}: {}",
+        place.unwrap_or_default(),
+        diagnostic.rule.name(),
+        diagnostic.message
+    )
+}
+
 /// The closing line of a human report.
 pub fn summary_line(counts: Counts, files: usize) -> String {
     let plural = |n: usize, word: &str| {

@@ -93,15 +93,58 @@ pub fn render(markdown: &str) -> Rendered {
     }
 }
 
-/// Renders a short inline fragment (a summary paragraph) without the `<p>`.
+/// Renders a short fragment (a summary) as inline HTML: paragraphs are
+/// joined with a space, and block structure (headings, lists, tables) is
+/// flattened to its text, so the result fits inside a `<p>` or `<td>`.
 pub fn render_inline(markdown: &str) -> String {
-    let html = render(markdown).html;
-    let trimmed = html.trim();
-    trimmed
-        .strip_prefix("<p>")
-        .and_then(|s| s.strip_suffix("</p>"))
-        .unwrap_or(trimmed)
-        .to_string()
+    let mut first = true;
+    let events = Parser::new_ext(markdown, markdown_options()).filter_map(|event| match event {
+        Event::Start(tag) => match tag {
+            Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } => {
+                Some(escape_html(Event::Start(tag)))
+            }
+            _ if first => {
+                first = false;
+                None
+            }
+            _ => Some(Event::Text(CowStr::Borrowed(" "))),
+        },
+        Event::End(end) => match end {
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link => {
+                Some(Event::End(end))
+            }
+            _ => None,
+        },
+        Event::FootnoteReference(_) | Event::TaskListMarker(_) | Event::Rule => None,
+        Event::SoftBreak | Event::HardBreak => Some(Event::Text(CowStr::Borrowed(" "))),
+        other => Some(escape_html(other)),
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    out.trim().to_string()
+}
+
+/// The text of some Markdown, without markup: for feeds, titles, search.
+pub fn plain_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, markdown_options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock
+                | TagEnd::FootnoteDefinition,
+            ) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn demote(level: HeadingLevel) -> HeadingLevel {
@@ -111,11 +154,57 @@ fn demote(level: HeadingLevel) -> HeadingLevel {
     }
 }
 
-/// Raw HTML is shown as text.
+/// Makes one event safe to emit: raw HTML is shown as text, link and image
+/// URLs with a scheme other than http(s) or mailto (`javascript:`, `data:`)
+/// are dropped, and footnote labels get a `fn-` prefix so their ids cannot
+/// collide with heading ids (`## Impact` and `[^impact]`).
 fn escape_html(event: Event<'_>) -> Event<'_> {
     match event {
         Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: safe_url(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: safe_url(dest_url),
+            title,
+            id,
+        }),
+        Event::FootnoteReference(label) => Event::FootnoteReference(format!("fn-{label}").into()),
+        Event::Start(Tag::FootnoteDefinition(label)) => {
+            Event::Start(Tag::FootnoteDefinition(format!("fn-{label}").into()))
+        }
         other => other,
+    }
+}
+
+/// A URL that is relative, a fragment, or http(s)/mailto; anything else
+/// becomes empty (a link to nowhere rather than a script).
+pub fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
+    let scheme_end = url.find([':', '/', '?', '#']);
+    match scheme_end {
+        Some(i) if url.as_bytes()[i] == b':' => {
+            let scheme = url[..i].to_ascii_lowercase();
+            if matches!(scheme.as_str(), "http" | "https" | "mailto") {
+                url
+            } else {
+                CowStr::Borrowed("")
+            }
+        }
+        _ => url,
     }
 }
 
@@ -140,6 +229,31 @@ mod tests {
         assert!(r.html.contains("<h2 id=\"root-cause-analysis-1\">"));
         assert!(r.html.contains("<h3 id=\"5-whys\">"));
         assert_eq!(r.headings.len(), 4);
+    }
+
+    #[test]
+    fn unsafe_urls_and_footnote_ids() {
+        let r = render(
+            "[a](javascript:alert(1)) [b](JaVaScRiPt:x) ![i](data:image/png;base64,xx) [ok](https://x.example/a:b) [rel](../x) [m](mailto:a@b)\n\n## Impact\n\nx[^impact]\n\n[^impact]: note\n",
+        );
+        assert!(!r.html.to_lowercase().contains("javascript:"), "{}", r.html);
+        assert!(!r.html.contains("data:"));
+        assert!(r.html.contains("href=\"https://x.example/a:b\""));
+        assert!(r.html.contains("href=\"../x\""));
+        assert!(r.html.contains("href=\"mailto:a@b\""));
+        assert_eq!(r.html.matches("id=\"impact\"").count(), 1, "{}", r.html);
+    }
+
+    #[test]
+    fn inline_and_plain_summaries() {
+        assert_eq!(
+            render_inline("First *para*.\n\nSecond [x](javascript:y)."),
+            "First <em>para</em>. Second <a href=\"\">x</a>."
+        );
+        assert_eq!(
+            plain_text("Pool `max=20` was **hit**,\nretries [spiked](x)."),
+            "Pool max=20 was hit, retries spiked."
+        );
     }
 
     #[test]

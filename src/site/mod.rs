@@ -8,6 +8,7 @@ pub mod output;
 pub mod views;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -36,6 +37,8 @@ pub struct Built {
     pub incidents: usize,
     pub files: usize,
     pub bytes: usize,
+    /// Whether the base URL was absolute (feeds and the sitemap need one).
+    pub absolute: bool,
 }
 
 /// Entries per Atom feed.
@@ -128,26 +131,34 @@ struct CauseSummary {
 }
 
 #[derive(Serialize)]
-struct CauseItem {
-    incident: IncidentLink,
-    #[serde(flatten)]
-    item: views::ActionItemView,
+/// The action items of one incident, on a root-cause page.
+struct CauseItems {
+    incident: views::IncidentRef,
+    items: Vec<views::ActionItemView>,
 }
 
+/// A recurrence after a fix: `incident` happened although the `prevent`
+/// action items of `fixed_in` (the latest earlier incident with this cause
+/// that had any) were done.
 #[derive(Serialize)]
 struct NotHeld {
-    incident: IncidentLink,
-    fixed_in: IncidentLink,
-    item: String,
-    completed: Option<String>,
+    incident: views::IncidentRef,
+    fixed_in: views::IncidentRef,
+    items: Vec<views::ActionItemView>,
 }
 
 #[derive(Serialize)]
 struct FeedEntry {
     title: String,
+    /// Atom id: the absolute URL, or a `urn:` when the base URL is relative.
+    id: String,
     url: String,
+    /// `published`, or the incident's date, as an Atom date-time.
     updated: String,
+    /// The incident's date.
+    date: String,
     severity: String,
+    /// The summary as plain text (no Markdown).
     summary: Option<String>,
 }
 
@@ -179,6 +190,7 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
         description: kb.config.site.description.clone(),
         base_url: urls.base_url.clone(),
         base_path: urls.base_path.clone(),
+        absolute: urls.is_absolute(),
         today: analysis.today.to_string(),
         severities: kb.config.template.severities.clone(),
         drafts: options.drafts,
@@ -189,35 +201,47 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
         site: &site,
     };
 
-    let jobs = plan(&analysis, kb);
-    let mut files: Vec<(String, Vec<u8>)> = jobs
-        .par_iter()
-        .map(|job| renderer.render(job))
-        .collect::<Result<Vec<_>, String>>()?;
-    for (path, bytes) in &theme.static_files {
-        files.push((path.clone(), bytes.clone()));
+    let jobs = plan(&analysis, kb, urls.is_absolute());
+    let staging = output::Staging::new(&out)?;
+    let bytes = AtomicUsize::new(0);
+    // Pages are written as they are rendered: memory stays flat however
+    // large the site. Each page's bytes depend only on the input, so the
+    // order threads finish in does not matter.
+    jobs.par_iter().try_for_each(|job| {
+        let (path, html) = renderer.render(job)?;
+        bytes.fetch_add(html.len(), Ordering::Relaxed);
+        staging.write(&path, &html)
+    })?;
+    let mut files = jobs.len();
+    for (path, data) in &theme.static_files {
+        // A page wins over a static file of the same name.
+        if staging.write_if_absent(path, data)? {
+            files += 1;
+            bytes.fetch_add(data.len(), Ordering::Relaxed);
+        }
     }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files.dedup_by(|b, a| a.0 == b.0);
-    let bytes = files.iter().map(|(_, b)| b.len()).sum();
-    output::write_atomically(&out, &files)?;
+    staging.commit()?;
     Ok(Built {
         out,
         incidents: analysis.incidents.len(),
-        files: files.len() + 1,
-        bytes,
+        files: files + 1,
+        bytes: bytes.into_inner(),
+        absolute: urls.is_absolute(),
     })
 }
 
-fn plan<'a>(analysis: &'a Analysis, kb: &'a KnowledgeBase) -> Vec<Job<'a>> {
+fn plan<'a>(analysis: &'a Analysis, kb: &'a KnowledgeBase, absolute: bool) -> Vec<Job<'a>> {
     let mut jobs = vec![
         Job::Home,
         Job::AllIncidents,
         Job::Causes,
-        Job::Sitemap,
         Job::NotFound,
         Job::Robots,
     ];
+    // A sitemap must list absolute URLs; without an absolute base URL there is none.
+    if absolute {
+        jobs.push(Job::Sitemap);
+    }
     jobs.push(Job::Feed(
         String::new(),
         kb.config.site.title.clone(),
@@ -370,8 +394,13 @@ impl Renderer<'_> {
                     services: usize,
                     tags: usize,
                     years: Vec<Term>,
+                    /// Distinct root causes, and those seen in more than one incident.
+                    causes: usize,
+                    recurring_causes: usize,
                 }
                 let mut top_causes = self.cause_summaries();
+                let causes = top_causes.len();
+                let recurring_causes = top_causes.iter().filter(|c| c.count > 1).count();
                 top_causes.truncate(5);
                 let home = Home {
                     latest: views
@@ -383,6 +412,8 @@ impl Renderer<'_> {
                     overdue_items: overdue,
                     services: analysis.services.len(),
                     tags: analysis.tags.len(),
+                    causes,
+                    recurring_causes,
                     years: analysis
                         .years
                         .iter()
@@ -563,6 +594,16 @@ impl Renderer<'_> {
                 pages.extend(analysis.services.keys().map(|s| paths::service(s)));
                 pages.extend(analysis.tags.keys().map(|t| paths::tag(t)));
                 pages.extend(analysis.years.keys().map(|y| paths::year(*y)));
+                pages.extend(
+                    kb.config
+                        .template
+                        .severities
+                        .iter()
+                        .zip(&analysis.severities)
+                        .filter(|(_, list)| !list.is_empty())
+                        .map(|(name, _)| paths::severity(name)),
+                );
+                pages.extend(["services/", "tags/", "severities/", "years/"].map(String::from));
                 pages.sort();
                 #[derive(Serialize)]
                 struct Data {
@@ -655,7 +696,7 @@ impl Renderer<'_> {
             services: Vec<Link>,
             severities: Vec<Term>,
             incidents: Vec<CauseIncident>,
-            action_items: Vec<CauseItem>,
+            action_items: Vec<CauseItems>,
             not_held: Vec<NotHeld>,
         }
         let mut services: Vec<&str> = list
@@ -708,22 +749,26 @@ impl Renderer<'_> {
                 .collect(),
             action_items: list
                 .iter()
-                .flat_map(|&i| pms[i].action_items.iter().map(move |a| (i, a)))
-                .map(|(i, a)| CauseItem {
-                    incident: views.link(i),
-                    item: views.action_item(a),
+                .filter(|&&i| !pms[i].action_items.is_empty())
+                .map(|&i| CauseItems {
+                    incident: views.reference(i, i),
+                    items: pms[i]
+                        .action_items
+                        .iter()
+                        .map(|a| views.action_item(a))
+                        .collect(),
                 })
                 .collect(),
             not_held: analysis::fixes_that_did_not_hold(pms, list)
                 .into_iter()
-                .map(|(later, earlier, k)| {
-                    let item = &pms[earlier].action_items[k];
-                    NotHeld {
-                        incident: views.link(later),
-                        fixed_in: views.link(earlier),
-                        item: item.title.value.clone(),
-                        completed: item.completed.map(|d| d.to_string()),
-                    }
+                .map(|n| NotHeld {
+                    incident: views.reference(n.incident, n.incident),
+                    fixed_in: views.reference(n.fixed_in, n.incident),
+                    items: n
+                        .items
+                        .iter()
+                        .map(|&k| views.action_item(&pms[n.fixed_in].action_items[k]))
+                        .collect(),
                 })
                 .collect(),
         };
@@ -763,18 +808,23 @@ impl Renderer<'_> {
                     .published
                     .as_ref()
                     .map_or(pm.date.value, |p| p.value.max(pm.date.value));
+                let path = paths::incident(&pm.id);
                 FeedEntry {
                     title: pm.title.value.clone(),
-                    url: views.urls.absolute(&paths::incident(&pm.id)),
+                    id: views.urls.atom_id(&path),
+                    url: views.urls.absolute(&path),
                     updated: format!("{day}T00:00:00Z"),
+                    date: pm.date.to_string(),
                     severity: pm.severity.name.clone(),
-                    summary: pm.summary_text().map(str::to_string),
+                    summary: pm.summary_text().map(crate::render::markdown::plain_text),
                 }
             })
             .collect();
         #[derive(Serialize)]
         struct Feed {
             title: String,
+            /// Atom id of the feed.
+            id: String,
             /// The page the feed is about (absolute).
             alternate: String,
             /// The feed's own URL (absolute).
@@ -790,6 +840,7 @@ impl Renderer<'_> {
         let feed_path = format!("{path}atom.xml");
         let feed = Feed {
             title: title.to_string(),
+            id: views.urls.atom_id(&feed_path),
             alternate: views.urls.absolute(path),
             url: views.urls.absolute(&feed_path),
             updated,

@@ -1,13 +1,12 @@
-//! Atomic output. The site is written to a temporary folder beside the
-//! output and swapped in only when everything was written, so a failed
-//! build leaves the previous site untouched. A marker file proves a folder
-//! is ours: Hindsight never replaces a folder that lacks it (unless empty).
+//! Atomic output. Pages are written, as they are rendered, into a staging
+//! folder beside the output; it is swapped in only when everything was
+//! written, so a failed build leaves the previous site untouched (and peak
+//! memory does not hold the whole site). A marker file proves a folder is
+//! ours: Hindsight never replaces a folder that lacks it, unless it is empty.
 
-use std::fs;
-use std::io;
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
 
 /// The marker file at the root of every site Hindsight writes.
 pub const MARKER: &str = ".hindsight-site";
@@ -34,7 +33,7 @@ pub fn check_target(out: &Path) -> Result<(), String> {
             } else {
                 Err(format!(
                     "{} exists and was not created by hindsight (it has no {MARKER}); \
-                     not replacing it — choose another folder with -o, or empty this one",
+                     not replacing it: choose another folder with -o, or empty this one",
                     out.display()
                 ))
             }
@@ -52,59 +51,112 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{tag}-{}-{nanos}", std::process::id()))
 }
 
-/// Writes `files` (relative path → bytes) as the new content of `out`.
-pub fn write_atomically(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), String> {
-    check_target(out)?;
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    let tmp = sibling(out, "tmp");
-    let result = write_all(&tmp, files).and_then(|()| swap(&tmp, out));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&tmp);
-    }
-    result
+/// A site being written. Dropped without [`Staging::commit`], it removes
+/// itself and the output stays as it was.
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    committed: bool,
 }
 
-fn write_all(tmp: &Path, files: &[(String, Vec<u8>)]) -> Result<(), String> {
-    fs::create_dir(tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|(rel, _)| Path::new(rel).parent().map(|p| tmp.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for dir in dirs {
-        fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+impl Staging {
+    /// Checks `out` may be replaced and creates the staging folder beside it.
+    pub fn new(out: &Path) -> Result<Staging, String> {
+        check_target(out)?;
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        let tmp = sibling(out, "tmp");
+        fs::create_dir(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            tmp,
+            committed: false,
+        })
     }
-    files.par_iter().try_for_each(|(rel, bytes)| {
-        let path = tmp.join(rel);
-        fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
-    })?;
-    fs::write(tmp.join(MARKER), MARKER_TEXT).map_err(|e| format!("cannot write the marker: {e}"))
+
+    /// Writes one file (a `/`-separated path relative to the site root).
+    /// Two pages with the same path are an error, not a race.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String> {
+        self.write_file(rel, bytes).map_err(|e| match e.kind() {
+            io::ErrorKind::AlreadyExists => format!("two pages would be written to {rel}"),
+            _ => format!("cannot write {rel}: {e}"),
+        })
+    }
+
+    /// Writes a file unless one is already there (static files give way to pages).
+    pub fn write_if_absent(&self, rel: &str, bytes: &[u8]) -> Result<bool, String> {
+        match self.write_file(rel, bytes) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(format!("cannot write {rel}: {e}")),
+        }
+    }
+
+    fn write_file(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.tmp.join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        file.write_all(bytes)
+    }
+
+    /// Swaps the staged site in place of the output.
+    pub fn commit(mut self) -> Result<(), String> {
+        fs::write(self.tmp.join(MARKER), MARKER_TEXT)
+            .map_err(|e| format!("cannot write the marker: {e}"))?;
+        // Checked again: the folder may have changed while we rendered.
+        check_target(&self.out)?;
+        if self.out.exists() {
+            // Ours (or empty): move it aside, move the new one in, delete the old.
+            let old = sibling(&self.out, "old");
+            fs::rename(&self.out, &old)
+                .map_err(|e| format!("cannot move the old site aside: {e}"))?;
+            if let Err(e) = fs::rename(&self.tmp, &self.out) {
+                let _ = fs::rename(&old, &self.out);
+                return Err(format!(
+                    "cannot move the site to {}: {e}",
+                    self.out.display()
+                ));
+            }
+            self.committed = true;
+            fs::remove_dir_all(&old)
+                .map_err(|e| format!("cannot remove the old site {}: {e}", old.display()))
+        } else {
+            fs::rename(&self.tmp, &self.out)
+                .map_err(|e| format!("cannot move the site to {}: {e}", self.out.display()))?;
+            self.committed = true;
+            Ok(())
+        }
+    }
 }
 
-fn swap(tmp: &Path, out: &Path) -> Result<(), String> {
-    if !out.exists() {
-        return fs::rename(tmp, out)
-            .map_err(|e| format!("cannot move the site to {}: {e}", out.display()));
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
     }
-    // Ours (or empty): move it aside, move the new one in, then delete the old.
-    let old = sibling(out, "old");
-    fs::rename(out, &old).map_err(|e| format!("cannot move the old site aside: {e}"))?;
-    if let Err(e) = fs::rename(tmp, out) {
-        let _ = fs::rename(&old, out);
-        return Err(format!("cannot move the site to {}: {e}", out.display()));
-    }
-    fs::remove_dir_all(&old)
-        .map_err(|e| format!("cannot remove the old site {}: {e}", old.display()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn write_site(out: &Path, files: &[(&str, &str)]) -> Result<(), String> {
+        let staging = Staging::new(out)?;
+        for (rel, text) in files {
+            staging.write(rel, text.as_bytes())?;
+        }
+        staging.commit()
+    }
 
     #[test]
     fn refuses_foreign_folders_and_replaces_its_own() {
@@ -112,15 +164,21 @@ mod tests {
         let out = dir.path().join("public");
         fs::create_dir(&out).unwrap();
         fs::write(out.join("keep.txt"), "mine").unwrap();
-        assert!(write_atomically(&out, &[("a.html".into(), b"x".to_vec())]).is_err());
+        assert!(write_site(&out, &[("a.html", "x")]).is_err());
         assert_eq!(fs::read_to_string(out.join("keep.txt")).unwrap(), "mine");
 
         let ours = dir.path().join("site");
-        write_atomically(&ours, &[("a/b.html".into(), b"1".to_vec())]).unwrap();
-        write_atomically(&ours, &[("c.html".into(), b"2".to_vec())]).unwrap();
+        write_site(&ours, &[("a/b.html", "1")]).unwrap();
+        write_site(&ours, &[("c.html", "2")]).unwrap();
         assert!(!ours.join("a/b.html").exists());
         assert_eq!(fs::read_to_string(ours.join("c.html")).unwrap(), "2");
-        // Nothing left beside it.
+        // A failed build (dropped staging) leaves the site and nothing beside it.
+        {
+            let staging = Staging::new(&ours).unwrap();
+            staging.write("d.html", b"3").unwrap();
+            assert!(staging.write("d.html", b"4").is_err());
+        }
+        assert_eq!(fs::read_to_string(ours.join("c.html")).unwrap(), "2");
         let names: Vec<_> = fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())

@@ -8,6 +8,9 @@ use crate::analysis::{self, Analysis};
 use crate::content::{ActionItem, CauseKind, ItemKind, ItemStatus, KnowledgeBase, PostMortem};
 use crate::render::markdown;
 
+/// The most recurrences an incident page lists for one cause.
+pub const RECURRENCES_SHOWN: usize = 10;
+
 /// Site-wide values, in every template as `site`.
 #[derive(Clone, Debug, Serialize)]
 pub struct SiteView {
@@ -17,6 +20,9 @@ pub struct SiteView {
     pub base_url: String,
     /// The path part of `base_url` (`/` or `/sub/`); every internal link starts with it.
     pub base_path: String,
+    /// Whether `base_url` is an absolute http(s) URL: only then are there a
+    /// sitemap and absolute links in feeds.
+    pub absolute: bool,
     /// The build's date (`SOURCE_DATE_EPOCH` pins it), `YYYY-MM-DD`.
     pub today: String,
     /// Configured severities, worst first.
@@ -65,6 +71,21 @@ impl Urls {
     /// An absolute URL (for feeds and the sitemap), when `base_url` is absolute.
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// Whether `base_url` is an absolute `http(s)://` URL.
+    pub fn is_absolute(&self) -> bool {
+        self.base_url.starts_with("https://") || self.base_url.starts_with("http://")
+    }
+
+    /// A stable id for an Atom feed or entry: the absolute URL when there
+    /// is one, else a `urn:` (Atom ids must be absolute IRIs).
+    pub fn atom_id(&self, path: &str) -> String {
+        if self.is_absolute() {
+            self.absolute(path)
+        } else {
+            format!("urn:hindsight:{}", path.trim_end_matches('/'))
+        }
     }
 }
 
@@ -123,11 +144,37 @@ pub struct IncidentLink {
     pub severity: String,
     /// 0 is the worst configured level.
     pub severity_rank: usize,
+    /// The severity's page.
+    pub severity_url: String,
     /// `draft`, `review` or `final`.
     pub status: &'static str,
     pub services: Vec<Link>,
     /// The summary as HTML (inline), when there is one.
     pub summary_html: Option<String>,
+}
+
+/// A root cause of an incident that other incidents share.
+#[derive(Clone, Debug, Serialize)]
+pub struct RecurringCause {
+    pub id: String,
+    pub title: String,
+    pub recurred: usize,
+}
+
+/// A light reference to an incident, for the many links on an incident
+/// page (recurrences, previous and next): what a link needs, no more, so
+/// pages stay cheap to build when causes recur hundreds of times.
+#[derive(Clone, Debug, Serialize)]
+pub struct IncidentRef {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub date: String,
+    pub severity: String,
+    pub severity_rank: usize,
+    pub status: &'static str,
+    /// Relative to the page's incident: `earlier`, `later` or `same day`.
+    pub relation: &'static str,
 }
 
 /// `[impact]` with its durations, formatted for reading.
@@ -137,7 +184,14 @@ pub struct ImpactView {
     pub detected: Option<String>,
     pub mitigated: Option<String>,
     pub resolved: Option<String>,
+    /// The same instants in RFC 3339, for `<time datetime>`.
+    pub started_iso: String,
+    pub detected_iso: Option<String>,
+    pub mitigated_iso: Option<String>,
+    pub resolved_iso: Option<String>,
     pub users_affected: Option<u64>,
+    /// `users_affected` with thousands separators (`96,500`).
+    pub users_affected_display: Option<String>,
     pub description: Option<String>,
     pub time_to_detect: Option<String>,
     pub time_to_mitigate: Option<String>,
@@ -160,8 +214,11 @@ pub struct RootCauseView {
     pub description: Option<String>,
     /// How many other incidents share this cause.
     pub recurred: usize,
-    /// Those incidents, oldest first.
-    pub recurrences: Vec<IncidentLink>,
+    /// Those incidents, oldest first: all of them, or the
+    /// [`RECURRENCES_SHOWN`] nearest in time when there are more.
+    pub recurrences: Vec<IncidentRef>,
+    /// How many are not in `recurrences` (the cause page lists them all).
+    pub more: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -173,6 +230,8 @@ pub struct ActionItemView {
     pub status: &'static str,
     pub kind: Option<&'static str>,
     pub tracker: Option<String>,
+    /// The tracker link's last path segment (`OPS-123`), to show as its text.
+    pub tracker_label: Option<String>,
     pub completed: Option<String>,
     /// Open and past its due date.
     pub overdue: bool,
@@ -194,8 +253,10 @@ pub struct IncidentView {
     pub action_items: Vec<ActionItemView>,
     pub learnings: Vec<String>,
     pub related: Vec<IncidentLink>,
-    pub previous: Option<IncidentLink>,
-    pub next: Option<IncidentLink>,
+    pub previous: Option<IncidentRef>,
+    pub next: Option<IncidentRef>,
+    /// The root causes that recurred (have other incidents), for a notice at the top.
+    pub recurring: Vec<RecurringCause>,
     /// The source file, relative to the knowledge base.
     pub source_path: String,
 }
@@ -226,6 +287,19 @@ pub fn cause_kind_str(k: CauseKind) -> &'static str {
     }
 }
 
+/// `96500` → `96,500`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// "46 min", "2 h 5 min", "3 d 4 h".
 pub fn duration(d: jiff::SignedDuration) -> String {
     let minutes = d.as_secs() / 60;
@@ -253,7 +327,9 @@ pub struct Views<'a> {
 
 impl<'a> Views<'a> {
     pub fn new(kb: &'a KnowledgeBase, analysis: &'a Analysis, urls: &'a Urls) -> Self {
+        use rayon::prelude::*;
         let links = (0..kb.postmortems.len())
+            .into_par_iter()
             .map(|i| {
                 analysis
                     .includes(i)
@@ -277,6 +353,7 @@ impl<'a> Views<'a> {
             year: pm.date.year(),
             severity: pm.severity.name.clone(),
             severity_rank: pm.severity.rank,
+            severity_url: urls.page(&paths::severity(&pm.severity.name)),
             status: pm.status.as_str(),
             services: pm
                 .services
@@ -317,6 +394,10 @@ impl<'a> Views<'a> {
             status: status_str(item.status),
             kind: item.kind.map(item_kind_str),
             tracker: item.tracker.clone(),
+            tracker_label: item.tracker.as_ref().map(|t| {
+                let t = t.trim_end_matches('/');
+                t.rsplit('/').next().unwrap_or(t).to_string()
+            }),
             completed: item.completed.map(|d| d.to_string()),
             overdue: self
                 .analysis
@@ -324,11 +405,31 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// A light reference to incident `j`, seen from incident `from`.
+    pub fn reference(&self, j: usize, from: usize) -> IncidentRef {
+        let pm = &self.kb.postmortems[j];
+        let (day, from_day) = (pm.date.value, self.kb.postmortems[from].date.value);
+        IncidentRef {
+            id: pm.id.value.clone(),
+            title: pm.title.value.clone(),
+            url: self.urls.page(&paths::incident(&pm.id)),
+            date: day.to_string(),
+            severity: pm.severity.name.clone(),
+            severity_rank: pm.severity.rank,
+            status: pm.status.as_str(),
+            relation: match day.cmp(&from_day) {
+                std::cmp::Ordering::Less => "earlier",
+                std::cmp::Ordering::Greater => "later",
+                std::cmp::Ordering::Equal => "same day",
+            },
+        }
+    }
+
     pub fn incident(&self, i: usize) -> IncidentView {
         let pm = &self.kb.postmortems[i];
         let rendered = markdown::render(pm.markdown());
         let (previous, next) = self.analysis.neighbours(i);
-        IncidentView {
+        let mut view = IncidentView {
             link: self.link(i),
             tags: pm
                 .tags
@@ -353,7 +454,12 @@ impl<'a> Views<'a> {
                     detected: imp.detected.as_ref().map(|t| t.to_string()),
                     mitigated: imp.mitigated.as_ref().map(|t| t.to_string()),
                     resolved: imp.resolved.as_ref().map(|t| t.to_string()),
+                    started_iso: imp.started.timestamp.to_string(),
+                    detected_iso: imp.detected.as_ref().map(|t| t.timestamp.to_string()),
+                    mitigated_iso: imp.mitigated.as_ref().map(|t| t.timestamp.to_string()),
+                    resolved_iso: imp.resolved.as_ref().map(|t| t.timestamp.to_string()),
                     users_affected: imp.users_affected,
+                    users_affected_display: imp.users_affected.map(thousands),
                     description: imp.description.clone(),
                     time_to_detect: imp.time_to_detect().map(duration),
                     time_to_mitigate: imp.time_to_mitigate().map(duration),
@@ -367,11 +473,9 @@ impl<'a> Views<'a> {
                 .root_causes
                 .iter()
                 .map(|c| {
-                    let recurrences: Vec<IncidentLink> = self
-                        .analysis
-                        .recurrences(&c.id, i)
-                        .map(|j| self.link(j))
-                        .collect();
+                    let (near, total) = self.analysis.recurrences(&c.id, i, RECURRENCES_SHOWN);
+                    let recurrences: Vec<IncidentRef> =
+                        near.into_iter().map(|j| self.reference(j, i)).collect();
                     RootCauseView {
                         id: c.id.value.clone(),
                         url: self.urls.page(&paths::cause(&c.id)),
@@ -385,7 +489,8 @@ impl<'a> Views<'a> {
                                 .and_then(|e| e.category.clone())
                         }),
                         description: c.description.clone(),
-                        recurred: recurrences.len(),
+                        recurred: total,
+                        more: total - recurrences.len(),
                         recurrences,
                     }
                 })
@@ -400,9 +505,21 @@ impl<'a> Views<'a> {
                 .iter()
                 .map(|&j| self.link(j))
                 .collect(),
-            previous: previous.map(|j| self.link(j)),
-            next: next.map(|j| self.link(j)),
+            previous: previous.map(|j| self.reference(j, i)),
+            next: next.map(|j| self.reference(j, i)),
+            recurring: Vec::new(),
             source_path: pm.rel_path.clone(),
-        }
+        };
+        view.recurring = view
+            .root_causes
+            .iter()
+            .filter(|c| c.recurred > 0)
+            .map(|c| RecurringCause {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                recurred: c.recurred,
+            })
+            .collect();
+        view
     }
 }
