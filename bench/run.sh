@@ -2,11 +2,18 @@
 # Benchmarks on the shared corpus (1,000 and 10,000 post-mortems): median wall
 # time and median peak RSS over RUNS runs of
 #   - hindsight check,
-#   - hindsight build (clean: the output folder is removed before each run),
-#   - hugo with the minimal site in ../shared/bench/hugo-site, same Markdown, same run
-#     (skipped when hugo is not installed; Debian package `hugo`).
+#   - hindsight build (a clean build into a new folder each run),
+#   - hugo with the minimal site in ../shared/bench/hugo-site, on the same Markdown,
+#     in the same run, also into a new folder each run (skipped when hugo is not
+#     installed; Debian package `hugo`).
 #
 #   bench/run.sh            # RUNS=5, corpora cached in ${BENCH_DIR:-/tmp/hindsight-bench}
+#   BENCH_OUT=/dev/shm/hb bench/run.sh   # outputs on tmpfs: no disk in the measurement
+#
+# Each build writes to a new folder, as a fresh CI checkout would: on ext4,
+# creating thousands of files right after deleting thousands is several times
+# slower for any tool (the inode allocator skips recently freed inodes), so
+# outputs are only deleted at the end.
 #
 # Needs python3 and GNU time (/usr/bin/time, Debian package `time`).
 set -euo pipefail
@@ -16,36 +23,38 @@ runs=${RUNS:-5}
 work=${BENCH_DIR:-/tmp/hindsight-bench}
 shared=../shared/bench
 mkdir -p "$work"
+out_dir=${BENCH_OUT:-$work/out}
+rm -rf "$out_dir"
+mkdir -p "$out_dir"
 
 cargo build --release --quiet
 bin=$PWD/target/release/hindsight
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-# measure NAME SETUP COMMAND...: runs SETUP then COMMAND, RUNS times; prints medians.
+# measure NAME 'COMMAND': runs COMMAND (evaluated; $run is the run number) RUNS
+# times and prints the median wall time and peak RSS.
 measure() {
-  local name=$1 setup=$2; shift 2
-  local walls=() rss=() out
-  for _ in $(seq "$runs"); do
-    eval "$setup"
-    out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>&1; } 2>&1 | tail -n 1)
+  local name=$1 command=$2 walls=() rss=() out stats="$work/time.txt"
+  for run in $(seq "$runs"); do
+    eval "/usr/bin/time -o '$stats' -f '%e %M' $command" >/dev/null 2>&1 || true
+    out=$(tail -n 1 "$stats")
     walls+=("${out% *}") rss+=("${out#* }")
   done
   local wall kb
   wall=$(printf '%s\n' "${walls[@]}" | median)
   kb=$(printf '%s\n' "${rss[@]}" | median)
-  printf '%-8s %-16s %10ss %10s MB\n' "$n" "$name" "$wall" "$((${kb%.*} / 1024))"
+  printf '%-8s %-8s %10ss %10s MB\n' "$n" "$name" "$wall" "$((${kb%.*} / 1024))"
 }
 
 printf '%s, %s cores, %s\n' "$(uname -m)" "$(nproc)" "$(date -u +%Y-%m-%d)"
-printf '%-8s %-16s %11s %13s\n' corpus command "median wall" "median RSS"
+printf '%-8s %-8s %11s %13s\n' corpus command "median wall" "median RSS"
 for n in 1000 10000; do
   kb="$work/kb$n"
   [ -f "$kb/hindsight.toml" ] || python3 "$shared/gen_corpus.py" "$n" "$kb" >/dev/null 2>&1
   $bin check "$kb" >/dev/null 2>&1 || true   # warm the page cache
-  measure check ":" "$bin" check "$kb"
-  out="$work/site$n"
-  measure build "rm -rf '$out'" "$bin" build "$kb" -o "$out"
+  measure check "'$bin' check '$kb'"
+  measure build "'$bin' build '$kb' -o '$out_dir/site$n-'\$run"
   if command -v hugo >/dev/null; then
     hugo_site="$work/hugo$n"
     if [ ! -d "$hugo_site" ]; then
@@ -54,6 +63,7 @@ for n in 1000 10000; do
       mkdir -p "$hugo_site/content"
       ln -s "$kb/postmortems" "$hugo_site/content/postmortems"
     fi
-    measure hugo "rm -rf '$hugo_site/public' '$hugo_site/resources'" hugo --quiet --source "$hugo_site"
+    measure hugo "hugo --quiet --source '$hugo_site' --destination '$out_dir/hugo$n-'\$run"
   fi
 done
+rm -rf "$out_dir"

@@ -32,7 +32,10 @@ pub struct BuildArgs {
 pub fn run(args: &BuildArgs, color: ColorChoice) -> Result<u8, String> {
     let started = Instant::now();
     let mut err = color.stream(std::io::stderr());
-    let report = match validate::check(&args.dir) {
+    let timer = crate::site::Timings::start();
+    let report = validate::check(&args.dir);
+    timer.lap("load and check");
+    let report = match report {
         Ok(report) => report,
         Err(problems) => {
             for d in &problems {

@@ -169,6 +169,7 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
         .clone()
         .unwrap_or_else(|| kb.root.join("public"));
     output::check_target(&out)?;
+    let timer = Timings::start();
     let theme =
         Theme::load(&kb.root, kb.config.site.theme.as_deref()).map_err(|e| e.to_string())?;
     let analysis = Analysis::new(
@@ -185,6 +186,7 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
             .unwrap_or(&kb.config.site.base_url),
     );
     let views = Views::new(kb, &analysis, &urls);
+    timer.lap("theme, analysis, views");
     let site = SiteView {
         title: kb.config.site.title.clone(),
         description: kb.config.site.description.clone(),
@@ -212,6 +214,7 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
         bytes.fetch_add(html.len(), Ordering::Relaxed);
         staging.write(&path, &html)
     })?;
+    timer.lap("render and write pages");
     let mut files = jobs.len();
     for (path, data) in &theme.static_files {
         // A page wins over a static file of the same name.
@@ -221,6 +224,7 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
         }
     }
     staging.commit()?;
+    timer.lap("static files, swap in");
     Ok(Built {
         out,
         incidents: analysis.incidents.len(),
@@ -679,7 +683,8 @@ impl Renderer<'_> {
         #[derive(Serialize)]
         struct CauseIncident {
             #[serde(flatten)]
-            link: IncidentLink,
+            link: views::IncidentRef,
+            services: Vec<Link>,
             /// The cause's role in this incident.
             kind: &'static str,
             description: Option<String>,
@@ -741,7 +746,8 @@ impl Renderer<'_> {
                 .map(|&i| {
                     let rc = pms[i].root_causes.iter().find(|c| c.id.as_str() == id);
                     CauseIncident {
-                        link: views.link(i),
+                        link: views.reference(i, i),
+                        services: views.service_links(&pms[i]),
                         kind: rc.map_or("root", |c| views::cause_kind_str(c.kind)),
                         description: rc.and_then(|c| c.description.clone()),
                     }
@@ -852,6 +858,27 @@ impl Renderer<'_> {
             feed: Feed,
         }
         self.render_template("atom.xml", feed_path, page, Data { feed })
+    }
+}
+
+/// Phase times on stderr when `HINDSIGHT_TIMINGS` is set: where a build's
+/// time goes, for benchmarking without a profiler.
+pub struct Timings(Option<std::cell::Cell<std::time::Instant>>);
+
+impl Timings {
+    pub fn start() -> Self {
+        Timings(
+            std::env::var_os("HINDSIGHT_TIMINGS")
+                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+        )
+    }
+
+    pub fn lap(&self, what: &str) {
+        if let Some(last) = &self.0 {
+            let now = std::time::Instant::now();
+            eprintln!("timing: {what}: {:.3} s", (now - last.get()).as_secs_f64());
+            last.set(now);
+        }
     }
 }
 

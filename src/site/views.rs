@@ -9,7 +9,7 @@ use crate::content::{ActionItem, CauseKind, ItemKind, ItemStatus, KnowledgeBase,
 use crate::render::markdown;
 
 /// The most recurrences an incident page lists for one cause.
-pub const RECURRENCES_SHOWN: usize = 10;
+pub const RECURRENCES_SHOWN: usize = 6;
 
 /// Site-wide values, in every template as `site`.
 #[derive(Clone, Debug, Serialize)]
@@ -316,6 +316,16 @@ pub fn duration(d: jiff::SignedDuration) -> String {
     }
 }
 
+fn service_links(pm: &PostMortem, urls: &Urls) -> Vec<Link> {
+    pm.services
+        .iter()
+        .map(|s| Link {
+            name: s.value.clone(),
+            url: urls.page(&paths::service(s)),
+        })
+        .collect()
+}
+
 /// Builds views; holds what every view needs.
 pub struct Views<'a> {
     pub kb: &'a KnowledgeBase,
@@ -355,16 +365,14 @@ impl<'a> Views<'a> {
             severity_rank: pm.severity.rank,
             severity_url: urls.page(&paths::severity(&pm.severity.name)),
             status: pm.status.as_str(),
-            services: pm
-                .services
-                .iter()
-                .map(|s| Link {
-                    name: s.value.clone(),
-                    url: urls.page(&paths::service(s)),
-                })
-                .collect(),
+            services: service_links(pm, urls),
             summary_html: pm.summary_text().map(markdown::render_inline),
         }
+    }
+
+    /// The services of an incident, with their pages.
+    pub fn service_links(&self, pm: &PostMortem) -> Vec<Link> {
+        service_links(pm, self.urls)
     }
 
     /// The list view of incident `i` (which must be included).

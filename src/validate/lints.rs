@@ -206,12 +206,7 @@ impl Lints {
 /// line breaks and indentation. Returns the folded text and, when it differs
 /// from the input, each folded byte's offset in the input.
 fn fold_whitespace(s: &str) -> (std::borrow::Cow<'_, str>, Option<Vec<usize>>) {
-    if !s.contains(['\n', '\r', '\t', ' '])
-        || !s
-            .as_bytes()
-            .windows(2)
-            .any(|w| w[0].is_ascii_whitespace() && (w[1].is_ascii_whitespace() || w[0] != b' '))
-    {
+    if !s.contains(['\n', '\r', '\t']) && !s.contains("  ") {
         return (std::borrow::Cow::Borrowed(s), None);
     }
     let mut out = String::with_capacity(s.len());

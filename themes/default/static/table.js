@@ -2,7 +2,8 @@
    Progressive enhancement: without this script the page is a plain table.
    No dependencies. Sort keys come from `data-value` on cells; filters match
    `data-severity` on rows and `data-service` on links in the row. The filter
-   state lives in the query string (?severity=…&service=…) so it can be shared. */
+   and sort state live in the query string (?severity=…&service=…&sort=date&order=ascending)
+   so a view can be shared. */
 (function () {
   "use strict";
 
@@ -52,7 +53,30 @@
          the next click reverses. The date column starts newest first. */
       var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
       sortBy(col, dir);
+      remember({ sort: th.textContent.trim().toLowerCase(), order: dir });
     });
+  });
+
+  /* Keeps the view in the query string, so it can be bookmarked and shared. */
+  function remember(values) {
+    if (!window.history || !history.replaceState) return;
+    var params = new URLSearchParams(window.location.search);
+    Object.keys(values).forEach(function (k) {
+      if (values[k]) params.set(k, values[k]); else params.delete(k);
+    });
+    var q = params.toString();
+    try {
+      history.replaceState(null, "", window.location.pathname + (q ? "?" + q : "") + window.location.hash);
+    } catch (e) { /* file:// pages may refuse; the view still works. */ }
+  }
+
+  /* ?sort=<column heading>&order=ascending|descending */
+  var query = new URLSearchParams(window.location.search);
+  var wanted = (query.get("sort") || "").toLowerCase();
+  headers.forEach(function (th, col) {
+    if (wanted && th.hasAttribute("data-sort") && th.textContent.trim().toLowerCase() === wanted) {
+      sortBy(col, query.get("order") === "descending" ? "descending" : "ascending");
+    }
   });
   var caption = table.caption;
   if (caption) caption.textContent = "All post-mortems (select a column heading to sort)";
@@ -87,13 +111,7 @@
         : rows.length + " incidents · select a column heading to sort";
     }
     if (none) none.hidden = shown !== 0;
-    if (updateUrl && window.history && history.replaceState) {
-      var params = new URLSearchParams(window.location.search);
-      if (sev) params.set("severity", sev); else params.delete("severity");
-      if (svc) params.set("service", svc); else params.delete("service");
-      var q = params.toString();
-      history.replaceState(null, "", window.location.pathname + (q ? "?" + q : "") + window.location.hash);
-    }
+    if (updateUrl) remember({ severity: sev, service: svc });
   }
 
   function select(el, value) {
