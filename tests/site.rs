@@ -425,3 +425,35 @@ fn a_knowledge_base_overrides_templates_and_static_files() {
             .contains("<h1")
     );
 }
+
+#[test]
+fn a_relative_base_url_gets_urn_feed_ids_and_no_sitemap() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    build(&example(), &out, &["--base-url", "/"])
+        .success()
+        .stderr(predicates::str::contains("no sitemap.xml"));
+    assert!(!out.join("sitemap.xml").exists());
+    let feed = fs::read_to_string(out.join("atom.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let ids: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("id"))
+        .map(|n| n.text().unwrap_or_default().to_string())
+        .collect();
+    assert!(ids.len() > 10);
+    assert!(
+        ids.iter().all(|id| id.starts_with("urn:hindsight:")),
+        "{ids:?}"
+    );
+    let robots = fs::read_to_string(out.join("robots.txt")).unwrap();
+    assert!(!robots.contains("Sitemap"));
+    // Absolute: the sitemap is there and robots.txt names it.
+    let abs = dir.path().join("abs");
+    build(&example(), &abs, &[]).success();
+    assert!(
+        fs::read_to_string(abs.join("robots.txt"))
+            .unwrap()
+            .contains("Sitemap: https://postmortems.acme-parcel.example/sitemap.xml")
+    );
+}

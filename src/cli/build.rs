@@ -73,6 +73,16 @@ pub fn run(args: &BuildArgs, color: ColorChoice) -> Result<u8, String> {
         base_url: args.base_url.clone(),
     };
     let built = site::build(&report.kb, &options)?;
+    if !built.absolute {
+        let _ = writeln!(
+            err,
+            "note: base_url `{}` is not an absolute URL, so the feeds have relative links and there is no sitemap.xml; \
+             set [site] base_url (or --base-url) to where the site is published",
+            args.base_url
+                .as_deref()
+                .unwrap_or(&report.kb.config.site.base_url)
+        );
+    }
     let _ = writeln!(
         err,
         "built {} incidents into {} ({} files, {:.1} MB) in {:.2} s",
