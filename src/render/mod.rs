@@ -3,3 +3,4 @@
 
 pub mod markdown;
 pub mod theme;
+pub mod svg;

@@ -1,0 +1,1 @@
+//! Inline SVG drawings and charts, rendered at build time (no scripts).
