@@ -90,6 +90,9 @@ pub struct TemplateConfig {
     pub strict_root_causes: bool,
     /// Visibility of post-mortems that do not say.
     pub default_visibility: Visibility,
+    /// Days an action item may stay open, by severity (e.g. `"SEV-1" = 28`):
+    /// items past it are SLO breaches, with or without a due date.
+    pub action_item_slo_days: BTreeMap<String, u32>,
 }
 
 impl Default for TemplateConfig {
@@ -113,6 +116,7 @@ impl Default for TemplateConfig {
                 .into(),
             strict_root_causes: false,
             default_visibility: Visibility::Internal,
+            action_item_slo_days: BTreeMap::new(),
         }
     }
 }
@@ -232,6 +236,18 @@ impl Config {
                             .in_file(source),
                     );
                 }
+            }
+        }
+        for name in self.template.action_item_slo_days.keys() {
+            if !self.template.severities.contains(name) {
+                problems.push(
+                    Diagnostic::error(
+                        Rule::Config,
+                        format!("`template.action_item_slo_days` names `{name}`, which is not a configured severity"),
+                    )
+                    .in_file(source)
+                    .help(format!("severities are: {}", self.template.severities.join(", "))),
+                );
             }
         }
         for name in self.template.section_aliases.keys() {

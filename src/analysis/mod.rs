@@ -3,6 +3,8 @@
 //! what is overdue — computed once from the model, read by every page (and
 //! later by metrics and search).
 
+pub mod metrics;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;

@@ -2,5 +2,5 @@
 //! What goes into the templates is built by [`crate::site::views`].
 
 pub mod markdown;
-pub mod theme;
 pub mod svg;
+pub mod theme;

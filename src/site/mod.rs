@@ -4,6 +4,7 @@
 //! Pages are planned as a list of [`Job`]s, rendered with rayon, then sorted
 //! by path, so the output is byte-identical whatever the thread count.
 
+pub mod learning;
 pub mod output;
 pub mod views;
 
@@ -59,6 +60,7 @@ enum Job<'a> {
     Sitemap,
     NotFound,
     Robots,
+    Learning(learning::Job),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -197,13 +199,16 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
         severities: kb.config.template.severities.clone(),
         drafts: options.drafts,
     };
+    let metrics = crate::analysis::metrics::compute(kb, analysis.today);
     let renderer = Renderer {
+        metrics: &metrics,
         theme: &theme,
         views: &views,
         site: &site,
     };
 
-    let jobs = plan(&analysis, kb, urls.is_absolute());
+    let mut jobs = plan(&analysis, kb, urls.is_absolute());
+    jobs.extend(learning::plan(&metrics).into_iter().map(Job::Learning));
     let staging = output::Staging::new(&out)?;
     let bytes = AtomicUsize::new(0);
     // Pages are written as they are rendered: memory stays flat however
@@ -312,6 +317,7 @@ fn plan<'a>(analysis: &'a Analysis, kb: &'a KnowledgeBase, absolute: bool) -> Ve
 }
 
 struct Renderer<'a> {
+    metrics: &'a crate::analysis::metrics::Metrics,
     theme: &'a Theme,
     views: &'a Views<'a>,
     site: &'a SiteView,
@@ -401,6 +407,10 @@ impl Renderer<'_> {
                     /// Distinct root causes, and those seen in more than one incident.
                     causes: usize,
                     recurring_causes: usize,
+                    /// The current quarter's headline numbers.
+                    quarter: learning::Headline,
+                    /// Past incidents whose anniversary is this week.
+                    on_this_day: Vec<learning::Anniversary>,
                 }
                 let mut top_causes = self.cause_summaries();
                 let causes = top_causes.len();
@@ -418,6 +428,8 @@ impl Renderer<'_> {
                     tags: analysis.tags.len(),
                     causes,
                     recurring_causes,
+                    quarter: self.headline(),
+                    on_this_day: self.on_this_day(),
                     years: analysis
                         .years
                         .iter()
@@ -607,7 +619,25 @@ impl Renderer<'_> {
                         .filter(|(_, list)| !list.is_empty())
                         .map(|(name, _)| paths::severity(name)),
                 );
-                pages.extend(["services/", "tags/", "severities/", "years/"].map(String::from));
+                pages.extend(
+                    [
+                        "services/",
+                        "tags/",
+                        "severities/",
+                        "years/",
+                        "quarters/",
+                        "metrics/",
+                        "action-items/",
+                    ]
+                    .map(String::from),
+                );
+                pages.extend(
+                    self.metrics
+                        .quarters
+                        .iter()
+                        .filter(|(_, m)| m.incidents > 0)
+                        .map(|(q, _)| learning::quarter_path(*q)),
+                );
                 pages.sort();
                 #[derive(Serialize)]
                 struct Data {
@@ -623,6 +653,7 @@ impl Renderer<'_> {
                 let page = self.page("404", "Page not found".into(), "404.html".into(), None);
                 self.render_template("404.html", "404.html".into(), page, serde_json::json!({}))
             }
+            Job::Learning(job) => self.learning(job),
             Job::Robots => {
                 let page = self.page("robots", "robots.txt".into(), "robots.txt".into(), None);
                 self.render_template(

@@ -237,6 +237,17 @@ pub struct ActionItemView {
     pub overdue: bool,
 }
 
+/// An incident's drawings, as inline SVG.
+#[derive(Clone, Debug, Serialize)]
+pub struct Drawings {
+    /// Events and impact instants on a time axis, durations labelled.
+    pub timeline: Option<String>,
+    /// The 5 Whys as a chain.
+    pub whys: Option<String>,
+    /// Root causes on their category bones.
+    pub fishbone: Option<String>,
+}
+
 /// Everything about one incident: `incident` on `incident.html`.
 #[derive(Clone, Debug, Serialize)]
 pub struct IncidentView {
@@ -259,6 +270,8 @@ pub struct IncidentView {
     pub recurring: Vec<RecurringCause>,
     /// The source file, relative to the knowledge base.
     pub source_path: String,
+    /// Inline SVG drawings (already safe markup), each null when there is nothing to draw.
+    pub drawings: Drawings,
 }
 
 pub fn status_str(s: ItemStatus) -> &'static str {
@@ -384,6 +397,117 @@ impl<'a> Views<'a> {
 
     pub fn links(&self, list: &[usize]) -> Vec<IncidentLink> {
         list.iter().map(|&i| self.link(i)).collect()
+    }
+
+    /// The timeline, 5 Whys and fishbone of an incident, as inline SVG.
+    pub fn drawings(&self, pm: &PostMortem) -> Drawings {
+        use crate::render::svg;
+        let id = &pm.id.value;
+        // The timeline: events with a time, and the impact instants, on one axis.
+        let impact_marks: Vec<(&'static str, &crate::content::Instant)> = pm
+            .impact
+            .iter()
+            .flat_map(|imp| imp.instants().map(|(k, v)| (k, &v.value)))
+            .collect();
+        let timed: Vec<&crate::content::TimelineEvent> =
+            pm.body.timeline.iter().filter(|e| e.at.is_some()).collect();
+        let base = timed
+            .iter()
+            .filter_map(|e| e.at)
+            .chain(impact_marks.iter().map(|(_, i)| **i))
+            .map(|i| i.timestamp)
+            .min();
+        let timeline = base
+            .filter(|_| !timed.is_empty() || impact_marks.len() > 1)
+            .map(|base| {
+                let minute = |t: jiff::Timestamp| t.duration_since(base).as_secs().div_euclid(60);
+                let events: Vec<svg::TimelineEvent> = timed
+                    .iter()
+                    .map(|e| svg::TimelineEvent {
+                        minute: minute(e.at.expect("timed").timestamp),
+                        label: markdown::plain_text(&e.text),
+                    })
+                    .collect();
+                let marks: Vec<svg::TimelineMark> = impact_marks
+                    .iter()
+                    .map(|(kind, at)| svg::TimelineMark {
+                        kind,
+                        minute: minute(at.timestamp),
+                        label: format!("{kind} {at}"),
+                    })
+                    .collect();
+                let start = crate::content::Instant {
+                    timestamp: base,
+                    offset: jiff::tz::Offset::UTC,
+                };
+                svg::timeline(
+                    &format!("timeline-{id}"),
+                    "Timeline of the incident",
+                    &events,
+                    &marks,
+                    &start.to_string(),
+                )
+            });
+        let whys = (!pm.body.whys.is_empty()).then(|| {
+            let whys: Vec<String> = pm
+                .body
+                .whys
+                .iter()
+                .map(|w| markdown::plain_text(w))
+                .collect();
+            svg::whys_chain(
+                &format!("whys-{id}"),
+                "5 Whys, from the symptom to the systemic cause",
+                &whys,
+            )
+        });
+        let fishbone = (!pm.root_causes.is_empty()).then(|| {
+            let categories = &self.kb.config.template.categories;
+            let category_of = |c: &crate::content::RootCause| {
+                c.category.clone().or_else(|| {
+                    self.kb
+                        .catalogue
+                        .as_ref()
+                        .and_then(|cat| cat.causes.get(c.id.as_str()))
+                        .and_then(|e| e.category.clone())
+                })
+            };
+            let mut bones: Vec<svg::Bone> = categories
+                .iter()
+                .map(|name| svg::Bone {
+                    category: name.clone(),
+                    causes: pm
+                        .root_causes
+                        .iter()
+                        .filter(|c| category_of(c).as_deref() == Some(name.as_str()))
+                        .map(|c| (self.cause_title(&c.id), cause_kind_str(c.kind)))
+                        .collect(),
+                })
+                .collect();
+            let other: Vec<(String, &'static str)> = pm
+                .root_causes
+                .iter()
+                .filter(|c| category_of(c).is_none_or(|cat| !categories.contains(&cat)))
+                .map(|c| (self.cause_title(&c.id), cause_kind_str(c.kind)))
+                .collect();
+            if !other.is_empty() {
+                bones.push(svg::Bone {
+                    category: "uncategorised".into(),
+                    causes: other,
+                });
+            }
+            svg::fishbone(
+                &format!("fishbone-{id}"),
+                "Fishbone: causes by category",
+                &pm.title,
+                &bones,
+            )
+        });
+        Drawings {
+            timeline,
+            whys,
+            fishbone,
+        }
     }
 
     pub fn cause_title(&self, id: &str) -> String {
@@ -517,6 +641,7 @@ impl<'a> Views<'a> {
             next: next.map(|j| self.reference(j, i)),
             recurring: Vec::new(),
             source_path: pm.rel_path.clone(),
+            drawings: self.drawings(pm),
         };
         view.recurring = view
             .root_causes

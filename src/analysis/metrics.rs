@@ -1,0 +1,538 @@
+//! Reliability metrics: every number the site shows, defined once.
+//!
+//! The guide (docs/metrics.md) states each formula; the names here match it.
+//! Metrics count every post-mortem, drafts included: a draft is still an
+//! incident, and leaving drafts out would flatter post-mortem completion.
+//! Per-incident values ([`IncidentMetrics`]) are kept apart from aggregates
+//! ([`PeriodMetrics`]); an incident missing a timestamp is left out of that
+//! metric and counted in `missing`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::content::{ItemStatus, KnowledgeBase, PostMortem, Status};
+
+/// A calendar quarter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Quarter {
+    pub year: i16,
+    /// 1 to 4.
+    pub q: u8,
+}
+
+impl Quarter {
+    pub fn of(date: Date) -> Quarter {
+        Quarter {
+            year: date.year(),
+            q: ((date.month() - 1) / 3 + 1) as u8,
+        }
+    }
+
+    pub fn next(self) -> Quarter {
+        if self.q == 4 {
+            Quarter {
+                year: self.year + 1,
+                q: 1,
+            }
+        } else {
+            Quarter {
+                year: self.year,
+                q: self.q + 1,
+            }
+        }
+    }
+
+    pub fn previous(self) -> Quarter {
+        if self.q == 1 {
+            Quarter {
+                year: self.year - 1,
+                q: 4,
+            }
+        } else {
+            Quarter {
+                year: self.year,
+                q: self.q - 1,
+            }
+        }
+    }
+
+    /// `2025-q1`, for URLs.
+    pub fn slug(self) -> String {
+        format!("{}-q{}", self.year, self.q)
+    }
+
+    /// Every quarter from `first` to `last`, both included.
+    pub fn range(first: Quarter, last: Quarter) -> Vec<Quarter> {
+        let mut out = Vec::new();
+        let mut q = first;
+        while q <= last {
+            out.push(q);
+            q = q.next();
+        }
+        out
+    }
+}
+
+impl fmt::Display for Quarter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} Q{}", self.year, self.q)
+    }
+}
+
+impl Serialize for Quarter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.slug())
+    }
+}
+
+/// A share: `numerator` of `denominator`, and the rate when there is a denominator.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Ratio {
+    pub numerator: usize,
+    pub denominator: usize,
+    /// 0 to 1; `None` when the denominator is 0.
+    pub rate: Option<f64>,
+}
+
+impl Ratio {
+    pub fn new(numerator: usize, denominator: usize) -> Ratio {
+        Ratio {
+            numerator,
+            denominator,
+            rate: (denominator > 0).then(|| numerator as f64 / denominator as f64),
+        }
+    }
+}
+
+/// Median and mean of one duration over a set of incidents.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Summary {
+    /// Incidents that have the value.
+    pub count: usize,
+    /// Incidents left out because a timestamp (or `[impact]`) is missing.
+    pub missing: usize,
+    pub median: Option<f64>,
+    pub mean: Option<f64>,
+}
+
+impl Summary {
+    /// Summarises `values` (`None` = missing).
+    pub fn of(values: impl IntoIterator<Item = Option<f64>>) -> Summary {
+        let mut present = Vec::new();
+        let mut missing = 0;
+        for v in values {
+            match v {
+                Some(v) => present.push(v),
+                None => missing += 1,
+            }
+        }
+        present.sort_by(f64::total_cmp);
+        let count = present.len();
+        let median = match count {
+            0 => None,
+            n if n % 2 == 1 => Some(present[n / 2]),
+            n => Some((present[n / 2 - 1] + present[n / 2]) / 2.0),
+        };
+        let mean = (count > 0).then(|| present.iter().sum::<f64>() / count as f64);
+        Summary {
+            count,
+            missing,
+            median,
+            mean,
+        }
+    }
+}
+
+/// Time to detect, mitigate and resolve, in minutes.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Durations {
+    pub detect: Summary,
+    pub mitigate: Summary,
+    pub resolve: Summary,
+}
+
+/// The numbers of one incident.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IncidentMetrics {
+    pub id: String,
+    pub date: String,
+    pub quarter: Quarter,
+    pub severity: String,
+    pub status: &'static str,
+    /// `detected - started`, in minutes.
+    pub time_to_detect: Option<i64>,
+    /// `mitigated - started`, in minutes.
+    pub time_to_mitigate: Option<i64>,
+    /// `resolved - started`, in minutes.
+    pub time_to_resolve: Option<i64>,
+    /// `published - date`, in days.
+    pub time_to_rca: Option<i64>,
+    /// Whether a root cause of this incident was seen in an earlier incident.
+    pub recurrence: bool,
+}
+
+/// Action-item figures for a set of incidents: the items raised in them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ItemMetrics {
+    /// Items raised.
+    pub created: usize,
+    /// Items `done`.
+    pub completed: usize,
+    /// Items `wont-fix`.
+    pub wont_fix: usize,
+    /// `completed / (created - wont_fix)`.
+    pub completion: Ratio,
+    /// Items `open` or `in-progress`.
+    pub open: usize,
+    /// Open items past their `due` date.
+    pub overdue: usize,
+    /// Items past their severity's SLO: open ones older than it, and done
+    /// ones completed later than it (`[template] action_item_slo_days`).
+    pub slo_breaches: usize,
+    /// Open items by age (today - incident date): 0–30, 31–90, over 90 days.
+    pub aging: [usize; 3],
+}
+
+/// The labels of [`ItemMetrics::aging`].
+pub const AGING_BUCKETS: [&str; 3] = ["0–30 days", "31–90 days", "over 90 days"];
+
+/// Every aggregate for a set of incidents (a quarter, or all time).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct PeriodMetrics {
+    pub incidents: usize,
+    /// Incidents per configured severity, worst first.
+    pub by_severity: Vec<usize>,
+    /// Durations over all these incidents.
+    pub durations: Durations,
+    /// Durations per severity, worst first.
+    pub durations_by_severity: Vec<Durations>,
+    pub action_items: ItemMetrics,
+    /// Share of incidents with a root cause seen in an earlier incident.
+    pub recurrence: Ratio,
+    /// `published - date`, in days, over incidents that have `published`.
+    pub time_to_rca: Summary,
+    /// Share of SEV-1/SEV-2 post-mortems (the two worst configured levels) that are `final`.
+    pub completion: Ratio,
+}
+
+/// Per incident and per period: the numbers the pages and `metrics.json` show.
+#[derive(Clone, Debug, Serialize)]
+pub struct Metrics {
+    pub today: String,
+    /// Per post-mortem, in date order.
+    pub incidents: Vec<IncidentMetrics>,
+    /// All time.
+    pub overall: PeriodMetrics,
+    /// Every quarter from the first incident's to the last's (empty ones too,
+    /// so trends have no holes), oldest first.
+    pub quarters: Vec<(Quarter, PeriodMetrics)>,
+}
+
+fn minutes(d: Option<jiff::SignedDuration>) -> Option<i64> {
+    d.map(|d| d.as_secs().div_euclid(60))
+}
+
+/// Whole days from `from` to `to` (negative when `to` is earlier).
+pub fn days_between(from: Date, to: Date) -> i64 {
+    to.duration_since(from).as_secs().div_euclid(86_400)
+}
+
+/// Computes every metric of the knowledge base. `today` dates overdue items
+/// and ages; `slo_days` is `[template] action_item_slo_days`.
+pub fn compute(kb: &KnowledgeBase, today: Date) -> Metrics {
+    let pms = &kb.postmortems;
+    // Date order (then id) decides what "earlier" means for recurrences.
+    let mut order: Vec<usize> = (0..pms.len()).collect();
+    order.sort_by(|&a, &b| {
+        (pms[a].date.value, pms[a].id.as_str()).cmp(&(pms[b].date.value, pms[b].id.as_str()))
+    });
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut recurrence = vec![false; pms.len()];
+    for &i in &order {
+        recurrence[i] = pms[i]
+            .root_causes
+            .iter()
+            .any(|c| seen.contains(c.id.as_str()));
+        // Causes of the same day count as earlier only for later ids: add after checking.
+        seen.extend(pms[i].root_causes.iter().map(|c| c.id.as_str()));
+    }
+    let incidents: Vec<IncidentMetrics> = order
+        .iter()
+        .map(|&i| {
+            let pm = &pms[i];
+            let impact = pm.impact.as_ref();
+            IncidentMetrics {
+                id: pm.id.value.clone(),
+                date: pm.date.to_string(),
+                quarter: Quarter::of(pm.date.value),
+                severity: pm.severity.name.clone(),
+                status: pm.status.as_str(),
+                time_to_detect: minutes(impact.and_then(|m| m.time_to_detect())),
+                time_to_mitigate: minutes(impact.and_then(|m| m.time_to_mitigate())),
+                time_to_resolve: minutes(impact.and_then(|m| m.time_to_resolve())),
+                time_to_rca: pm
+                    .published
+                    .as_ref()
+                    .map(|p| days_between(pm.date.value, p.value)),
+                recurrence: recurrence[i],
+            }
+        })
+        .collect();
+    let ctx = Context {
+        kb,
+        today,
+        recurrence: &recurrence,
+    };
+    let overall = ctx.period(&order);
+    let mut by_quarter: BTreeMap<Quarter, Vec<usize>> = BTreeMap::new();
+    for &i in &order {
+        by_quarter
+            .entry(Quarter::of(pms[i].date.value))
+            .or_default()
+            .push(i);
+    }
+    let quarters = match (by_quarter.keys().next(), by_quarter.keys().next_back()) {
+        (Some(&first), Some(&last)) => Quarter::range(first, last)
+            .into_iter()
+            .map(|q| {
+                (
+                    q,
+                    ctx.period(by_quarter.get(&q).map_or(&[][..], Vec::as_slice)),
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Metrics {
+        today: today.to_string(),
+        incidents,
+        overall,
+        quarters,
+    }
+}
+
+struct Context<'a> {
+    kb: &'a KnowledgeBase,
+    today: Date,
+    recurrence: &'a [bool],
+}
+
+impl Context<'_> {
+    fn period(&self, set: &[usize]) -> PeriodMetrics {
+        let pms = &self.kb.postmortems;
+        let template = &self.kb.config.template;
+        let levels = template.severities.len();
+        let mut by_severity = vec![0; levels];
+        for &i in set {
+            by_severity[pms[i].severity.rank] += 1;
+        }
+        let durations = |filter: &dyn Fn(&PostMortem) -> bool| {
+            let chosen: Vec<&PostMortem> = set
+                .iter()
+                .map(|&i| &pms[i])
+                .filter(|pm| filter(pm))
+                .collect();
+            let of = |f: fn(&crate::content::Impact) -> Option<jiff::SignedDuration>| {
+                Summary::of(
+                    chosen
+                        .iter()
+                        .map(|pm| minutes(pm.impact.as_ref().and_then(f)).map(|m| m as f64)),
+                )
+            };
+            Durations {
+                detect: of(crate::content::Impact::time_to_detect),
+                mitigate: of(crate::content::Impact::time_to_mitigate),
+                resolve: of(crate::content::Impact::time_to_resolve),
+            }
+        };
+        let major: Vec<usize> = set
+            .iter()
+            .copied()
+            .filter(|&i| template.is_major(pms[i].severity.rank))
+            .collect();
+        PeriodMetrics {
+            incidents: set.len(),
+            by_severity,
+            durations: durations(&|_| true),
+            durations_by_severity: (0..levels)
+                .map(|rank| durations(&|pm| pm.severity.rank == rank))
+                .collect(),
+            action_items: self.items(set),
+            recurrence: Ratio::new(
+                set.iter().filter(|&&i| self.recurrence[i]).count(),
+                set.len(),
+            ),
+            time_to_rca: Summary::of(set.iter().map(|&i| {
+                pms[i]
+                    .published
+                    .as_ref()
+                    .map(|p| days_between(pms[i].date.value, p.value) as f64)
+            })),
+            completion: Ratio::new(
+                major
+                    .iter()
+                    .filter(|&&i| *pms[i].status == Status::Final)
+                    .count(),
+                major.len(),
+            ),
+        }
+    }
+
+    fn items(&self, set: &[usize]) -> ItemMetrics {
+        let pms = &self.kb.postmortems;
+        let slo = &self.kb.config.template.action_item_slo_days;
+        let mut m = ItemMetrics::default();
+        for &i in set {
+            let pm = &pms[i];
+            let created = pm.date.value;
+            let slo_days = slo.get(&pm.severity.name).map(|&d| i64::from(d));
+            for item in &pm.action_items {
+                m.created += 1;
+                match item.status {
+                    ItemStatus::Done => {
+                        m.completed += 1;
+                        if let (Some(limit), Some(done)) = (slo_days, item.completed)
+                            && days_between(created, done) > limit
+                        {
+                            m.slo_breaches += 1;
+                        }
+                    }
+                    ItemStatus::WontFix => m.wont_fix += 1,
+                    ItemStatus::Open | ItemStatus::InProgress => {
+                        m.open += 1;
+                        if item.due.as_ref().is_some_and(|d| d.value < self.today) {
+                            m.overdue += 1;
+                        }
+                        let age = days_between(created, self.today);
+                        if slo_days.is_some_and(|limit| age > limit) {
+                            m.slo_breaches += 1;
+                        }
+                        m.aging[match age {
+                            ..=30 => 0,
+                            31..=90 => 1,
+                            _ => 2,
+                        }] += 1;
+                    }
+                }
+            }
+        }
+        m.completion = Ratio::new(m.completed, m.created - m.wont_fix);
+        m
+    }
+}
+
+/// One of a quarter's "Top 3 systemic learnings".
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Learning {
+    pub cause: String,
+    /// Severity-weighted recurrence over the whole history: the sum, over
+    /// every incident with this cause, of (number of levels - rank), so a
+    /// SEV-1 of five levels weighs 5 and a SEV-5 weighs 1.
+    pub score: usize,
+    /// Incidents with this cause, ever.
+    pub incidents_ever: usize,
+    /// The quarter's incidents with this cause (indices into the knowledge base).
+    #[serde(skip)]
+    pub incidents: Vec<usize>,
+    /// Their ids.
+    pub incident_ids: Vec<String>,
+    /// The `learnings` sentences of those incidents.
+    pub sentences: Vec<String>,
+}
+
+/// The root causes of `quarter`'s incidents (`set`), ranked by
+/// severity-weighted recurrence over the whole history; ties by count, then id.
+pub fn top_learnings(kb: &KnowledgeBase, set: &[usize], limit: usize) -> Vec<Learning> {
+    let pms = &kb.postmortems;
+    let levels = kb.config.template.severities.len();
+    let mut causes: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &i in set {
+        for c in &pms[i].root_causes {
+            let list = causes.entry(c.id.as_str()).or_default();
+            if list.last() != Some(&i) {
+                list.push(i);
+            }
+        }
+    }
+    let mut out: Vec<Learning> = causes
+        .into_iter()
+        .map(|(cause, incidents)| {
+            let ever: Vec<&PostMortem> = pms
+                .iter()
+                .filter(|pm| pm.root_causes.iter().any(|c| c.id.as_str() == cause))
+                .collect();
+            let mut sentences: Vec<String> = Vec::new();
+            for &i in &incidents {
+                for s in &pms[i].learnings {
+                    if !sentences.contains(s) {
+                        sentences.push(s.clone());
+                    }
+                }
+            }
+            Learning {
+                incident_ids: incidents.iter().map(|&i| pms[i].id.value.clone()).collect(),
+                cause: cause.to_string(),
+                score: ever
+                    .iter()
+                    .map(|pm| levels.saturating_sub(pm.severity.rank))
+                    .sum(),
+                incidents_ever: ever.len(),
+                incidents,
+                sentences,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then(b.incidents_ever.cmp(&a.incidents_ever))
+            .then(a.cause.cmp(&b.cause))
+    });
+    out.truncate(limit);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quarters() {
+        let q = Quarter::of(Date::constant(2025, 12, 31));
+        assert_eq!(q, Quarter { year: 2025, q: 4 });
+        assert_eq!(q.next(), Quarter { year: 2026, q: 1 });
+        assert_eq!(q.next().previous(), q);
+        assert_eq!(q.slug(), "2025-q4");
+        assert_eq!(q.to_string(), "2025 Q4");
+        assert_eq!(
+            Quarter::range(Quarter { year: 2025, q: 3 }, Quarter { year: 2026, q: 2 }).len(),
+            4
+        );
+    }
+
+    #[test]
+    fn summaries() {
+        let s = Summary::of([Some(10.0), None, Some(30.0), Some(20.0), Some(40.0)]);
+        assert_eq!((s.count, s.missing), (4, 1));
+        assert_eq!(s.median, Some(25.0));
+        assert_eq!(s.mean, Some(25.0));
+        assert_eq!(Summary::of([]).median, None);
+        assert_eq!(Ratio::new(1, 4).rate, Some(0.25));
+        assert_eq!(Ratio::new(0, 0).rate, None);
+    }
+
+    #[test]
+    fn day_differences() {
+        assert_eq!(
+            days_between(Date::constant(2025, 1, 1), Date::constant(2025, 3, 1)),
+            59
+        );
+        assert_eq!(
+            days_between(Date::constant(2025, 3, 1), Date::constant(2025, 1, 1)),
+            -59
+        );
+    }
+}

@@ -1,0 +1,380 @@
+//! The learning layer on content-example: numbers computed by hand from the
+//! example's front matter (not from the program), the SVG drawings and
+//! charts, and the action-item exports.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use scraper::{Html, Selector};
+use serde_json::Value;
+
+/// 2026-11-27.
+const EPOCH: &str = "1795737600";
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example")
+}
+
+fn site() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    Command::cargo_bin("hindsight")
+        .unwrap()
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .arg("build")
+        .arg(example())
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    (dir, out)
+}
+
+fn quarter<'a>(metrics: &'a Value, slug: &str) -> &'a Value {
+    metrics["quarters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["quarter"] == slug)
+        .unwrap_or_else(|| panic!("no quarter {slug}"))
+}
+
+/// 2025 Q2: the SMS retry storm (SEV-2, final) and the route-planner depot
+/// config (SEV-3, final, no `detected`).
+#[test]
+fn metrics_json_2025_q2_by_hand() {
+    let (_dir, out) = site();
+    let m: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();
+    let q = quarter(&m, "2025-q2");
+    assert_eq!(q["incidents"], 2);
+    assert_eq!(q["by_severity"], serde_json::json!([0, 1, 1, 0, 0]));
+    // Detect: 13 min for the retry storm; the route planner has no `detected`.
+    assert_eq!(q["durations"]["detect"]["count"], 1);
+    assert_eq!(q["durations"]["detect"]["missing"], 1);
+    assert_eq!(q["durations"]["detect"]["median"], 13.0);
+    // Mitigate: 174 and 535 min; resolve: 262 and 1710 min.
+    assert_eq!(q["durations"]["mitigate"]["median"], 354.5);
+    assert_eq!(q["durations"]["mitigate"]["mean"], 354.5);
+    assert_eq!(q["durations"]["resolve"]["median"], 986.0);
+    // The route planner's `missing-alert` was a cause on 2025-03-01: a recurrence.
+    assert_eq!(q["recurrence"]["numerator"], 1);
+    assert_eq!(q["recurrence"]["denominator"], 2);
+    assert_eq!(q["recurrence"]["rate"], 0.5);
+    // Items: 5 + 4 raised, 8 done, 1 wont-fix.
+    let items = &q["action_items"];
+    assert_eq!(items["created"], 9);
+    assert_eq!(items["completed"], 8);
+    assert_eq!(items["wont_fix"], 1);
+    assert_eq!(items["completion"]["rate"], 1.0);
+    assert_eq!(items["open"], 0);
+    assert_eq!(items["overdue"], 0);
+    // SEV-2 SLO 56 days: two items of 2025-04-09 were done after 71 and 118 days.
+    assert_eq!(items["slo_breaches"], 2);
+    // Time to RCA: 6 and 7 days.
+    assert_eq!(q["time_to_rca"]["mean"], 6.5);
+    // SEV-1/SEV-2 completion: the one SEV-2 is final.
+    assert_eq!(q["completion"]["numerator"], 1);
+    assert_eq!(q["completion"]["denominator"], 1);
+    // Top learnings, by severity-weighted recurrence over all time:
+    // missing-alert 23, config-drift 14, retry-storm-no-backoff 9 (third-party 7 is fourth).
+    let top: Vec<&str> = q["top_learnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["cause"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        top,
+        ["missing-alert", "config-drift", "retry-storm-no-backoff"]
+    );
+    assert_eq!(q["top_learnings"][0]["score"], 23);
+}
+
+/// 2025 Q4: Black Friday (SEV-1, final, two open items now overdue) and the
+/// search analyzer drift (SEV-4, final, no `[impact]`).
+#[test]
+fn metrics_json_2025_q4_by_hand() {
+    let (_dir, out) = site();
+    let m: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();
+    assert_eq!(m["today"], "2026-11-27");
+    let q = quarter(&m, "2025-q4");
+    assert_eq!(q["incidents"], 2);
+    assert_eq!(q["by_severity"], serde_json::json!([1, 0, 0, 1, 0]));
+    assert_eq!(q["durations"]["detect"]["median"], 3.0);
+    assert_eq!(q["durations"]["mitigate"]["median"], 76.0);
+    assert_eq!(q["durations"]["mitigate"]["missing"], 1);
+    assert_eq!(q["durations"]["resolve"]["median"], 207.0);
+    // Both recur: connection-pool-exhaustion (2025-01-17) and config-drift (2025-05-22).
+    assert_eq!(q["recurrence"]["rate"], 1.0);
+    let items = &q["action_items"];
+    assert_eq!(items["created"], 8);
+    assert_eq!(items["completed"], 6);
+    assert_eq!(items["completion"]["rate"], 0.75);
+    assert_eq!(items["open"], 2);
+    // Due 2026-10-31 and 2026-06-30, open on 2026-11-27.
+    assert_eq!(items["overdue"], 2);
+    // 364 days old.
+    assert_eq!(items["aging"], serde_json::json!([0, 0, 2]));
+    // SEV-1 SLO 28 days: two done late (104 and 61 days), two still open.
+    assert_eq!(items["slo_breaches"], 4);
+    assert_eq!(q["time_to_rca"]["mean"], 5.0);
+    let top: Vec<&str> = q["top_learnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["cause"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        top,
+        [
+            "capacity-planning-gap",
+            "config-drift",
+            "connection-pool-exhaustion"
+        ]
+    );
+    // Per incident: the search drift has no durations at all.
+    let drift = m["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "2025-12-19-search-api-analyzer-drift")
+        .unwrap();
+    assert!(drift["time_to_detect"].is_null() && drift["time_to_mitigate"].is_null());
+    assert_eq!(drift["time_to_rca"], 3);
+    assert_eq!(drift["recurrence"], true);
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+fn page(out: &Path, rel: &str) -> Html {
+    Html::parse_document(&fs::read_to_string(out.join(rel)).unwrap())
+}
+
+fn text(html: &Html) -> String {
+    html.root_element()
+        .text()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn quarter_pages_show_the_numbers_and_link_every_incident() {
+    let (_dir, out) = site();
+    let q2 = page(&out, "quarters/2025-q2/index.html");
+    let body = text(&q2);
+    assert!(body.contains("50%"), "recurrence rate");
+    assert!(body.contains("6.5 days"), "mean time to RCA");
+    assert!(body.contains("Top 3"), "top learnings heading");
+    let html = fs::read_to_string(out.join("quarters/2025-q2/index.html")).unwrap();
+    for id in [
+        "2025-04-09-notifications-sms-retry-storm",
+        "2025-05-22-route-planner-stale-depot-config",
+    ] {
+        assert!(html.contains(&format!("/incidents/{id}/")), "links {id}");
+    }
+    // The learnings, in rank order, each linking its cause page.
+    let at = |c: &str| {
+        html.find(&format!("/causes/{c}/"))
+            .unwrap_or_else(|| panic!("links cause {c}"))
+    };
+    assert!(
+        at("missing-alert") < at("config-drift")
+            && at("config-drift") < at("retry-storm-no-backoff")
+    );
+    // Quarter index links every quarter that has incidents.
+    let index = fs::read_to_string(out.join("quarters/index.html")).unwrap();
+    for slug in [
+        "2025-q1", "2025-q2", "2025-q3", "2025-q4", "2026-q1", "2026-q2", "2026-q3", "2026-q4",
+    ] {
+        assert!(index.contains(&format!("/quarters/{slug}/")), "{slug}");
+    }
+}
+
+/// Every `<svg>` element of a page, parsed.
+fn svgs(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<svg") {
+        let end = rest[start..].find("</svg>").expect("closed svg") + start + "</svg>".len();
+        out.push(rest[start..end].to_string());
+        rest = &rest[end..];
+    }
+    out
+}
+
+fn svg_text(svg: &str) -> String {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.is_text())
+        .map(|n| n.text().unwrap())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn dashboard_charts_are_well_formed_with_one_bar_or_point_per_quarter() {
+    let (_dir, out) = site();
+    let html = fs::read_to_string(out.join("metrics/index.html")).unwrap();
+    let charts = svgs(&html);
+    assert_eq!(charts.len(), 4, "four charts");
+    let m: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();
+    let quarters = m["quarters"].as_array().unwrap();
+    for svg in &charts {
+        let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}: {svg}"));
+        let root = doc.root_element();
+        assert_eq!(root.attribute("role"), Some("img"));
+        assert!(
+            root.children().any(|c| c.has_tag_name("title")),
+            "a <title>"
+        );
+        for q in quarters {
+            if !svg.contains("aging") {
+                assert!(
+                    svg_text(svg).contains(q["title"].as_str().unwrap()),
+                    "labels {}",
+                    q["title"]
+                );
+            }
+        }
+    }
+    let count = |svg: &str, tag: &str, class: &str| {
+        let doc = roxmltree::Document::parse(svg).unwrap();
+        doc.descendants()
+            .filter(|n| {
+                n.has_tag_name(tag)
+                    && n.attribute("class")
+                        .is_some_and(|c| c.split(' ').any(|w| w == class))
+            })
+            .count()
+    };
+    // Stacked bars: a rect per non-zero (quarter, severity).
+    let nonzero: usize = quarters
+        .iter()
+        .map(|q| {
+            q["by_severity"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|n| n.as_u64() != Some(0))
+                .count()
+        })
+        .sum();
+    assert_eq!(count(&charts[0], "rect", "bar"), nonzero);
+    // Lines: a point per quarter with a value.
+    let with_ttm = quarters
+        .iter()
+        .filter(|q| !q["durations"]["mitigate"]["median"].is_null())
+        .count();
+    let with_rate = quarters
+        .iter()
+        .filter(|q| !q["recurrence"]["rate"].is_null())
+        .count();
+    let points = |svg: &str| {
+        roxmltree::Document::parse(svg)
+            .unwrap()
+            .descendants()
+            .filter(|n| n.has_tag_name("circle"))
+            .count()
+    };
+    assert_eq!(points(&charts[1]), with_ttm);
+    assert_eq!(points(&charts[2]), with_rate);
+    assert_eq!(with_ttm, quarters.len());
+    // Aging: three buckets.
+    assert_eq!(count(&charts[3], "rect", "bar"), 3);
+}
+
+#[test]
+fn incident_drawings_name_every_event_and_root_cause() {
+    let (_dir, out) = site();
+    let id = "2025-11-28-black-friday-auth-pool-exhaustion";
+    let html = fs::read_to_string(out.join(format!("incidents/{id}/index.html"))).unwrap();
+    let drawings = svgs(&html);
+    assert_eq!(drawings.len(), 3, "timeline, 5 whys, fishbone");
+    let all: Vec<String> = drawings.iter().map(|s| svg_text(s)).collect();
+    let source = fs::read_to_string(example().join(format!("postmortems/{id}.md"))).unwrap();
+    // Timeline events: the text after the separator of each `## Timeline` item.
+    let timeline = source
+        .split("## Timeline")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let mut events = 0;
+    for line in timeline.lines().filter(|l| l.starts_with("- ")) {
+        let event = line.split(" — ").nth(1).unwrap().replace('`', "");
+        let event = event.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(all[0].contains(&event), "timeline names `{event}`");
+        events += 1;
+    }
+    assert!(events >= 10);
+    for mark in ["started", "detected", "mitigated", "resolved"] {
+        assert!(all[0].contains(mark), "impact instant {mark}");
+    }
+    // Fishbone: every root cause, by its catalogue title.
+    for title in [
+        "Connection pool exhaustion",
+        "Retry storm without backoff",
+        "Capacity planning gap",
+    ] {
+        assert!(all[2].contains(title), "fishbone names {title}");
+    }
+    // 5 Whys: the first why is in the chain.
+    assert!(all[1].to_lowercase().contains("why"));
+}
+
+#[test]
+fn action_item_exports_have_one_row_per_item() {
+    let (_dir, out) = site();
+    // Items of every post-mortem on the site (drafts are not).
+    let mut expected = 0;
+    for entry in fs::read_dir(example().join("postmortems")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.starts_with('_') {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        if text.contains("status = \"draft\"") {
+            continue;
+        }
+        expected += text.matches("[[action_items]]").count();
+    }
+    let mut reader = csv::Reader::from_path(out.join("action-items.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    assert!(headers.iter().any(|h| h == "owner") && headers.iter().any(|h| h == "due"));
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), expected);
+    let json: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("action-items.json")).unwrap()).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), expected);
+    // The open items page lists overdue items first.
+    let page = page(&out, "action-items/index.html");
+    let rows: Vec<_> = page.select(&sel("tbody tr")).collect();
+    assert!(!rows.is_empty());
+    let first_overdue = rows.iter().position(|r| r.html().contains("verdue"));
+    assert_eq!(first_overdue, Some(0), "overdue first");
+}
+
+#[test]
+fn home_has_the_quarter_headline_and_on_this_day() {
+    let (_dir, out) = site();
+    let html = fs::read_to_string(out.join("index.html")).unwrap();
+    let body = text(&page(&out, "index.html"));
+    assert!(body.contains("2026 Q4"), "current quarter");
+    assert!(body.contains("On this day"));
+    // 2025-11-28 is a year and a day before 2026-11-27.
+    assert!(html.contains("/incidents/2025-11-28-black-friday-auth-pool-exhaustion/"));
+}
