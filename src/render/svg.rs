@@ -50,7 +50,7 @@
 //! | `legend` | `<g>` | the legend (only when there are 2 or more series) |
 //! | `legend-item` | `<g>` | one legend entry |
 //! | `swatch` | `<rect>` | legend colour sample; also carries the series class |
-//! | `empty` | `<text>` | the "No data" message |
+//! | `empty` | `<text>` | the "No data" message (also "No events" in `timeline`, "No whys recorded" in `whys_chain`) |
 //! | `bar` | `<rect>` | a bar; together with its series class (`bar sev-0`, `bar series-0`) |
 //! | `line` | `<path>` | a line chart series (no fill); with the series class |
 //! | `point` | `<circle>` | a line chart point; with the series class |
@@ -153,6 +153,8 @@ const LH: f64 = 13.0;
 const AXIS_FS: f64 = 12.0;
 /// Outer padding.
 const PAD: f64 = 12.0;
+/// Bold text is about this much wider.
+const BOLD: f64 = 1.1;
 /// Most characters on one wrapped line.
 const MAX_CHARS: usize = 60;
 
@@ -801,7 +803,9 @@ pub fn stacked_bars(
         for (s, class) in series.iter().zip(&classes) {
             let Some(v) = positive(s, i) else { continue };
             let y_top = lay.y(&ax.scale, acc + v);
-            let y_bottom = lay.y(&ax.scale, acc);
+            // A 1-unit gap between stacked segments.
+            let gap = if acc > 0.0 { 1.0 } else { 0.0 };
+            let y_bottom = lay.y(&ax.scale, acc) - gap;
             acc += v;
             let _ = write!(
                 out,
@@ -883,7 +887,7 @@ pub fn line_chart(
         } else {
             Vec::new()
         },
-        value_room: 8.0,
+        value_room: if series.len() == 1 { 18.0 } else { 8.0 },
     };
     let lay = Layout::new(&ax);
 
@@ -917,40 +921,31 @@ pub fn line_chart(
     open_svg(&mut out, &id, "line", lay.w, lay.h, title, &desc);
     draw_back(&mut out, &ax, &lay);
     for (s, class) in series.iter().zip(&classes) {
-        // Lines: one path per run of consecutive values.
-        let mut d = String::new();
-        let mut run = 0;
+        // Lines: one subpath per run of two or more consecutive values.
+        let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
         for i in 0..n {
             match value_at(s, i) {
-                Some(v) => {
-                    let cmd = if run == 0 { 'M' } else { 'L' };
-                    let _ = write!(
-                        d,
-                        "{}{cmd}{} {}",
-                        if d.is_empty() { "" } else { " " },
-                        n1(lay.x_center(i)),
-                        n1(lay.y(&ax.scale, v))
-                    );
-                    run += 1;
-                }
-                None => {
-                    // A run of one point has no line; drop its lone move-to.
-                    if run == 1 {
-                        if let Some(pos) = d.rfind('M') {
-                            d.truncate(pos);
-                            d = d.trim_end().to_string();
-                        }
-                    }
-                    run = 0;
-                }
+                Some(v) => runs
+                    .last_mut()
+                    .expect("never empty")
+                    .push((lay.x_center(i), lay.y(&ax.scale, v))),
+                None => runs.push(Vec::new()),
             }
         }
-        if run == 1 {
-            if let Some(pos) = d.rfind('M') {
-                d.truncate(pos);
-                d = d.trim_end().to_string();
-            }
-        }
+        let d = runs
+            .iter()
+            .filter(|run| run.len() > 1)
+            .map(|run| {
+                run.iter()
+                    .enumerate()
+                    .map(|(k, (x, y))| {
+                        format!("{}{} {}", if k == 0 { 'M' } else { 'L' }, n1(*x), n1(*y))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
         if !d.is_empty() {
             let _ = write!(
                 out,
@@ -978,7 +973,7 @@ pub fn line_chart(
             if series.len() == 1 {
                 let text = ellipsize(&format(v), lay.band - 4.0, FS);
                 // Above the point, or below it when that would leave the plot.
-                let ty = if y - 8.0 - FS < lay.top - ax.value_room {
+                let ty = if y - 8.0 - FS * 0.8 < lay.top - ax.value_room {
                     y + 8.0 + FS
                 } else {
                     y - 8.0
@@ -1163,8 +1158,13 @@ pub fn timeline(
         .iter()
         .map(|e| e.minute)
         .chain(marks.iter().map(|m| m.minute));
-    let lo = minutes.clone().min().unwrap_or(0);
-    let hi = minutes.max().unwrap_or(0).max(lo.saturating_add(10));
+    let mut lo = minutes.clone().min().unwrap_or(0);
+    let max = minutes.max().unwrap_or(0);
+    if max == lo {
+        // Everything at one instant: centre it (without going before 0).
+        lo = lo.saturating_sub(5).max(lo.min(0));
+    }
+    let hi = max.max(lo.saturating_add(10));
     let span = (hi as f64 - lo as f64).max(1.0);
     let x_of = |m: i64| PLOT_L + (m as f64 - lo as f64) / span * (PLOT_R - PLOT_L);
 
@@ -1300,7 +1300,7 @@ pub fn timeline(
             PAD,
             PAD + 10.0,
             LH,
-            &[start_shown.clone()],
+            std::slice::from_ref(&start_shown),
             &text_attrs("label start-label", FS, "start"),
             (start_shown != start_text).then_some(start_text.as_str()),
         );
@@ -1343,22 +1343,32 @@ pub fn timeline(
         );
         let cy = y + 5.0 + EFS * 0.55;
         let x = x_of(e.minute);
+        let time = elapsed_text(e.minute);
+        let time_w = text_w(&time, 10.0);
+        // The time goes right of the dot, or left of it (and the guide
+        // stops before it) near the right edge.
+        let (tx, anchor, guide_end) = if x + 8.0 + time_w <= W - 4.0 {
+            (x + 8.0, "start", x)
+        } else {
+            (x - 8.0, "end", x - 12.0 - time_w)
+        };
+        if guide_end > PLOT_L {
+            let _ = write!(
+                out,
+                r#"<line class="guide" x1="{}" y1="{cy}" x2="{}" y2="{cy}" stroke="currentColor" stroke-opacity="0.35" stroke-dasharray="2 3"/>"#,
+                n1(PLOT_L),
+                n1(guide_end),
+                cy = n1(cy)
+            );
+        }
         let _ = write!(
             out,
-            r#"<line class="guide" x1="{}" y1="{cy}" x2="{}" y2="{cy}" stroke="currentColor" stroke-opacity="0.35" stroke-dasharray="2 3"/><circle class="event-dot" cx="{}" cy="{cy}" r="4.5" fill="currentColor"><title>{}: {}</title></circle>"#,
-            n1(PLOT_L),
+            r#"<circle class="event-dot" cx="{}" cy="{}" r="4.5" fill="currentColor"><title>{}: {}</title></circle>"#,
             n1(x),
-            n1(x),
+            n1(cy),
             elapsed_text(e.minute),
             esc(label),
-            cy = n1(cy)
         );
-        let time = elapsed_text(e.minute);
-        let (tx, anchor) = if x + 8.0 + text_w(&time, 10.0) <= W - 4.0 {
-            (x + 8.0, "start")
-        } else {
-            (x - 8.0, "end")
-        };
         text_block(
             &mut out,
             tx,
@@ -1618,19 +1628,21 @@ fn cause_marker(kind: &str) -> String {
 /// causes are stacked along their bone, wrapped, each preceded by its marker
 /// (`[R]`, `[C]`, `[T]`), with a key at the bottom.
 pub fn fishbone(id: &str, title: &str, effect: &str, bones: &[Bone]) -> String {
-    const SLOT: f64 = 300.0;
+    const SLOT: f64 = 240.0;
     const TAIL: f64 = 20.0;
-    const HEAD_W: f64 = 180.0;
-    const CFS: f64 = 11.0;
-    const CLH: f64 = 14.0;
-    const CAT_FS: f64 = 12.0;
-    const CAT_LH: f64 = 15.0;
+    const HEAD_W: f64 = 170.0;
+    const CFS: f64 = 12.0;
+    const CLH: f64 = 15.0;
+    const CAT_FS: f64 = 13.0;
+    const CAT_LH: f64 = 16.0;
+    const EFS: f64 = 14.0;
+    const ELH: f64 = 17.0;
     const BONE_IN: f64 = 16.0; // outer end of a bone, from the slot's left
-    const SLANT: f64 = 40.0;
+    const SLANT: f64 = 30.0;
     let id = clean_id(id);
     let slots = bones.len().div_ceil(2);
     let head_x = TAIL + 10.0 + SLOT * slots as f64 + 10.0;
-    let w = (head_x + HEAD_W + PAD).max(480.0);
+    let w = (head_x + HEAD_W + PAD).max(MIN_W);
     let head_x = w - PAD - HEAD_W;
     let slot_x = |k: usize| TAIL + 10.0 + SLOT * k as f64;
 
@@ -1639,7 +1651,7 @@ pub fn fishbone(id: &str, title: &str, effect: &str, bones: &[Bone]) -> String {
     let marker_room = |kind: &str| text_w(&format!("{} ", cause_marker(kind)), CFS);
     let cat_lines: Vec<(Vec<String>, bool)> = bones
         .iter()
-        .map(|b| fit_lines(b.category.trim(), SLOT - 40.0, CAT_FS, 3))
+        .map(|b| fit_lines(b.category.trim(), SLOT - 40.0, CAT_FS * BOLD, 3))
         .collect();
     let cause_lines: Vec<Vec<Vec<String>>> = bones
         .iter()
@@ -1663,7 +1675,7 @@ pub fn fishbone(id: &str, title: &str, effect: &str, bones: &[Bone]) -> String {
             .map(|l| l.len() as f64 * CLH + 6.0)
             .sum()
     };
-    let above = |i: usize| i % 2 == 0;
+    let above = |i: usize| i.is_multiple_of(2);
     let side_max = |up: bool, f: &dyn Fn(usize) -> f64| {
         (0..bones.len())
             .filter(|i| above(*i) == up)
@@ -1676,8 +1688,8 @@ pub fn fishbone(id: &str, title: &str, effect: &str, bones: &[Bone]) -> String {
     let causes_above = side_max(true, &causes_h).max(24.0);
     let causes_below = side_max(false, &causes_h).max(24.0);
 
-    let effect_lines = wrap(effect.trim(), HEAD_W - 20.0, HEAD_W - 20.0, 13.0);
-    let head_h = effect_lines.len() as f64 * 16.0 + 18.0;
+    let effect_lines = wrap(effect.trim(), HEAD_W - 20.0, HEAD_W - 20.0, EFS * BOLD);
+    let head_h = effect_lines.len() as f64 * ELH + 18.0;
 
     let mut top_h = cat_above + 4.0 + causes_above + 10.0;
     let mut bottom_h = 10.0 + causes_below + 4.0 + cat_below;
@@ -1740,7 +1752,11 @@ pub fn fishbone(id: &str, title: &str, effect: &str, bones: &[Bone]) -> String {
         // Category box at the outer end.
         let (lines, shortened) = &cat_lines[i];
         let ch = cat_h(i);
-        let cw = lines.iter().map(|l| text_w(l, CAT_FS)).fold(0.0, f64::max) + 16.0;
+        let cw = lines
+            .iter()
+            .map(|l| text_w(l, CAT_FS * BOLD))
+            .fold(0.0, f64::max)
+            + 16.0;
         let cy = if up {
             outer_y - 4.0 - ch
         } else {
@@ -1825,12 +1841,12 @@ pub fn fishbone(id: &str, title: &str, effect: &str, bones: &[Bone]) -> String {
     text_block(
         &mut out,
         head_x + HEAD_W / 2.0,
-        spine_y - head_h / 2.0 + 9.0 + 13.0,
-        16.0,
+        spine_y - head_h / 2.0 + 9.0 + EFS,
+        ELH,
         &effect_lines,
         &format!(
             r#"{} font-weight="600""#,
-            text_attrs("head-label", 13.0, "middle")
+            text_attrs("head-label", EFS, "middle")
         ),
         (effect_lines.len() > 1).then_some(effect_full),
     );
@@ -2415,14 +2431,21 @@ mod tests {
         }];
         let svgs = [
             (
-                stacked_bars(&evil, &evil, &[evil.clone()], &series, &evil, &evil),
+                stacked_bars(
+                    &evil,
+                    &evil,
+                    std::slice::from_ref(&evil),
+                    &series,
+                    &evil,
+                    &evil,
+                ),
                 "stacked-bars",
             ),
             (
                 line_chart(
                     &evil,
                     &evil,
-                    &[evil.clone()],
+                    std::slice::from_ref(&evil),
                     &series,
                     &evil,
                     &evil,
@@ -2431,7 +2454,14 @@ mod tests {
                 "line",
             ),
             (
-                bar_chart(&evil, &evil, &[evil.clone()], &[1.0], &evil, &evil),
+                bar_chart(
+                    &evil,
+                    &evil,
+                    std::slice::from_ref(&evil),
+                    &[1.0],
+                    &evil,
+                    &evil,
+                ),
                 "bars",
             ),
             (
@@ -2451,7 +2481,10 @@ mod tests {
                 ),
                 "timeline",
             ),
-            (whys_chain(&evil, &evil, &[evil.clone()]), "whys"),
+            (
+                whys_chain(&evil, &evil, std::slice::from_ref(&evil)),
+                "whys",
+            ),
             (
                 fishbone(
                     &evil,
@@ -2645,6 +2678,98 @@ mod tests {
             (
                 "timeline-empty",
                 timeline("t0", "Empty timeline", &[], &[], ""),
+            ),
+            (
+                "timeline-days",
+                timeline(
+                    "t1",
+                    "Long timeline",
+                    &[
+                        TimelineEvent {
+                            minute: -20,
+                            label: s("Config change merged"),
+                        },
+                        TimelineEvent {
+                            minute: 3,
+                            label: s("Same minute A"),
+                        },
+                        TimelineEvent {
+                            minute: 3,
+                            label: s("Same minute B"),
+                        },
+                        TimelineEvent {
+                            minute: 3000,
+                            label: s("Postmortem review"),
+                        },
+                    ],
+                    &[
+                        TimelineMark {
+                            kind: "started",
+                            minute: 0,
+                            label: s(""),
+                        },
+                        TimelineMark {
+                            kind: "detected",
+                            minute: 2,
+                            label: s(""),
+                        },
+                        TimelineMark {
+                            kind: "mitigated",
+                            minute: 5,
+                            label: s(""),
+                        },
+                        TimelineMark {
+                            kind: "resolved",
+                            minute: 2990,
+                            label: s(""),
+                        },
+                    ],
+                    "Mon 3 Mar 2025, 09:00 CET",
+                ),
+            ),
+            (
+                "timeline-same",
+                timeline(
+                    "t2",
+                    "Same minute",
+                    &[
+                        TimelineEvent {
+                            minute: 7,
+                            label: s("One"),
+                        },
+                        TimelineEvent {
+                            minute: 7,
+                            label: s("Two"),
+                        },
+                    ],
+                    &[],
+                    "",
+                ),
+            ),
+            (
+                "fishbone-small",
+                fishbone(
+                    "fish2",
+                    "Two bones",
+                    "Search results stale for 3 hours after the index rebuild silently failed",
+                    &[
+                        Bone {
+                            category: s("Tooling"),
+                            causes: vec![(
+                                s("Rebuild job exit code ignored by the scheduler wrapper script"),
+                                "root",
+                            )],
+                        },
+                        Bone {
+                            category: s("Monitoring"),
+                            causes: vec![],
+                        },
+                    ],
+                ),
+            ),
+            (
+                "whys-one",
+                whys_chain("w1", "One why", &[s("Only the symptom is known so far")]),
             ),
             (
                 "whys",
