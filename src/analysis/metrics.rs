@@ -229,7 +229,16 @@ pub struct Metrics {
     /// Every quarter from the first incident's to the last's (empty ones too,
     /// so trends have no holes), oldest first.
     pub quarters: Vec<(Quarter, PeriodMetrics)>,
+    /// Per quarter (same order): its top systemic learnings.
+    #[serde(skip)]
+    pub learnings: Vec<Vec<Learning>>,
+    /// Per quarter (same order): its incidents, drafts included, oldest first.
+    #[serde(skip)]
+    pub members: Vec<Vec<usize>>,
 }
+
+/// How many systemic learnings a quarter names.
+pub const TOP_LEARNINGS: usize = 3;
 
 fn minutes(d: Option<jiff::SignedDuration>) -> Option<i64> {
     d.map(|d| d.as_secs().div_euclid(60))
@@ -294,23 +303,29 @@ pub fn compute(kb: &KnowledgeBase, today: Date) -> Metrics {
             .or_default()
             .push(i);
     }
-    let quarters = match (by_quarter.keys().next(), by_quarter.keys().next_back()) {
-        (Some(&first), Some(&last)) => Quarter::range(first, last)
-            .into_iter()
-            .map(|q| {
-                (
-                    q,
-                    ctx.period(by_quarter.get(&q).map_or(&[][..], Vec::as_slice)),
-                )
-            })
-            .collect(),
+    let range = match (by_quarter.keys().next(), by_quarter.keys().next_back()) {
+        (Some(&first), Some(&last)) => Quarter::range(first, last),
         _ => Vec::new(),
     };
+    let members: Vec<Vec<usize>> = range
+        .iter()
+        .map(|q| by_quarter.remove(q).unwrap_or_default())
+        .collect();
+    let scores = cause_scores(kb);
     Metrics {
         today: today.to_string(),
         incidents,
         overall,
-        quarters,
+        quarters: range
+            .iter()
+            .zip(&members)
+            .map(|(q, set)| (*q, ctx.period(set)))
+            .collect(),
+        learnings: members
+            .iter()
+            .map(|set| top_learnings(kb, &scores, set, TOP_LEARNINGS))
+            .collect(),
+        members,
     }
 }
 
@@ -443,11 +458,32 @@ pub struct Learning {
     pub sentences: Vec<String>,
 }
 
-/// The root causes of `quarter`'s incidents (`set`), ranked by
-/// severity-weighted recurrence over the whole history; ties by count, then id.
-pub fn top_learnings(kb: &KnowledgeBase, set: &[usize], limit: usize) -> Vec<Learning> {
-    let pms = &kb.postmortems;
+/// Severity-weighted recurrence and incident count of every root cause,
+/// over the whole history (see [`Learning::score`]).
+pub fn cause_scores(kb: &KnowledgeBase) -> BTreeMap<&str, (usize, usize)> {
     let levels = kb.config.template.severities.len();
+    let mut scores: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for pm in &kb.postmortems {
+        let ids: BTreeSet<&str> = pm.root_causes.iter().map(|c| c.id.as_str()).collect();
+        for id in ids {
+            let e = scores.entry(id).or_default();
+            e.0 += levels.saturating_sub(pm.severity.rank);
+            e.1 += 1;
+        }
+    }
+    scores
+}
+
+/// The root causes of a quarter's incidents (`set`), ranked by
+/// severity-weighted recurrence over the whole history (`scores`, from
+/// [`cause_scores`]); ties by count, then id.
+pub fn top_learnings(
+    kb: &KnowledgeBase,
+    scores: &BTreeMap<&str, (usize, usize)>,
+    set: &[usize],
+    limit: usize,
+) -> Vec<Learning> {
+    let pms = &kb.postmortems;
     let mut causes: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for &i in set {
         for c in &pms[i].root_causes {
@@ -460,10 +496,6 @@ pub fn top_learnings(kb: &KnowledgeBase, set: &[usize], limit: usize) -> Vec<Lea
     let mut out: Vec<Learning> = causes
         .into_iter()
         .map(|(cause, incidents)| {
-            let ever: Vec<&PostMortem> = pms
-                .iter()
-                .filter(|pm| pm.root_causes.iter().any(|c| c.id.as_str() == cause))
-                .collect();
             let mut sentences: Vec<String> = Vec::new();
             for &i in &incidents {
                 for s in &pms[i].learnings {
@@ -472,14 +504,12 @@ pub fn top_learnings(kb: &KnowledgeBase, set: &[usize], limit: usize) -> Vec<Lea
                     }
                 }
             }
+            let (score, incidents_ever) = scores.get(cause).copied().unwrap_or_default();
             Learning {
                 incident_ids: incidents.iter().map(|&i| pms[i].id.value.clone()).collect(),
                 cause: cause.to_string(),
-                score: ever
-                    .iter()
-                    .map(|pm| levels.saturating_sub(pm.severity.rank))
-                    .sum(),
-                incidents_ever: ever.len(),
+                score,
+                incidents_ever,
                 incidents,
                 sentences,
             }

@@ -12,9 +12,6 @@ use crate::analysis::metrics::{
 };
 use crate::render::svg;
 
-/// Top systemic learnings per quarter page.
-const TOP_LEARNINGS: usize = 3;
-
 /// A learning page or export.
 pub enum Job {
     /// Index into `Metrics::quarters`.
@@ -257,14 +254,11 @@ impl Renderer<'_> {
 
     fn quarter_page(&self, index: usize) -> Result<(String, Vec<u8>), String> {
         let views = self.views;
-        let kb = views.kb;
         let (q, m) = &self.metrics.quarters[index];
         let previous = index.checked_sub(1).map(|p| &self.metrics.quarters[p]);
         let next = self.metrics.quarters.get(index + 1);
         let shown = self.quarter_incidents(*q);
-        let all: Vec<usize> = (0..kb.postmortems.len())
-            .filter(|&i| Quarter::of(kb.postmortems[i].date.value) == *q)
-            .collect();
+        let all = &self.metrics.members[index];
         let quarter_link = |q: Quarter, m: &PeriodMetrics| {
             (m.incidents > 0).then(|| Link {
                 name: q.to_string(),
@@ -295,7 +289,7 @@ impl Renderer<'_> {
             figures: PeriodView,
             top_learnings: Vec<LearningView>,
         }
-        let top = metrics::top_learnings(kb, &all, TOP_LEARNINGS);
+        let top = self.metrics.learnings[index].clone();
         let quarter = QuarterView {
             slug: q.slug(),
             title: q.to_string(),
@@ -678,7 +672,7 @@ struct QuarterFile<'a> {
     title: String,
     #[serde(flatten)]
     metrics: &'a PeriodMetrics,
-    top_learnings: Vec<metrics::Learning>,
+    top_learnings: &'a [metrics::Learning],
 }
 
 impl<'a> MetricsFile<'a> {
@@ -693,16 +687,12 @@ impl<'a> MetricsFile<'a> {
                 .metrics
                 .quarters
                 .iter()
-                .map(|(q, m)| {
-                    let set: Vec<usize> = (0..kb.postmortems.len())
-                        .filter(|&i| Quarter::of(kb.postmortems[i].date.value) == *q)
-                        .collect();
-                    QuarterFile {
-                        quarter: *q,
-                        title: q.to_string(),
-                        metrics: m,
-                        top_learnings: metrics::top_learnings(kb, &set, TOP_LEARNINGS),
-                    }
+                .zip(&r.metrics.learnings)
+                .map(|((q, m), top)| QuarterFile {
+                    quarter: *q,
+                    title: q.to_string(),
+                    metrics: m,
+                    top_learnings: top,
                 })
                 .collect(),
             incidents: &r.metrics.incidents,
