@@ -160,7 +160,14 @@ const MAX_CHARS: usize = 60;
 
 /// XML-escapes `s` for text and attribute values, dropping the characters
 /// XML 1.0 does not allow.
-fn esc(s: &str) -> String {
+fn esc(s: &str) -> std::borrow::Cow<'_, str> {
+    // Most labels need no escaping: borrow them.
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0..=0x1f | 0xef))
+    {
+        return std::borrow::Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -175,12 +182,27 @@ fn esc(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
-/// A coordinate: one decimal, never `NaN`, `inf` or `-0.0`.
-fn n1(x: f64) -> String {
-    fixed(x, 1)
+/// A coordinate: one decimal, never `NaN`, `inf` or `-0.0`. Formats
+/// without allocating: a drawing writes thousands of them.
+fn n1(x: f64) -> N1 {
+    N1(x)
+}
+
+/// See [`n1`].
+#[derive(Clone, Copy)]
+struct N1(f64);
+
+impl std::fmt::Display for N1 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let x = if self.0.is_finite() { self.0 } else { 0.0 };
+        let n = (x * 10.0).round() as i64;
+        let sign = if n < 0 { "-" } else { "" };
+        let a = n.unsigned_abs();
+        write!(f, "{sign}{}.{}", a / 10, a % 10)
+    }
 }
 
 /// `x` with `decimals` decimals; non-finite numbers become 0 and `-0` is `0`.
@@ -229,7 +251,7 @@ fn clean_id(id: &str) -> String {
 
 /// A class attribute value from content: whitespace collapsed, escaped.
 fn class_value(s: &str) -> String {
-    esc(&s.split_whitespace().collect::<Vec<_>>().join(" "))
+    esc(&s.split_whitespace().collect::<Vec<_>>().join(" ")).into_owned()
 }
 
 /// `kind` as a class suffix (`[a-z0-9-]`).
@@ -2542,7 +2564,9 @@ mod tests {
         assert_eq!(fixed(-0.04, 1), "0.0");
         assert_eq!(value_text(3.0), "3");
         assert_eq!(value_text(2.5), "2.5");
-        assert_eq!(n1(f64::NAN), "0.0");
+        assert_eq!(n1(f64::NAN).to_string(), "0.0");
+        assert_eq!(n1(-0.04).to_string(), "0.0");
+        assert_eq!(n1(12.34).to_string(), "12.3");
     }
 
     #[test]

@@ -411,7 +411,9 @@ impl Renderer<'_> {
         struct Chart {
             id: &'static str,
             title: &'static str,
-            svg: String,
+            /// The SVG and the width it was drawn for.
+            #[serde(flatten)]
+            drawing: views::Drawing,
         }
         #[derive(Serialize)]
         struct Row {
@@ -423,19 +425,19 @@ impl Renderer<'_> {
             Chart {
                 id: "incidents-by-quarter",
                 title: "Incidents per quarter, by severity",
-                svg: svg::stacked_bars(
+                drawing: views::Drawing::new(svg::stacked_bars(
                     "incidents-by-quarter",
                     "Incidents per quarter, by severity",
                     &labels,
                     &by_severity,
                     "Quarter",
                     "Incidents",
-                ),
+                )),
             },
             Chart {
                 id: "time-to-mitigate",
                 title: "Median time to mitigate, per quarter",
-                svg: svg::line_chart(
+                drawing: views::Drawing::new(svg::line_chart(
                     "time-to-mitigate",
                     "Median time to mitigate, per quarter",
                     &labels,
@@ -443,12 +445,12 @@ impl Renderer<'_> {
                     "Quarter",
                     "Minutes",
                     &minutes_text,
-                ),
+                )),
             },
             Chart {
                 id: "recurrence-rate",
                 title: "Recurrence rate, per quarter",
-                svg: svg::line_chart(
+                drawing: views::Drawing::new(svg::line_chart(
                     "recurrence-rate",
                     "Recurrence rate, per quarter",
                     &labels,
@@ -456,19 +458,19 @@ impl Renderer<'_> {
                     "Quarter",
                     "% of incidents",
                     &|v| format!("{v:.0}%"),
-                ),
+                )),
             },
             Chart {
                 id: "action-item-aging",
                 title: "Open action items by age",
-                svg: svg::bar_chart(
+                drawing: views::Drawing::new(svg::bar_chart(
                     "action-item-aging",
                     "Open action items by age",
                     &AGING_BUCKETS.map(String::from),
                     &aging.map(|n| n as f64),
                     "Age since the incident",
                     "Open items",
-                ),
+                )),
             },
         ];
         let mut rows: Vec<Row> = Vec::new();

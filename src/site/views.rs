@@ -241,11 +241,30 @@ pub struct ActionItemView {
 #[derive(Clone, Debug, Serialize)]
 pub struct Drawings {
     /// Events and impact instants on a time axis, durations labelled.
-    pub timeline: Option<String>,
+    pub timeline: Option<Drawing>,
     /// The 5 Whys as a chain.
-    pub whys: Option<String>,
+    pub whys: Option<Drawing>,
     /// Root causes on their category bones.
-    pub fishbone: Option<String>,
+    pub fishbone: Option<Drawing>,
+}
+
+/// Inline SVG markup, and the width it was drawn for (its `viewBox` width),
+/// so a theme can decide when to scroll rather than shrink it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Drawing {
+    pub svg: String,
+    pub width: f64,
+}
+
+impl Drawing {
+    pub fn new(svg: String) -> Drawing {
+        let width = svg
+            .split_once("viewBox=\"")
+            .and_then(|(_, rest)| rest.split_whitespace().nth(2))
+            .and_then(|w| w.parse().ok())
+            .unwrap_or(0.0);
+        Drawing { svg, width }
+    }
 }
 
 /// Everything about one incident: `incident` on `incident.html`.
@@ -440,13 +459,13 @@ impl<'a> Views<'a> {
                     timestamp: base,
                     offset: jiff::tz::Offset::UTC,
                 };
-                svg::timeline(
+                Drawing::new(svg::timeline(
                     &format!("timeline-{id}"),
                     "Timeline of the incident",
                     &events,
                     &marks,
                     &start.to_string(),
-                )
+                ))
             });
         let whys = (!pm.body.whys.is_empty()).then(|| {
             let whys: Vec<String> = pm
@@ -455,11 +474,11 @@ impl<'a> Views<'a> {
                 .iter()
                 .map(|w| markdown::plain_text(w))
                 .collect();
-            svg::whys_chain(
+            Drawing::new(svg::whys_chain(
                 &format!("whys-{id}"),
                 "5 Whys, from the symptom to the systemic cause",
                 &whys,
-            )
+            ))
         });
         let fishbone = (!pm.root_causes.is_empty()).then(|| {
             let categories = &self.kb.config.template.categories;
@@ -496,12 +515,12 @@ impl<'a> Views<'a> {
                     causes: other,
                 });
             }
-            svg::fishbone(
+            Drawing::new(svg::fishbone(
                 &format!("fishbone-{id}"),
                 "Fishbone: causes by category",
                 &pm.title,
                 &bones,
-            )
+            ))
         });
         Drawings {
             timeline,
