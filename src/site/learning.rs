@@ -153,6 +153,14 @@ pub struct PeriodView {
     pub completion: RatioView,
 }
 
+/// A quarter in a table: its name, its page (when it has incidents) and figures.
+#[derive(Serialize)]
+pub struct QuarterRow {
+    pub title: String,
+    pub url: Option<String>,
+    pub figures: PeriodView,
+}
+
 /// A labelled count.
 #[derive(Serialize)]
 pub struct Bucket {
@@ -218,6 +226,24 @@ impl Renderer<'_> {
             },
             completion: (&m.completion).into(),
         }
+    }
+
+    /// Every quarter's figures, oldest first, each against the one before.
+    fn quarter_rows(&self) -> Vec<QuarterRow> {
+        let mut previous: Option<&PeriodMetrics> = None;
+        self.metrics
+            .quarters
+            .iter()
+            .map(|(q, m)| {
+                let row = QuarterRow {
+                    title: q.to_string(),
+                    url: (m.incidents > 0).then(|| self.views.urls.page(&quarter_path(*q))),
+                    figures: self.period_view(m, previous),
+                };
+                previous = Some(m);
+                row
+            })
+            .collect()
     }
 
     /// Included incidents of a quarter, newest first.
@@ -343,27 +369,12 @@ impl Renderer<'_> {
     }
 
     fn quarters_page(&self) -> Result<(String, Vec<u8>), String> {
-        #[derive(Serialize)]
-        struct Row {
-            title: String,
-            url: Option<String>,
-            figures: PeriodView,
-        }
-        let mut rows: Vec<Row> = Vec::new();
-        let mut previous: Option<&PeriodMetrics> = None;
-        for (q, m) in &self.metrics.quarters {
-            rows.push(Row {
-                title: q.to_string(),
-                url: (m.incidents > 0).then(|| self.views.urls.page(&quarter_path(*q))),
-                figures: self.period_view(m, previous),
-            });
-            previous = Some(m);
-        }
+        let mut rows = self.quarter_rows();
         rows.reverse();
         let page = self.page("quarters", "Quarters".into(), "quarters/".into(), None);
         #[derive(Serialize)]
         struct Data {
-            quarters: Vec<Row>,
+            quarters: Vec<QuarterRow>,
         }
         self.render_template(
             "quarters.html",
@@ -414,12 +425,6 @@ impl Renderer<'_> {
             /// The SVG and the width it was drawn for.
             #[serde(flatten)]
             drawing: views::Drawing,
-        }
-        #[derive(Serialize)]
-        struct Row {
-            title: String,
-            url: Option<String>,
-            figures: PeriodView,
         }
         let charts = vec![
             Chart {
@@ -473,20 +478,11 @@ impl Renderer<'_> {
                 )),
             },
         ];
-        let mut rows: Vec<Row> = Vec::new();
-        let mut previous: Option<&PeriodMetrics> = None;
-        for (q, m) in quarters {
-            rows.push(Row {
-                title: q.to_string(),
-                url: (m.incidents > 0).then(|| self.views.urls.page(&quarter_path(*q))),
-                figures: self.period_view(m, previous),
-            });
-            previous = Some(m);
-        }
+        let rows = self.quarter_rows();
         #[derive(Serialize)]
         struct Data {
             charts: Vec<Chart>,
-            quarters: Vec<Row>,
+            quarters: Vec<QuarterRow>,
             overall: PeriodView,
             by_severity: Vec<(String, DurationsView)>,
             metrics_url: String,
