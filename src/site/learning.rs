@@ -26,21 +26,23 @@ pub enum Job {
 
 /// The jobs for the quarters that have incidents, and the rest.
 pub fn plan(metrics: &metrics::Metrics) -> Vec<Job> {
-    let mut jobs: Vec<Job> = metrics
-        .quarters
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, m))| m.incidents > 0)
-        .map(|(i, _)| Job::Quarter(i))
-        .collect();
-    jobs.extend([
-        Job::Quarters,
-        Job::Dashboard,
-        Job::MetricsJson,
+    // Largest first.
+    let mut jobs = vec![
         Job::ActionItems,
         Job::ActionItemsCsv,
         Job::ActionItemsJson,
-    ]);
+        Job::Dashboard,
+        Job::MetricsJson,
+        Job::Quarters,
+    ];
+    jobs.extend(
+        metrics
+            .quarters
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, m))| m.incidents > 0)
+            .map(|(i, _)| Job::Quarter(i)),
+    );
     jobs
 }
 

@@ -207,8 +207,14 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
         site: &site,
     };
 
-    let mut jobs = plan(&analysis, kb, urls.is_absolute());
-    jobs.extend(learning::plan(&metrics).into_iter().map(Job::Learning));
+    // The learning pages first: a few of them (the action-items page and its
+    // exports) are large single jobs, and started last they would leave one
+    // core idle at the end of the build.
+    let mut jobs: Vec<Job> = learning::plan(&metrics)
+        .into_iter()
+        .map(Job::Learning)
+        .collect();
+    jobs.extend(plan(&analysis, kb, urls.is_absolute()));
     let staging = output::Staging::new(&out)?;
     let bytes = AtomicUsize::new(0);
     // Pages are written as they are rendered: memory stays flat however
