@@ -126,6 +126,13 @@ pub fn render_inline(markdown: &str) -> String {
 
 /// The text of some Markdown, without markup: for feeds, titles, search.
 pub fn plain_text(markdown: &str) -> String {
+    // Most short texts (timeline events, whys) have no markup at all: skip
+    // the parser for them.
+    if !markdown.contains([
+        '`', '*', '_', '[', ']', '<', '>', '&', '\\', '~', '!', '#', '|', '\n',
+    ]) {
+        return markdown.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
     let mut out = String::with_capacity(markdown.len());
     for event in Parser::new_ext(markdown, markdown_options()) {
         match event {
