@@ -16,7 +16,8 @@
 //!   `id` argument with anything but `[A-Za-z0-9_-]` replaced by `-` (an
 //!   empty id becomes `chart`); pass a different id for each drawing on a page.
 //!   Text that had to be shortened (`…`) or wrapped onto several lines also
-//!   carries its full text in a `<title>` child (a tooltip);
+//!   carries its full text in a `<title>` child (a tooltip) when it had to be
+//!   shortened (wrapped text is all there already);
 //! - **responsive**: only a `viewBox`, no `width`/`height`; let CSS size it
 //!   (`svg.chart { width: 100%; height: auto; }`). Wide data makes a wider
 //!   viewBox rather than cramped labels;
@@ -1371,7 +1372,6 @@ pub fn timeline(
                 n1(rh)
             );
         }
-        let label = e.label.trim();
         text_block(
             &mut out,
             PAD,
@@ -1379,7 +1379,7 @@ pub fn timeline(
             ELH,
             lines,
             &text_attrs("label event-label", EFS, "start"),
-            (lines.len() > 1).then_some(label),
+            None,
         );
         let cy = y + 5.0 + EFS * 0.55;
         let x = x_of(e.minute);
@@ -1403,11 +1403,10 @@ pub fn timeline(
         }
         let _ = write!(
             out,
-            r#"<circle class="event-dot" cx="{}" cy="{}" r="4.5" fill="currentColor"><title>{}: {}</title></circle>"#,
+            r#"<circle class="event-dot" cx="{}" cy="{}" r="4.5" fill="currentColor"><title>{}</title></circle>"#,
             n1(x),
             n1(cy),
             elapsed_text(e.minute),
-            esc(label),
         );
         text_block(
             &mut out,
@@ -1576,7 +1575,7 @@ pub fn whys_chain(id: &str, title: &str, whys: &[String]) -> String {
     }
     let last = whys.len().saturating_sub(1);
     let mut y = PAD;
-    for (i, (why, lines)) in whys.iter().zip(&wrapped).enumerate() {
+    for (i, lines) in wrapped.iter().enumerate() {
         let bh = box_h(lines);
         let (role, caption) = match i {
             0 if last > 0 => ("why-symptom", format!("{} · symptom", i + 1)),
@@ -1608,7 +1607,7 @@ pub fn whys_chain(id: &str, title: &str, whys: &[String]) -> String {
             TLH,
             lines,
             &text_attrs("why-text", TFS, "start"),
-            (lines.len() > 1).then_some(why.trim()),
+            None,
         );
         out.push_str("</g>");
         y += bh;
@@ -1822,7 +1821,7 @@ pub fn fishbone(id: &str, title: &str, effect: &str, bones: &[Bone]) -> String {
                 r#"{} font-weight="600""#,
                 text_attrs("category-label", CAT_FS, "middle")
             ),
-            (*shortened || lines.len() > 1).then_some(full),
+            shortened.then_some(full),
         );
         out.push_str("</g>");
         // Causes, top to bottom.
@@ -1877,7 +1876,6 @@ pub fn fishbone(id: &str, title: &str, effect: &str, bones: &[Bone]) -> String {
         n1(HEAD_W),
         n1(head_h)
     );
-    let effect_full = effect.trim();
     text_block(
         &mut out,
         head_x + HEAD_W / 2.0,
@@ -1888,7 +1886,7 @@ pub fn fishbone(id: &str, title: &str, effect: &str, bones: &[Bone]) -> String {
             r#"{} font-weight="600""#,
             text_attrs("head-label", EFS, "middle")
         ),
-        (effect_lines.len() > 1).then_some(effect_full),
+        None,
     );
     out.push_str("</g>");
     if any_causes {
