@@ -1908,6 +1908,40 @@ pub fn fishbone(id: &str, title: &str, effect: &str, bones: &[Bone]) -> String {
 mod tests {
     use super::*;
 
+    /// Four bones used by more than one test and by the samples.
+    fn sample_bones() -> Vec<Bone> {
+        vec![
+            Bone {
+                category: s("People"),
+                causes: vec![(
+                    s("On-call unfamiliar with the payments runbook"),
+                    "contributing",
+                )],
+            },
+            Bone {
+                category: s("Process"),
+                causes: vec![
+                    (
+                        s("No review of third-party library defaults before upgrading"),
+                        "root",
+                    ),
+                    (
+                        s("Canary too short to catch the retry storm"),
+                        "contributing",
+                    ),
+                ],
+            },
+            Bone {
+                category: s("Technology"),
+                causes: vec![(s("Deploy of v2.14"), "trigger")],
+            },
+            Bone {
+                category: s("Environment"),
+                causes: vec![],
+            },
+        ]
+    }
+
     fn s(v: &str) -> String {
         v.to_string()
     }
@@ -2389,43 +2423,14 @@ mod tests {
 
     #[test]
     fn fishbone_contains_every_label() {
-        let bones = vec![
-            Bone {
-                category: s("People"),
-                causes: vec![(
-                    s("On-call unfamiliar with the payments runbook"),
-                    "contributing",
-                )],
-            },
-            Bone {
-                category: s("Process"),
-                causes: vec![
-                    (
-                        s("No review of third-party library defaults before upgrading"),
-                        "root",
-                    ),
-                    (
-                        s("Canary too short to catch the retry storm"),
-                        "contributing",
-                    ),
-                ],
-            },
-            Bone {
-                category: s("Technology"),
-                causes: vec![(s("Deploy of v2.14"), "trigger")],
-            },
-            Bone {
-                category: s("Environment"),
-                causes: vec![],
-            },
-            Bone {
-                category: s("Measurement"),
-                causes: vec![(
-                    s("Connection pool saturation was not alerted on"),
-                    "contributing",
-                )],
-            },
-        ];
+        let mut bones = sample_bones();
+        bones.extend([Bone {
+            category: s("Measurement"),
+            causes: vec![(
+                s("Connection pool saturation was not alerted on"),
+                "contributing",
+            )],
+        }]);
         let svg = fishbone("fish", "Causes", "Checkout errors for 39 minutes", &bones);
         let doc = check(&svg, "fishbone");
         let text = visible(&doc);
@@ -2831,36 +2836,9 @@ mod tests {
                     "fish",
                     "Causes of INC-42",
                     "Checkout errors for 39 minutes",
-                    &[
-                        Bone {
-                            category: s("People"),
-                            causes: vec![(
-                                s("On-call unfamiliar with the payments runbook"),
-                                "contributing",
-                            )],
-                        },
-                        Bone {
-                            category: s("Process"),
-                            causes: vec![
-                                (
-                                    s("No review of third-party library defaults before upgrading"),
-                                    "root",
-                                ),
-                                (
-                                    s("Canary too short to catch the retry storm"),
-                                    "contributing",
-                                ),
-                            ],
-                        },
-                        Bone {
-                            category: s("Technology"),
-                            causes: vec![(s("Deploy of v2.14"), "trigger")],
-                        },
-                        Bone {
-                            category: s("Environment"),
-                            causes: vec![],
-                        },
-                        Bone {
+                    &{
+                        let mut bones = sample_bones();
+                        bones.extend([Bone {
                             category: s("Measurement and monitoring of shared infrastructure"),
                             causes: vec![
                                 (
@@ -2870,8 +2848,9 @@ mod tests {
                                 (s("Dashboards lacked retry metrics"), "contributing"),
                                 (s("Error budget burn alert fired late"), "contributing"),
                             ],
-                        },
-                    ],
+                        }]);
+                        bones
+                    },
                 ),
             ),
         ];
