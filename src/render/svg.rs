@@ -186,8 +186,10 @@ fn esc(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// A coordinate: one decimal, never `NaN`, `inf` or `-0.0`. Formats
-/// without allocating: a drawing writes thousands of them.
+/// A coordinate: at most one decimal (`12`, `12.5`), never `NaN`, `inf`
+/// or `-0`. Formats without allocating and without the formatting
+/// machinery: a drawing writes hundreds of them, and on a big build they
+/// were a tenth of the drawings' time.
 fn n1(x: f64) -> N1 {
     N1(x)
 }
@@ -198,11 +200,38 @@ struct N1(f64);
 
 impl std::fmt::Display for N1 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let x = if self.0.is_finite() { self.0 } else { 0.0 };
-        let n = (x * 10.0).round() as i64;
-        let sign = if n < 0 { "-" } else { "" };
-        let a = n.unsigned_abs();
-        write!(f, "{sign}{}.{}", a / 10, a % 10)
+        let x = if self.0.is_finite() {
+            self.0 * 10.0
+        } else {
+            0.0
+        };
+        // Half away from zero, as `f64::round`, without the libm call; the
+        // clamp keeps absurd values (never drawn) from overflowing.
+        let x = x.clamp(-1e15, 1e15);
+        let n = if x < 0.0 { x - 0.5 } else { x + 0.5 } as i64;
+        let (mut whole, tenth) = (n.unsigned_abs() / 10, n.unsigned_abs() % 10);
+        // Right to left into a buffer: `-` + 15 digits + `.d`.
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        if tenth != 0 {
+            i -= 2;
+            buf[i] = b'.';
+            buf[i + 1] = b'0' + tenth as u8;
+        }
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (whole % 10) as u8;
+            whole /= 10;
+            if whole == 0 {
+                break;
+            }
+        }
+        if n < 0 {
+            i -= 1;
+            buf[i] = b'-';
+        }
+        // Only ASCII digits, `-` and `.` were written.
+        f.write_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"))
     }
 }
 
@@ -369,17 +398,62 @@ fn fit_lines(text: &str, width: f64, fs: f64, max_lines: usize) -> (Vec<String>,
     (lines, true)
 }
 
-/// Attributes of a `<text>`: class, size, colour, anchor.
-fn text_attrs(class: &str, fs: f64, anchor: &str) -> String {
-    let anchor = if anchor == "start" {
-        String::new()
-    } else {
-        format!(r#" text-anchor="{anchor}""#)
-    };
-    format!(
-        r#"class="{class}" font-size="{}" fill="currentColor"{anchor}"#,
-        value_text(fs)
-    )
+/// Attributes of a `<text>`: class, size, anchor, weight.
+fn text_attrs<'a>(class: &'a str, fs: f64, anchor: &'a str) -> TextAttrs<'a> {
+    TextAttrs {
+        class,
+        fs,
+        anchor,
+        bold: false,
+        upright: None,
+    }
+}
+
+/// See [`text_attrs`]. Written straight into the drawing; what the root
+/// element already sets ([`FS`], the fill) is left out, which keeps drawings
+/// small.
+#[derive(Clone, Copy)]
+struct TextAttrs<'a> {
+    class: &'a str,
+    fs: f64,
+    anchor: &'a str,
+    bold: bool,
+    /// Turned a quarter left around this point (a y-axis title).
+    upright: Option<(f64, f64)>,
+}
+
+impl TextAttrs<'_> {
+    /// Semibold (`font-weight="600"`).
+    fn bold(self) -> Self {
+        TextAttrs { bold: true, ..self }
+    }
+
+    /// Reads bottom to top, turned around (`x`, `y`).
+    fn upright(self, x: f64, y: f64) -> Self {
+        TextAttrs {
+            upright: Some((x, y)),
+            ..self
+        }
+    }
+}
+
+impl std::fmt::Display for TextAttrs<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, r#"class="{}""#, self.class)?;
+        if self.fs != FS {
+            write!(f, r#" font-size="{}""#, n1(self.fs))?;
+        }
+        if self.anchor != "start" {
+            write!(f, r#" text-anchor="{}""#, self.anchor)?;
+        }
+        if self.bold {
+            f.write_str(r#" font-weight="600""#)?;
+        }
+        if let Some((x, y)) = self.upright {
+            write!(f, r#" transform="rotate(-90 {} {})""#, n1(x), n1(y))?;
+        }
+        Ok(())
+    }
 }
 
 /// A `<text>` with one `<tspan>` per line (first baseline at `y`, then every
@@ -390,7 +464,7 @@ fn text_block(
     y: f64,
     lh: f64,
     lines: &[String],
-    attrs: &str,
+    attrs: TextAttrs<'_>,
     full: Option<&str>,
 ) {
     let _ = write!(out, r#"<text x="{}" y="{}" {attrs}>"#, n1(x), n1(y));
@@ -417,7 +491,7 @@ fn text_block(
 fn open_svg(out: &mut String, id: &str, kind: &str, w: f64, h: f64, title: &str, desc: &str) {
     let _ = write!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart chart-{kind}"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart chart-{kind}" fill="currentColor" font-size="11"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
         fixed(w.ceil(), 0),
         fixed(h.ceil(), 0),
         esc(title),
@@ -635,7 +709,7 @@ fn draw_back(out: &mut String, ax: &Axes<'_>, lay: &Layout) {
             y + FS * 0.35,
             LH,
             std::slice::from_ref(label),
-            &text_attrs("tick", FS, "end"),
+            text_attrs("tick", FS, "end"),
             None,
         );
     }
@@ -663,7 +737,7 @@ fn draw_front(out: &mut String, ax: &Axes<'_>, lay: &Layout, swatch_line: bool) 
             lay.bottom + 6.0 + FS,
             LH,
             lines,
-            &attrs,
+            attrs,
             wrapped.then_some(full),
         );
     }
@@ -674,7 +748,7 @@ fn draw_front(out: &mut String, ax: &Axes<'_>, lay: &Layout, swatch_line: bool) 
             (lay.top + lay.bottom) / 2.0,
             LH,
             &["No data".to_string()],
-            &text_attrs("label empty", AXIS_FS, "middle"),
+            text_attrs("label empty", AXIS_FS, "middle"),
             None,
         );
     }
@@ -688,7 +762,7 @@ fn draw_front(out: &mut String, ax: &Axes<'_>, lay: &Layout, swatch_line: bool) 
             lay.h - PAD - 2.0,
             LH,
             &[shown],
-            &text_attrs("axis-title", AXIS_FS, "middle"),
+            text_attrs("axis-title", AXIS_FS, "middle"),
             full,
         );
     }
@@ -697,13 +771,8 @@ fn draw_front(out: &mut String, ax: &Axes<'_>, lay: &Layout, swatch_line: bool) 
         let shown = ellipsize(y_axis, lay.bottom - lay.top, AXIS_FS);
         let full = (shown != y_axis).then_some(y_axis);
         let (x, y) = (PAD + AXIS_FS * 0.8, (lay.top + lay.bottom) / 2.0);
-        let attrs = format!(
-            r#"{} transform="rotate(-90 {} {})""#,
-            text_attrs("axis-title", AXIS_FS, "middle"),
-            n1(x),
-            n1(y)
-        );
-        text_block(out, x, y, LH, &[shown], &attrs, full);
+        let attrs = text_attrs("axis-title", AXIS_FS, "middle").upright(x, y);
+        text_block(out, x, y, LH, &[shown], attrs, full);
     }
     if !lay.legend.is_empty() {
         out.push_str(r#"<g class="legend">"#);
@@ -712,14 +781,14 @@ fn draw_front(out: &mut String, ax: &Axes<'_>, lay: &Layout, swatch_line: bool) 
             if swatch_line {
                 let _ = write!(
                     out,
-                    r#"<rect class="swatch {class}" x="{}" y="{}" width="12" height="3" fill="currentColor"/>"#,
+                    r#"<rect class="swatch {class}" x="{}" y="{}" width="12" height="3"/>"#,
                     n1(*x),
                     n1(y + 4.5)
                 );
             } else {
                 let _ = write!(
                     out,
-                    r#"<rect class="swatch {class}" x="{}" y="{}" width="12" height="12" rx="2" fill="currentColor"/>"#,
+                    r#"<rect class="swatch {class}" x="{}" y="{}" width="12" height="12" rx="2"/>"#,
                     n1(*x),
                     n1(*y)
                 );
@@ -730,7 +799,7 @@ fn draw_front(out: &mut String, ax: &Axes<'_>, lay: &Layout, swatch_line: bool) 
                 y + 10.0,
                 LH,
                 std::slice::from_ref(shown),
-                &text_attrs("label", FS, "start"),
+                text_attrs("label", FS, "start"),
                 shortened.then_some(name.trim()),
             );
             out.push_str("</g>");
@@ -850,7 +919,7 @@ pub fn stacked_bars(
             acc += v;
             let _ = write!(
                 out,
-                r#"<rect class="bar {class}" x="{}" y="{}" width="{}" height="{}" fill="currentColor"><title>{} · {}: {}</title></rect>"#,
+                r#"<rect class="bar {class}" x="{}" y="{}" width="{}" height="{}"><title>{} · {}: {}</title></rect>"#,
                 n1(x),
                 n1(y_top),
                 n1(bar_w),
@@ -867,7 +936,7 @@ pub fn stacked_bars(
                 lay.y(&ax.scale, totals[i]) - 4.0,
                 LH,
                 &[value_text(totals[i])],
-                &text_attrs("value", FS, "middle"),
+                text_attrs("value", FS, "middle"),
                 None,
             );
         }
@@ -1006,7 +1075,7 @@ pub fn line_chart(
             };
             let _ = write!(
                 out,
-                r#"<circle class="point {class}" cx="{}" cy="{}" r="3.5" fill="currentColor"><title>{}</title></circle>"#,
+                r#"<circle class="point {class}" cx="{}" cy="{}" r="3.5"><title>{}</title></circle>"#,
                 n1(x),
                 n1(y),
                 esc(&tip)
@@ -1025,7 +1094,7 @@ pub fn line_chart(
                     ty,
                     LH,
                     &[text],
-                    &text_attrs("value", FS, "middle"),
+                    text_attrs("value", FS, "middle"),
                     None,
                 );
             }
@@ -1091,7 +1160,7 @@ pub fn bar_chart(
         let y = lay.y(&ax.scale, v);
         let _ = write!(
             out,
-            r#"<rect class="bar series-0" x="{}" y="{}" width="{}" height="{}" fill="currentColor"><title>{}: {}</title></rect>"#,
+            r#"<rect class="bar series-0" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>"#,
             n1(lay.x_center(i) - bar_w / 2.0),
             n1(y.min(y0)),
             n1(bar_w),
@@ -1106,7 +1175,7 @@ pub fn bar_chart(
             ty,
             LH,
             &[value_text(v)],
-            &text_attrs("value", FS, "middle"),
+            text_attrs("value", FS, "middle"),
             None,
         );
     }
@@ -1175,12 +1244,19 @@ fn mark_order(kind: &str) -> usize {
 /// between consecutive marks are brackets under the axis ("detect 7 min").
 /// The axis runs from the earliest to the latest minute of events and marks
 /// (at least 10 minutes), tick labels in elapsed time from minute 0.
+///
+/// The description (`<desc>`, what a screen reader says for the drawing)
+/// names the marks and durations and then every event, unless `listed_in`
+/// says where the page already lists them in text ("the Timeline section"):
+/// then it gives their number and that place, rather than reading them out
+/// a second time.
 pub fn timeline(
     id: &str,
     title: &str,
     events: &[TimelineEvent],
     marks: &[TimelineMark],
     start_label: &str,
+    listed_in: Option<&str>,
 ) -> String {
     const W: f64 = 800.0;
     const EFS: f64 = 12.0;
@@ -1319,17 +1395,18 @@ pub fn timeline(
                 .join(", "),
         );
     }
-    if events.is_empty() {
-        body.push("no events".to_string());
-    } else {
-        body.push(format!(
+    match (events.len(), listed_in) {
+        (0, _) => body.push("no events".to_string()),
+        (1, Some(place)) => body.push(format!("1 event, listed in {place}")),
+        (n, Some(place)) => body.push(format!("{n} events, listed in {place}")),
+        (_, None) => body.push(format!(
             "events: {}",
             events
                 .iter()
                 .map(|e| format!("{} {}", elapsed_text(e.minute), e.label.trim()))
                 .collect::<Vec<_>>()
                 .join("; ")
-        ));
+        )),
     }
     let desc = sentence(title, &body.join("; "));
 
@@ -1342,7 +1419,7 @@ pub fn timeline(
             PAD + 10.0,
             LH,
             std::slice::from_ref(&start_shown),
-            &text_attrs("label start-label", FS, "start"),
+            text_attrs("label start-label", FS, "start"),
             (start_shown != start_text).then_some(start_text.as_str()),
         );
     }
@@ -1365,7 +1442,7 @@ pub fn timeline(
         if i % 2 == 1 {
             let _ = write!(
                 out,
-                r#"<rect class="row-stripe" x="{}" y="{}" width="{}" height="{}" fill="currentColor" fill-opacity="0.05"/>"#,
+                r#"<rect class="row-stripe" x="{}" y="{}" width="{}" height="{}" fill-opacity="0.05"/>"#,
                 n1(PAD / 2.0),
                 n1(y),
                 n1(W - PAD),
@@ -1378,7 +1455,7 @@ pub fn timeline(
             y + 5.0 + EFS * 0.9,
             ELH,
             lines,
-            &text_attrs("label event-label", EFS, "start"),
+            text_attrs("label event-label", EFS, "start"),
             None,
         );
         let cy = y + 5.0 + EFS * 0.55;
@@ -1403,7 +1480,7 @@ pub fn timeline(
         }
         let _ = write!(
             out,
-            r#"<circle class="event-dot" cx="{}" cy="{}" r="4.5" fill="currentColor"><title>{}</title></circle>"#,
+            r#"<circle class="event-dot" cx="{}" cy="{}" r="4.5"><title>{}</title></circle>"#,
             n1(x),
             n1(cy),
             elapsed_text(e.minute),
@@ -1414,7 +1491,7 @@ pub fn timeline(
             cy + 3.5,
             LH,
             &[time],
-            &text_attrs("time", 10.0, anchor),
+            text_attrs("time", 10.0, anchor),
             None,
         );
         out.push_str("</g>");
@@ -1427,7 +1504,7 @@ pub fn timeline(
             rows_top + 16.0,
             LH,
             &["No events".to_string()],
-            &text_attrs("label empty", EFS, "start"),
+            text_attrs("label empty", EFS, "start"),
             None,
         );
     }
@@ -1449,7 +1526,7 @@ pub fn timeline(
             label_y,
             LH,
             std::slice::from_ref(shown),
-            &text_attrs("mark-label", FS, anchor),
+            text_attrs("mark-label", FS, anchor),
             full.as_deref(),
         );
         out.push_str("</g>");
@@ -1477,7 +1554,7 @@ pub fn timeline(
             axis_y + 4.0 + FS,
             LH,
             &[elapsed_text(*t)],
-            &text_attrs("tick", FS, "middle"),
+            text_attrs("tick", FS, "middle"),
             None,
         );
     }
@@ -1503,7 +1580,7 @@ pub fn timeline(
             y + FS + 2.0,
             LH,
             std::slice::from_ref(label),
-            &text_attrs("label bracket-label", FS, "middle"),
+            text_attrs("label bracket-label", FS, "middle"),
             None,
         );
         out.push_str("</g>");
@@ -1523,8 +1600,9 @@ fn label_kind(label: &str) -> String {
 /// The 5 Whys as a chain of boxes from symptom (first) to systemic cause (last), connected by arrows labelled "why?".
 ///
 /// The boxes are stacked top to bottom, each why wrapped onto as many lines
-/// as it needs.
-pub fn whys_chain(id: &str, title: &str, whys: &[String]) -> String {
+/// as it needs. As for [`timeline`], `listed_in` names where the page lists
+/// the whys in text, so the description need not repeat them.
+pub fn whys_chain(id: &str, title: &str, whys: &[String], listed_in: Option<&str>) -> String {
     const W: f64 = 640.0;
     const BOX_X: f64 = 40.0;
     const BOX_W: f64 = W - 2.0 * BOX_X;
@@ -1547,6 +1625,8 @@ pub fn whys_chain(id: &str, title: &str, whys: &[String]) -> String {
 
     let body = if whys.is_empty() {
         "no whys recorded".to_string()
+    } else if let Some(place) = listed_in {
+        format!("{} steps, listed in {place}", whys.len())
     } else {
         whys.iter()
             .enumerate()
@@ -1569,7 +1649,7 @@ pub fn whys_chain(id: &str, title: &str, whys: &[String]) -> String {
             h / 2.0 + 4.0,
             LH,
             &["No whys recorded".to_string()],
-            &text_attrs("label empty", AXIS_FS, "middle"),
+            text_attrs("label empty", AXIS_FS, "middle"),
             None,
         );
     }
@@ -1585,7 +1665,7 @@ pub fn whys_chain(id: &str, title: &str, whys: &[String]) -> String {
         };
         let _ = write!(
             out,
-            r#"<g class="why {role}"><rect class="why-box" x="{}" y="{}" width="{}" height="{}" rx="6" fill="currentColor" fill-opacity="0.06" stroke="currentColor" stroke-opacity="0.5"/>"#,
+            r#"<g class="why {role}"><rect class="why-box" x="{}" y="{}" width="{}" height="{}" rx="6" fill-opacity="0.06" stroke="currentColor" stroke-opacity="0.5"/>"#,
             n1(BOX_X),
             n1(y),
             n1(BOX_W),
@@ -1597,7 +1677,7 @@ pub fn whys_chain(id: &str, title: &str, whys: &[String]) -> String {
             y + 10.0 + 9.0,
             LH,
             &[caption],
-            &text_attrs("why-step-label", 10.0, "start"),
+            text_attrs("why-step-label", 10.0, "start"),
             None,
         );
         text_block(
@@ -1606,7 +1686,7 @@ pub fn whys_chain(id: &str, title: &str, whys: &[String]) -> String {
             y + 10.0 + 13.0 + TFS,
             TLH,
             lines,
-            &text_attrs("why-text", TFS, "start"),
+            text_attrs("why-text", TFS, "start"),
             None,
         );
         out.push_str("</g>");
@@ -1615,7 +1695,7 @@ pub fn whys_chain(id: &str, title: &str, whys: &[String]) -> String {
             let x = W / 2.0;
             let _ = write!(
                 out,
-                r#"<g class="why-arrow"><line class="arrow" x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="currentColor" stroke-width="1.5"/><path class="arrowhead" d="M{} {} L{x} {} L{} {} Z" fill="currentColor"/>"#,
+                r#"<g class="why-arrow"><line class="arrow" x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="currentColor" stroke-width="1.5"/><path class="arrowhead" d="M{} {} L{x} {} L{} {} Z"/>"#,
                 n1(y + 3.0),
                 n1(y + ARROW_H - 9.0),
                 n1(x - 5.0),
@@ -1631,7 +1711,7 @@ pub fn whys_chain(id: &str, title: &str, whys: &[String]) -> String {
                 y + ARROW_H / 2.0 + 4.0,
                 LH,
                 &["why?".to_string()],
-                &text_attrs("label why-label", FS, "start"),
+                text_attrs("label why-label", FS, "start"),
                 None,
             );
             out.push_str("</g>");
@@ -1804,7 +1884,7 @@ pub fn fishbone(id: &str, title: &str, effect: &str, bones: &[Bone]) -> String {
         let cx = (outer_x - cw / 2.0).max(TAIL - 12.0).max(PAD / 2.0);
         let _ = write!(
             out,
-            r#"<g class="category"><rect class="category-box" x="{}" y="{}" width="{}" height="{}" rx="4" fill="currentColor" fill-opacity="0.08" stroke="currentColor" stroke-opacity="0.6"/>"#,
+            r#"<g class="category"><rect class="category-box" x="{}" y="{}" width="{}" height="{}" rx="4" fill-opacity="0.08" stroke="currentColor" stroke-opacity="0.6"/>"#,
             n1(cx),
             n1(cy),
             n1(cw),
@@ -1817,10 +1897,7 @@ pub fn fishbone(id: &str, title: &str, effect: &str, bones: &[Bone]) -> String {
             cy + 4.0 + CAT_FS * 0.9,
             CAT_LH,
             lines,
-            &format!(
-                r#"{} font-weight="600""#,
-                text_attrs("category-label", CAT_FS, "middle")
-            ),
+            text_attrs("category-label", CAT_FS, "middle").bold(),
             shortened.then_some(full),
         );
         out.push_str("</g>");
@@ -1870,7 +1947,7 @@ pub fn fishbone(id: &str, title: &str, effect: &str, bones: &[Bone]) -> String {
     // Head.
     let _ = write!(
         out,
-        r#"<g class="head"><rect class="head-box" x="{}" y="{}" width="{}" height="{}" rx="8" fill="currentColor" fill-opacity="0.1" stroke="currentColor" stroke-width="2"/>"#,
+        r#"<g class="head"><rect class="head-box" x="{}" y="{}" width="{}" height="{}" rx="8" fill-opacity="0.1" stroke="currentColor" stroke-width="2"/>"#,
         n1(head_x),
         n1(spine_y - head_h / 2.0),
         n1(HEAD_W),
@@ -1882,10 +1959,7 @@ pub fn fishbone(id: &str, title: &str, effect: &str, bones: &[Bone]) -> String {
         spine_y - head_h / 2.0 + 9.0 + EFS,
         ELH,
         &effect_lines,
-        &format!(
-            r#"{} font-weight="600""#,
-            text_attrs("head-label", EFS, "middle")
-        ),
+        text_attrs("head-label", EFS, "middle").bold(),
         None,
     );
     out.push_str("</g>");
@@ -1896,7 +1970,7 @@ pub fn fishbone(id: &str, title: &str, effect: &str, bones: &[Bone]) -> String {
             legend_y,
             LH,
             &["[R] root cause · [C] contributing factor · [T] trigger".to_string()],
-            &text_attrs("legend", FS, "start"),
+            text_attrs("legend", FS, "start"),
             None,
         );
     }
@@ -2317,13 +2391,17 @@ mod tests {
     #[test]
     fn timeline_contains_labels_and_brackets() {
         let (events, marks) = sample_timeline();
-        let svg = timeline(
-            "timeline",
-            "Timeline of INC-42",
-            &events,
-            &marks,
-            "2025-03-04 14:02 UTC",
-        );
+        let draw = |listed_in| {
+            timeline(
+                "timeline",
+                "Timeline of INC-42",
+                &events,
+                &marks,
+                "2025-03-04 14:02 UTC",
+                listed_in,
+            )
+        };
+        let svg = draw(None);
         let doc = check(&svg, "timeline");
         let text = visible(&doc);
         for e in &events {
@@ -2348,6 +2426,20 @@ mod tests {
         for node in doc.descendants().filter(|n| n.tag_name().name() == "tspan") {
             assert!(node.text().unwrap_or("").chars().count() <= MAX_CHARS);
         }
+        // Without `listed_in` the description reads out every event; with it,
+        // the events are counted and the description points to the list.
+        let desc = |doc: &roxmltree::Document<'_>| texts_of(doc, &["desc"]).trim().to_string();
+        assert!(desc(&doc).contains(&events[3].label));
+        let svg = draw(Some("the timeline above"));
+        let doc = check(&svg, "timeline");
+        let short = desc(&doc);
+        assert!(short.contains("detect 7 min"), "{short}");
+        assert!(
+            short.ends_with("; 7 events, listed in the timeline above."),
+            "{short}"
+        );
+        assert!(!short.contains(&events[3].label), "{short}");
+        assert!(visible(&doc).contains(&events[3].label));
     }
 
     #[test]
@@ -2378,7 +2470,7 @@ mod tests {
             ),
         ];
         for (events, marks) in cases {
-            let svg = timeline("t", "T", &events, &marks, "");
+            let svg = timeline("t", "T", &events, &marks, "", None);
             let doc = check(&svg, "timeline");
             let text = visible(&doc);
             for e in &events {
@@ -2407,7 +2499,7 @@ mod tests {
             "The client library's retry defaults were never reviewed",
             "We have no standard for resilience settings in shared libraries",
         ]);
-        let svg = whys_chain("whys", "5 Whys", &whys);
+        let svg = whys_chain("whys", "5 Whys", &whys, None);
         let doc = check(&svg, "whys");
         let text = visible(&doc);
         for w in &whys {
@@ -2415,8 +2507,15 @@ mod tests {
         }
         assert_eq!(text.matches("why?").count(), 4);
         assert!(svg.contains("why why-symptom") && svg.contains("why why-systemic"));
+        let svg = whys_chain("whys", "5 Whys", &whys, Some("the list above"));
+        let doc = check(&svg, "whys");
+        assert_eq!(
+            texts_of(&doc, &["desc"]).trim(),
+            "5 Whys: from symptom to systemic cause, 5 steps, listed in the list above."
+        );
+        assert!(visible(&doc).contains(whys[2].as_str()));
         for whys in [vec![], vec![s("just one")]] {
-            let svg = whys_chain("w", "", &whys);
+            let svg = whys_chain("w", "", &whys, None);
             check(&svg, "whys");
         }
     }
@@ -2521,11 +2620,12 @@ mod tests {
                         label: evil.clone(),
                     }],
                     &evil,
+                    Some(&evil),
                 ),
                 "timeline",
             ),
             (
-                whys_chain(&evil, &evil, std::slice::from_ref(&evil)),
+                whys_chain(&evil, &evil, std::slice::from_ref(&evil), Some(&evil)),
                 "whys",
             ),
             (
@@ -2567,9 +2667,16 @@ mod tests {
         assert_eq!(fixed(-0.04, 1), "0.0");
         assert_eq!(value_text(3.0), "3");
         assert_eq!(value_text(2.5), "2.5");
-        assert_eq!(n1(f64::NAN).to_string(), "0.0");
-        assert_eq!(n1(-0.04).to_string(), "0.0");
+        assert_eq!(n1(f64::NAN).to_string(), "0");
+        assert_eq!(n1(f64::INFINITY).to_string(), "0");
+        assert_eq!(n1(-0.04).to_string(), "0");
         assert_eq!(n1(12.34).to_string(), "12.3");
+        assert_eq!(n1(12.96).to_string(), "13");
+        assert_eq!(n1(-3.05).to_string(), "-3.1");
+        assert_eq!(n1(-0.06).to_string(), "-0.1");
+        assert_eq!(n1(0.05).to_string(), "0.1");
+        assert_eq!(n1(1234567.0).to_string(), "1234567");
+        assert_eq!(n1(1e300).to_string(), "100000000000000");
     }
 
     #[test]
@@ -2718,11 +2825,12 @@ mod tests {
                     &events,
                     &marks,
                     "2025-03-04 14:02 UTC",
+                    None,
                 ),
             ),
             (
                 "timeline-empty",
-                timeline("t0", "Empty timeline", &[], &[], ""),
+                timeline("t0", "Empty timeline", &[], &[], "", None),
             ),
             (
                 "timeline-days",
@@ -2770,6 +2878,7 @@ mod tests {
                         },
                     ],
                     "Mon 3 Mar 2025, 09:00 CET",
+                    None,
                 ),
             ),
             (
@@ -2789,6 +2898,7 @@ mod tests {
                     ],
                     &[],
                     "",
+                    None,
                 ),
             ),
             (
@@ -2814,7 +2924,12 @@ mod tests {
             ),
             (
                 "whys-one",
-                whys_chain("w1", "One why", &[s("Only the symptom is known so far")]),
+                whys_chain(
+                    "w1",
+                    "One why",
+                    &[s("Only the symptom is known so far")],
+                    None,
+                ),
             ),
             (
                 "whys",
@@ -2828,6 +2943,7 @@ mod tests {
                         "The client library's retry defaults were never reviewed",
                         "We have no standard for resilience settings in shared libraries",
                     ]),
+                    None,
                 ),
             ),
             (

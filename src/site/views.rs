@@ -421,7 +421,6 @@ impl<'a> Views<'a> {
     /// The timeline, 5 Whys and fishbone of an incident, as inline SVG.
     pub fn drawings(&self, pm: &PostMortem) -> Drawings {
         use crate::render::svg;
-        let id = &pm.id.value;
         // The timeline: events with a time, and the impact instants, on one axis.
         let impact_marks: Vec<(&'static str, &crate::content::Instant)> = pm
             .impact
@@ -460,11 +459,12 @@ impl<'a> Views<'a> {
                     offset: jiff::tz::Offset::UTC,
                 };
                 Drawing::new(svg::timeline(
-                    &format!("timeline-{id}"),
+                    "hs-timeline",
                     "Timeline of the incident",
                     &events,
                     &marks,
                     &start.to_string(),
+                    Some("the timeline above"),
                 ))
             });
         let whys = (!pm.body.whys.is_empty()).then(|| {
@@ -475,9 +475,10 @@ impl<'a> Views<'a> {
                 .map(|w| markdown::plain_text(w))
                 .collect();
             Drawing::new(svg::whys_chain(
-                &format!("whys-{id}"),
+                "hs-whys",
                 "5 Whys, from the symptom to the systemic cause",
                 &whys,
+                Some("the 5 Whys above"),
             ))
         });
         let fishbone = (!pm.root_causes.is_empty()).then(|| {
@@ -516,7 +517,7 @@ impl<'a> Views<'a> {
                 });
             }
             Drawing::new(svg::fishbone(
-                &format!("fishbone-{id}"),
+                "hs-fishbone",
                 "Fishbone: causes by category",
                 &pm.title,
                 &bones,
