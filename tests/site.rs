@@ -400,6 +400,12 @@ fn a_knowledge_base_overrides_templates_and_static_files() {
         "{% extends \"base.html\" %}{% block content %}<h1>{{ incident.title }}</h1><p id=\"ours\">OVERRIDDEN {{ incident.severity }}</p>{% endblock content %}",
     )
     .unwrap();
+    // One card template changes the incident on every list it is in.
+    fs::write(
+        kb.join("templates/card.html"),
+        "<li class=\"our-card\">{{ incident.title }} in {{ site.title }}</li>",
+    )
+    .unwrap();
     fs::create_dir_all(kb.join("static")).unwrap();
     fs::write(kb.join("static/style.css"), "/* ours */").unwrap();
     fs::write(
@@ -418,6 +424,16 @@ fn a_knowledge_base_overrides_templates_and_static_files() {
         "/* ours */"
     );
     assert!(out.join("logo.svg").is_file());
+    let our_cards = |rel: &str| html(&out, rel).select(&sel("li.our-card")).count();
+    assert!(our_cards("index.html") > 0);
+    assert!(our_cards("services/payments-api/index.html") > 0);
+    assert!(our_cards("quarters/2025-q1/index.html") > 0);
+    assert_eq!(
+        html(&out, "services/payments-api/index.html")
+            .select(&sel("li.card"))
+            .count(),
+        0
+    );
     // Other templates still come from the default theme.
     assert!(
         fs::read_to_string(out.join("index.html"))

@@ -187,8 +187,6 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
             .as_deref()
             .unwrap_or(&kb.config.site.base_url),
     );
-    let views = Views::new(kb, &analysis, &urls);
-    timer.lap("theme, analysis, views");
     let site = SiteView {
         title: kb.config.site.title.clone(),
         description: kb.config.site.description.clone(),
@@ -199,6 +197,10 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
         severities: kb.config.template.severities.clone(),
         drafts: options.drafts,
     };
+    let views = Views::new(kb, &analysis, &urls, |incident| {
+        render_card(&theme, &site, incident)
+    })?;
+    timer.lap("theme, analysis, views and cards");
     let metrics = crate::analysis::metrics::compute(kb, analysis.today);
     let renderer = Renderer {
         metrics: &metrics,
@@ -242,6 +244,23 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
         files: files + 1,
         bytes: bytes.into_inner(),
         absolute: urls.is_absolute(),
+    })
+}
+
+/// An incident's `card.html`: the same on every list, so rendered once.
+fn render_card(theme: &Theme, site: &SiteView, incident: &IncidentLink) -> Result<String, String> {
+    #[derive(Serialize)]
+    struct Data<'a> {
+        incident: &'a IncidentLink,
+        site: &'a SiteView,
+    }
+    let context = Context::from_serialize(Data { incident, site }).map_err(|e| error_chain(&e))?;
+    theme.tera.render("card.html", &context).map_err(|e| {
+        format!(
+            "cannot render the card of incident {} with template `card.html`: {}",
+            incident.id,
+            error_chain(&e)
+        )
     })
 }
 

@@ -151,6 +151,10 @@ pub struct IncidentLink {
     pub services: Vec<Link>,
     /// The summary as HTML (inline), when there is one.
     pub summary_html: Option<String>,
+    /// The incident as a list item: `card.html`, rendered once per incident
+    /// and reused by every list it appears in (empty while `card.html`
+    /// itself is rendered).
+    pub card: String,
 }
 
 /// A root cause of an incident that other incidents share.
@@ -368,22 +372,32 @@ pub struct Views<'a> {
 }
 
 impl<'a> Views<'a> {
-    pub fn new(kb: &'a KnowledgeBase, analysis: &'a Analysis, urls: &'a Urls) -> Self {
+    /// `card` renders an incident's list item (its `card`); it runs once per
+    /// included incident, in parallel.
+    pub fn new(
+        kb: &'a KnowledgeBase,
+        analysis: &'a Analysis,
+        urls: &'a Urls,
+        card: impl Fn(&IncidentLink) -> Result<String, String> + Sync,
+    ) -> Result<Self, String> {
         use rayon::prelude::*;
         let links = (0..kb.postmortems.len())
             .into_par_iter()
             .map(|i| {
-                analysis
-                    .includes(i)
-                    .then(|| Self::make_link(&kb.postmortems[i], urls))
+                if !analysis.includes(i) {
+                    return Ok(None);
+                }
+                let mut link = Self::make_link(&kb.postmortems[i], urls);
+                link.card = card(&link)?;
+                Ok(Some(link))
             })
-            .collect();
-        Views {
+            .collect::<Result<_, String>>()?;
+        Ok(Views {
             kb,
             analysis,
             urls,
             links,
-        }
+        })
     }
 
     fn make_link(pm: &PostMortem, urls: &Urls) -> IncidentLink {
@@ -399,6 +413,7 @@ impl<'a> Views<'a> {
             status: pm.status.as_str(),
             services: service_links(pm, urls),
             summary_html: pm.summary_text().map(markdown::render_inline),
+            card: String::new(),
         }
     }
 
