@@ -24,6 +24,21 @@ pub enum Job {
     ActionItemsJson,
 }
 
+impl Job {
+    /// What kind of output the job writes, for `HINDSIGHT_TIMINGS`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Job::Quarter(_) => "quarter",
+            Job::Quarters => "quarters",
+            Job::Dashboard => "metrics",
+            Job::MetricsJson => "metrics.json",
+            Job::ActionItems => "action items",
+            Job::ActionItemsCsv => "action-items.csv",
+            Job::ActionItemsJson => "action-items.json",
+        }
+    }
+}
+
 /// The jobs for the quarters that have incidents, and the rest.
 pub fn plan(metrics: &metrics::Metrics) -> Vec<Job> {
     // Largest first.

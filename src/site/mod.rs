@@ -63,6 +63,26 @@ enum Job<'a> {
     Learning(learning::Job),
 }
 
+impl Job<'_> {
+    /// What kind of output the job writes, for `HINDSIGHT_TIMINGS`.
+    fn kind(&self) -> &'static str {
+        match self {
+            Job::Home => "home",
+            Job::AllIncidents => "all incidents",
+            Job::Incident(_) => "incident",
+            Job::Causes => "root causes",
+            Job::Cause(..) => "root cause",
+            Job::Taxonomy(_) => "taxonomy",
+            Job::Term(..) => "term",
+            Job::Feed(..) => "feed",
+            Job::Sitemap => "sitemap",
+            Job::NotFound => "404",
+            Job::Robots => "robots.txt",
+            Job::Learning(job) => job.kind(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Taxonomy {
     Services,
@@ -222,12 +242,22 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
     // Pages are written as they are rendered: memory stays flat however
     // large the site. Each page's bytes depend only on the input, so the
     // order threads finish in does not matter.
+    let profile = timer.profile();
     jobs.par_iter().try_for_each(|job| {
+        let started = profile.map(|_| std::time::Instant::now());
         let (path, html) = renderer.render(job)?;
+        let rendered = profile.map(|_| std::time::Instant::now());
         bytes.fetch_add(html.len(), Ordering::Relaxed);
-        staging.write(&path, &html)
+        staging.write(&path, &html)?;
+        if let (Some(profile), Some(started), Some(rendered)) = (profile, started, rendered) {
+            profile.add(job.kind(), rendered - started, rendered.elapsed());
+        }
+        Ok::<(), String>(())
     })?;
     timer.lap("render and write pages");
+    if let Some(profile) = profile {
+        profile.print();
+    }
     let mut files = jobs.len();
     for (path, data) in &theme.static_files {
         // A page wins over a static file of the same name.
@@ -918,19 +948,64 @@ impl Renderer<'_> {
 }
 
 /// Phase times on stderr when `HINDSIGHT_TIMINGS` is set: where a build's
-/// time goes, for benchmarking without a profiler.
-pub struct Timings(Option<std::cell::Cell<std::time::Instant>>);
+/// time goes, for benchmarking without a profiler. The render phase is also
+/// broken down by kind of page ([`Profile`]).
+pub struct Timings(Option<(std::cell::Cell<std::time::Instant>, Profile)>);
+
+/// Time spent rendering and writing each kind of page, summed over threads.
+#[derive(Default)]
+pub struct Profile(std::sync::Mutex<std::collections::BTreeMap<&'static str, ProfileRow>>);
+
+#[derive(Default)]
+struct ProfileRow {
+    pages: usize,
+    render: std::time::Duration,
+    write: std::time::Duration,
+}
+
+impl Profile {
+    fn add(&self, kind: &'static str, render: std::time::Duration, write: std::time::Duration) {
+        // One short lock per page; only taken when timings are on.
+        let mut rows = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let row = rows.entry(kind).or_default();
+        row.pages += 1;
+        row.render += render;
+        row.write += write;
+    }
+
+    fn print(&self) {
+        let rows = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut rows: Vec<_> = rows.iter().collect();
+        rows.sort_by_key(|(_, r)| std::cmp::Reverse(r.render + r.write));
+        for (kind, r) in rows {
+            eprintln!(
+                "timing:   {kind} ({} page{}): render {:.3} s, write {:.3} s (CPU)",
+                r.pages,
+                if r.pages == 1 { "" } else { "s" },
+                r.render.as_secs_f64(),
+                r.write.as_secs_f64()
+            );
+        }
+    }
+}
 
 impl Timings {
     pub fn start() -> Self {
-        Timings(
-            std::env::var_os("HINDSIGHT_TIMINGS")
-                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
-        )
+        Timings(std::env::var_os("HINDSIGHT_TIMINGS").map(|_| {
+            (
+                std::cell::Cell::new(std::time::Instant::now()),
+                Profile::default(),
+            )
+        }))
+    }
+
+    /// Where to record the render phase, when timings are on.
+    pub fn profile(&self) -> Option<&Profile> {
+        self.0.as_ref().map(|(_, profile)| profile)
     }
 
     pub fn lap(&self, what: &str) {
-        if let Some(last) = &self.0 {
+        if let Some((last, _)) = &self.0 {
             let now = std::time::Instant::now();
             eprintln!("timing: {what}: {:.3} s", (now - last.get()).as_secs_f64());
             last.set(now);
