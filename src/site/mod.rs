@@ -126,6 +126,9 @@ struct PageView {
     title: String,
     /// Path relative to the site root (`incidents/x/`).
     path: String,
+    /// The path's first folder (`incidents`), empty for files at the root:
+    /// which part of the site the page is in.
+    section: String,
     /// Link to the page (base path included).
     url: String,
     /// Absolute URL (for canonical links and feeds).
@@ -393,6 +396,10 @@ impl Renderer<'_> {
             url: urls.page(&path),
             permalink: urls.absolute(&path),
             feed_url: feed.map(|f| urls.page(&f)),
+            section: path
+                .split_once('/')
+                .map_or("", |(first, _)| first)
+                .to_string(),
             path,
         }
     }
