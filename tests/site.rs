@@ -406,6 +406,11 @@ fn a_knowledge_base_overrides_templates_and_static_files() {
         "<li class=\"our-card\">{{ incident.title }} in {{ site.title }}</li>",
     )
     .unwrap();
+    fs::write(
+        kb.join("templates/action-item-rows.html"),
+        "{% for item in items %}<tr class=\"our-row\"><td>{{ item.title }}</td></tr>{% endfor %}",
+    )
+    .unwrap();
     fs::create_dir_all(kb.join("static")).unwrap();
     fs::write(kb.join("static/style.css"), "/* ours */").unwrap();
     fs::write(
@@ -433,6 +438,14 @@ fn a_knowledge_base_overrides_templates_and_static_files() {
             .select(&sel("li.card"))
             .count(),
         0
+    );
+    // The action-item rows fragment is used on root-cause pages (the
+    // overridden incident page above does not use it).
+    assert!(
+        html(&out, "causes/connection-pool-exhaustion/index.html")
+            .select(&sel("tr.our-row"))
+            .count()
+            > 0
     );
     // Other templates still come from the default theme.
     assert!(

@@ -160,6 +160,8 @@ struct CauseSummary {
 struct CauseItems {
     incident: views::IncidentRef,
     items: Vec<views::ActionItemView>,
+    /// `items` as table rows, rendered by `action-item-rows.html`.
+    items_html: String,
 }
 
 /// A recurrence after a fix: `incident` happened although the `prevent`
@@ -220,9 +222,15 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
         severities: kb.config.template.severities.clone(),
         drafts: options.drafts,
     };
-    let views = Views::new(kb, &analysis, &urls, |incident| {
-        render_card(&theme, &site, incident)
-    })?;
+    let views = Views::new(
+        kb,
+        &analysis,
+        &urls,
+        &ThemeFragments {
+            theme: &theme,
+            site: &site,
+        },
+    )?;
     timer.lap("theme, analysis, views and cards");
     let metrics = crate::analysis::metrics::compute(kb, analysis.today);
     let renderer = Renderer {
@@ -280,21 +288,54 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
     })
 }
 
-/// An incident's `card.html`: the same on every list, so rendered once.
-fn render_card(theme: &Theme, site: &SiteView, incident: &IncidentLink) -> Result<String, String> {
-    #[derive(Serialize)]
-    struct Data<'a> {
-        incident: &'a IncidentLink,
-        site: &'a SiteView,
+/// The theme's per-incident fragments (`card.html`, `action-item-rows.html`).
+struct ThemeFragments<'a> {
+    theme: &'a Theme,
+    site: &'a SiteView,
+}
+
+impl ThemeFragments<'_> {
+    fn render(
+        &self,
+        template: &str,
+        incident: &IncidentLink,
+        items: Option<&[views::ActionItemView]>,
+    ) -> Result<String, String> {
+        #[derive(Serialize)]
+        struct Data<'a> {
+            incident: &'a IncidentLink,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            items: Option<&'a [views::ActionItemView]>,
+            site: &'a SiteView,
+        }
+        let data = Data {
+            incident,
+            items,
+            site: self.site,
+        };
+        let context = Context::from_serialize(data).map_err(|e| error_chain(&e))?;
+        self.theme.tera.render(template, &context).map_err(|e| {
+            format!(
+                "cannot render incident {} with template `{template}`: {}",
+                incident.id,
+                error_chain(&e)
+            )
+        })
     }
-    let context = Context::from_serialize(Data { incident, site }).map_err(|e| error_chain(&e))?;
-    theme.tera.render("card.html", &context).map_err(|e| {
-        format!(
-            "cannot render the card of incident {} with template `card.html`: {}",
-            incident.id,
-            error_chain(&e)
-        )
-    })
+}
+
+impl views::Fragments for ThemeFragments<'_> {
+    fn card(&self, incident: &IncidentLink) -> Result<String, String> {
+        self.render("card.html", incident, None)
+    }
+
+    fn action_item_rows(
+        &self,
+        incident: &IncidentLink,
+        items: &[views::ActionItemView],
+    ) -> Result<String, String> {
+        self.render("action-item-rows.html", incident, Some(items))
+    }
 }
 
 fn plan<'a>(analysis: &'a Analysis, kb: &'a KnowledgeBase, absolute: bool) -> Vec<Job<'a>> {
@@ -856,6 +897,7 @@ impl Renderer<'_> {
                         .iter()
                         .map(|a| views.action_item(a))
                         .collect(),
+                    items_html: views.action_item_rows(i),
                 })
                 .collect(),
             not_held: analysis::fixes_that_did_not_hold(pms, list)

@@ -285,6 +285,8 @@ pub struct IncidentView {
     pub impact: Option<ImpactView>,
     pub root_causes: Vec<RootCauseView>,
     pub action_items: Vec<ActionItemView>,
+    /// `action_items` as table rows, rendered by `action-item-rows.html`.
+    pub action_items_html: String,
     pub learnings: Vec<String>,
     pub related: Vec<IncidentLink>,
     pub previous: Option<IncidentRef>,
@@ -369,35 +371,81 @@ pub struct Views<'a> {
     pub urls: &'a Urls,
     /// Per incident, its list view (built once, cloned into lists).
     links: Vec<Option<IncidentLink>>,
+    /// Per incident, its action items as table rows ([`Fragments`]).
+    item_rows: Vec<String>,
+}
+
+/// Pieces of HTML that are the same on every page an incident appears on,
+/// rendered once per incident by the theme. A big knowledge base lists each
+/// incident on many pages; rendering these once is what keeps them cheap.
+pub trait Fragments: Sync {
+    /// The incident as a list item (`card.html`).
+    fn card(&self, incident: &IncidentLink) -> Result<String, String>;
+    /// Its action items as table rows (`action-item-rows.html`), for the
+    /// incident page and the pages of its root causes.
+    fn action_item_rows(
+        &self,
+        incident: &IncidentLink,
+        items: &[ActionItemView],
+    ) -> Result<String, String>;
 }
 
 impl<'a> Views<'a> {
-    /// `card` renders an incident's list item (its `card`); it runs once per
-    /// included incident, in parallel.
+    /// Builds the list view of every included incident and renders its
+    /// [`Fragments`], in parallel.
     pub fn new(
         kb: &'a KnowledgeBase,
         analysis: &'a Analysis,
         urls: &'a Urls,
-        card: impl Fn(&IncidentLink) -> Result<String, String> + Sync,
+        fragments: &dyn Fragments,
     ) -> Result<Self, String> {
         use rayon::prelude::*;
-        let links = (0..kb.postmortems.len())
-            .into_par_iter()
-            .map(|i| {
-                if !analysis.includes(i) {
-                    return Ok(None);
-                }
-                let mut link = Self::make_link(&kb.postmortems[i], urls);
-                link.card = card(&link)?;
-                Ok(Some(link))
-            })
-            .collect::<Result<_, String>>()?;
-        Ok(Views {
+        let n = kb.postmortems.len();
+        let mut views = Views {
             kb,
             analysis,
             urls,
-            links,
-        })
+            links: (0..n)
+                .into_par_iter()
+                .map(|i| {
+                    analysis
+                        .includes(i)
+                        .then(|| Self::make_link(&kb.postmortems[i], urls))
+                })
+                .collect(),
+            item_rows: vec![String::new(); n],
+        };
+        let rendered = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let Some(link) = &views.links[i] else {
+                    return Ok(None);
+                };
+                let items: Vec<ActionItemView> = kb.postmortems[i]
+                    .action_items
+                    .iter()
+                    .map(|a| views.action_item(a))
+                    .collect();
+                let rows = if items.is_empty() {
+                    String::new()
+                } else {
+                    fragments.action_item_rows(link, &items)?
+                };
+                Ok(Some((fragments.card(link)?, rows)))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        for (i, fragments) in rendered.into_iter().enumerate() {
+            if let (Some((card, rows)), Some(link)) = (fragments, &mut views.links[i]) {
+                link.card = card;
+                views.item_rows[i] = rows;
+            }
+        }
+        Ok(views)
+    }
+
+    /// Incident `i`'s action items as table rows (empty when it has none).
+    pub fn action_item_rows(&self, i: usize) -> String {
+        self.item_rows[i].clone()
     }
 
     fn make_link(pm: &PostMortem, urls: &Urls) -> IncidentLink {
@@ -667,6 +715,7 @@ impl<'a> Views<'a> {
                 .iter()
                 .map(|a| self.action_item(a))
                 .collect(),
+            action_items_html: self.action_item_rows(i),
             learnings: pm.learnings.clone(),
             related: self.analysis.related[i]
                 .iter()
