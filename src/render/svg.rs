@@ -3,9 +3,13 @@
 //! Every function takes plain data and returns one `<svg>` element as a
 //! `String`, ready to be inlined into an HTML page. The output is:
 //!
-//! - **deterministic**: coordinates are written with one decimal (`{:.1}`),
-//!   the viewBox size is a whole number, and nothing depends on the clock or
-//!   on hashing;
+//! - **deterministic**: coordinates are written with at most one decimal
+//!   (`12`, `12.5`), the viewBox size is a whole number, and nothing depends
+//!   on the clock or on hashing;
+//! - **small**: a site has a few drawings on each of thousands of pages, so
+//!   what can be inherited is set once on the root (`fill`, the usual
+//!   `font-size`), and repeated lines of one kind (grid, stripes, guides,
+//!   tick marks) are one `<path>`;
 //! - **escaped**: every string that comes from content (titles, labels,
 //!   series names and classes, the `format` callback's text) is XML-escaped
 //!   (`& < > " '`), and characters XML 1.0 forbids are dropped;
@@ -22,9 +26,9 @@
 //!   (`svg.chart { width: 100%; height: auto; }`). Wide data makes a wider
 //!   viewBox rather than cramped labels;
 //! - **theme-friendly**: no colour is written. Shapes are painted with
-//!   `currentColor` (presentation attributes `fill="currentColor"` /
-//!   `stroke="currentColor"`, sometimes with a `fill-opacity` or
-//!   `stroke-opacity`), so without any CSS everything is drawn in the text
+//!   `currentColor` (`fill="currentColor"` on the root, inherited, and
+//!   `stroke="currentColor"` on what is stroked, sometimes with a
+//!   `fill-opacity` or `stroke-opacity`), so without any CSS everything is drawn in the text
 //!   colour of the page and stays legible in light and dark mode. To colour
 //!   things, the theme sets **`color`** on the classes below (or overrides
 //!   `fill`/`stroke` directly; CSS beats presentation attributes). Font
@@ -68,12 +72,12 @@
 //! |---|---|---|
 //! | `start-label` | `<text>` | "+0 = START" (the `start_label` argument) |
 //! | `event` | `<g>` | one event row |
-//! | `row-stripe` | `<rect>` | background of every other row (5 % opacity) |
+//! | `row-stripe` | `<path>` | background of every other row (5 % opacity), all in one path |
 //! | `event-label` | `<text>` | the event's label (wrapped) |
-//! | `guide` | `<line>` | dotted line from the start of the axis to the event's dot |
+//! | `guide` | `<path>` | dotted lines from the start of the axis to each event's dot, all in one path |
 //! | `event-dot` | `<circle>` | the event's dot |
 //! | `time` | `<text>` | the event's elapsed time next to the dot ("+7 min") |
-//! | `grid` / `axis` / `tick` | | vertical grid lines, the time axis, its tick labels |
+//! | `grid` / `axis` / `tick` | `<path>` / `<path>` / `<text>` | vertical grid lines (one path), the time axis with its tick marks (one path), its tick labels |
 //! | `mark` | `<g>` | an impact mark: a vertical `<line>` and its name |
 //! | `mark-started`, `mark-detected`, `mark-mitigated`, `mark-resolved` | `<g>` | the mark's kind (set `color`); other kinds give `mark-KIND` |
 //! | `mark-label` | `<text>` | the mark's name |
@@ -90,7 +94,7 @@
 //! | `why-box` | `<rect>` | the box (fill 6 % opacity, stroke) |
 //! | `why-step-label` | `<text>` | the small caption ("1 · symptom") |
 //! | `why-text` | `<text>` | the why itself (wrapped) |
-//! | `why-arrow` | `<g>` | arrow between boxes: `arrow` (`<line>`), `arrowhead` (`<path>`), `why-label` (`<text>` "why?") |
+//! | `why-arrow` | `<g>` | arrow between boxes: `arrow` (`<path>`: shaft and head), `why-label` (`<text>` "why?") |
 //!
 //! `fishbone`:
 //!
@@ -302,6 +306,26 @@ fn class_token(kind: &str) -> String {
 /// Estimated advance of `c` in ems, a little generous so that text fits in
 /// common sans-serif system fonts.
 fn char_em(c: char) -> f64 {
+    // Looked up for ASCII: every label's width is summed, character by character.
+    match ASCII_EM.get(c as usize) {
+        Some(&em) => em,
+        None => em_of(c),
+    }
+}
+
+/// [`em_of`] for each ASCII character.
+const ASCII_EM: [f64; 128] = {
+    let mut table = [0.0; 128];
+    let mut i = 0;
+    while i < 128 {
+        table[i] = em_of(i as u8 as char);
+        i += 1;
+    }
+    table
+};
+
+/// See [`char_em`].
+const fn em_of(c: char) -> f64 {
     match c {
         'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | 'I' | '(' | ')' | '['
         | ']' | 'f' | 't' | 'r' | '·' => 0.36,
@@ -331,8 +355,10 @@ fn wrap(text: &str, first_width: f64, width: f64, fs: f64) -> Vec<String> {
     let space = char_em(' ') * fs;
     for word in text.split_whitespace() {
         let limit = if lines.is_empty() { first_width } else { width };
-        let word_w = text_w(word, fs);
-        let word_n = word.chars().count();
+        let (ems, word_n) = word
+            .chars()
+            .fold((0.0, 0), |(w, n), c| (w + char_em(c), n + 1));
+        let word_w = ems * fs;
         let (w, n) = if cur.is_empty() {
             (word_w, word_n)
         } else {
@@ -374,15 +400,23 @@ fn ellipsize(s: &str, width: f64, fs: f64) -> String {
     if text_w(s, fs) <= width {
         return s.to_string();
     }
-    let mut chars: Vec<char> = s.chars().collect();
-    while !chars.is_empty() {
-        chars.pop();
-        let t: String = chars.iter().collect::<String>().trim_end().to_string();
-        if text_w(&t, fs) + text_w("…", fs) <= width {
-            return format!("{t}…");
+    // The longest proper prefix that, without trailing spaces, fits with the
+    // `…`: one pass, summing widths in the order `text_w` does.
+    let ellipsis = text_w("…", fs);
+    let (mut total, mut kept_sum, mut kept) = (0.0, 0.0, 0);
+    let mut best = 0;
+    for (i, c) in s.char_indices() {
+        // `s[..i]` without trailing spaces is `s[..kept]`, `kept_sum` ems.
+        if kept_sum * fs + ellipsis > width {
+            break;
+        }
+        best = kept;
+        total += char_em(c);
+        if !c.is_whitespace() {
+            (kept_sum, kept) = (total, i + c.len_utf8());
         }
     }
-    "…".to_string()
+    format!("{}…", &s[..best])
 }
 
 /// `text` wrapped to `width` on at most `max_lines` lines, the last one
@@ -1423,32 +1457,94 @@ pub fn timeline(
             (start_shown != start_text).then_some(start_text.as_str()),
         );
     }
+    // Repeated lines are one path each (grid, stripes, guides): a page has
+    // a timeline, and a site thousands of pages.
     // Vertical grid lines at the ticks.
-    for t in &ticks {
-        let x = x_of(*t);
+    if !ticks.is_empty() {
+        out.push_str(r#"<path class="grid" d=""#);
+        for t in &ticks {
+            let _ = write!(out, "M{} {}V{}", n1(x_of(*t)), n1(rows_top), n1(axis_y));
+        }
+        out.push_str(r#"" stroke="currentColor" stroke-opacity="0.15"/>"#);
+    }
+    // Event rows: every other one striped, and a dotted guide from the axis
+    // start to each event's dot.
+    struct Row {
+        y: f64,
+        cy: f64,
+        x: f64,
+        time: String,
+        tx: f64,
+        anchor: &'static str,
+    }
+    let mut stripes = String::new();
+    let mut guides = String::new();
+    let mut y = rows_top;
+    let placed: Vec<Row> = events
+        .iter()
+        .zip(&rows)
+        .enumerate()
+        .map(|(i, (e, lines))| {
+            let rh = row_h(lines);
+            if i % 2 == 1 {
+                let _ = write!(
+                    stripes,
+                    "M{} {}h{}v{}h-{}z",
+                    n1(PAD / 2.0),
+                    n1(y),
+                    n1(W - PAD),
+                    n1(rh),
+                    n1(W - PAD)
+                );
+            }
+            let cy = y + 5.0 + EFS * 0.55;
+            let x = x_of(e.minute);
+            let time = elapsed_text(e.minute);
+            let time_w = text_w(&time, 10.0);
+            // The time goes right of the dot, or left of it (and the guide
+            // stops before it) near the right edge.
+            let (tx, anchor, guide_end) = if x + 8.0 + time_w <= W - 4.0 {
+                (x + 8.0, "start", x)
+            } else {
+                (x - 8.0, "end", x - 12.0 - time_w)
+            };
+            if guide_end > PLOT_L {
+                let _ = write!(guides, "M{} {}H{}", n1(PLOT_L), n1(cy), n1(guide_end));
+            }
+            let row = Row {
+                y,
+                cy,
+                x,
+                time,
+                tx,
+                anchor,
+            };
+            y += rh;
+            row
+        })
+        .collect();
+    if !stripes.is_empty() {
         let _ = write!(
             out,
-            r#"<line class="grid" x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="currentColor" stroke-opacity="0.15"/>"#,
-            n1(rows_top),
-            n1(axis_y),
-            x = n1(x)
+            r#"<path class="row-stripe" d="{stripes}" fill-opacity="0.05"/>"#
         );
     }
-    // Event rows.
-    let mut y = rows_top;
-    for (i, (e, lines)) in events.iter().zip(&rows).enumerate() {
-        let rh = row_h(lines);
+    if !guides.is_empty() {
+        let _ = write!(
+            out,
+            r#"<path class="guide" d="{guides}" fill="none" stroke="currentColor" stroke-opacity="0.35" stroke-dasharray="2 3"/>"#
+        );
+    }
+    for (row, lines) in placed.iter().zip(&rows) {
+        let Row {
+            y,
+            cy,
+            x,
+            time,
+            tx,
+            anchor,
+        } = row;
         out.push_str(r#"<g class="event">"#);
-        if i % 2 == 1 {
-            let _ = write!(
-                out,
-                r#"<rect class="row-stripe" x="{}" y="{}" width="{}" height="{}" fill-opacity="0.05"/>"#,
-                n1(PAD / 2.0),
-                n1(y),
-                n1(W - PAD),
-                n1(rh)
-            );
-        }
         text_block(
             &mut out,
             PAD,
@@ -1458,44 +1554,22 @@ pub fn timeline(
             text_attrs("label event-label", EFS, "start"),
             None,
         );
-        let cy = y + 5.0 + EFS * 0.55;
-        let x = x_of(e.minute);
-        let time = elapsed_text(e.minute);
-        let time_w = text_w(&time, 10.0);
-        // The time goes right of the dot, or left of it (and the guide
-        // stops before it) near the right edge.
-        let (tx, anchor, guide_end) = if x + 8.0 + time_w <= W - 4.0 {
-            (x + 8.0, "start", x)
-        } else {
-            (x - 8.0, "end", x - 12.0 - time_w)
-        };
-        if guide_end > PLOT_L {
-            let _ = write!(
-                out,
-                r#"<line class="guide" x1="{}" y1="{cy}" x2="{}" y2="{cy}" stroke="currentColor" stroke-opacity="0.35" stroke-dasharray="2 3"/>"#,
-                n1(PLOT_L),
-                n1(guide_end),
-                cy = n1(cy)
-            );
-        }
         let _ = write!(
             out,
-            r#"<circle class="event-dot" cx="{}" cy="{}" r="4.5"><title>{}</title></circle>"#,
-            n1(x),
-            n1(cy),
-            elapsed_text(e.minute),
+            r#"<circle class="event-dot" cx="{}" cy="{}" r="4.5"/>"#,
+            n1(*x),
+            n1(*cy),
         );
         text_block(
             &mut out,
-            tx,
+            *tx,
             cy + 3.5,
             LH,
-            &[time],
+            std::slice::from_ref(time),
             text_attrs("time", 10.0, anchor),
             None,
         );
         out.push_str("</g>");
-        y += rh;
     }
     if events.is_empty() {
         text_block(
@@ -1531,23 +1605,20 @@ pub fn timeline(
         );
         out.push_str("</g>");
     }
-    // Axis.
+    // Axis, with a tick mark at each tick.
     let _ = write!(
         out,
-        r#"<line class="axis" x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="currentColor"/>"#,
+        r#"<path class="axis" d="M{} {y}H{}"#,
         n1(PLOT_L),
         n1(PLOT_R),
         y = n1(axis_y)
     );
     for t in &ticks {
+        let _ = write!(out, "M{} {}v4", n1(x_of(*t)), n1(axis_y));
+    }
+    out.push_str(r#"" stroke="currentColor"/>"#);
+    for t in &ticks {
         let x = x_of(*t);
-        let _ = write!(
-            out,
-            r#"<line class="axis" x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="currentColor"/>"#,
-            n1(axis_y),
-            n1(axis_y + 4.0),
-            x = n1(x)
-        );
         text_block(
             &mut out,
             x,
@@ -1693,9 +1764,10 @@ pub fn whys_chain(id: &str, title: &str, whys: &[String], listed_in: Option<&str
         y += bh;
         if i < last {
             let x = W / 2.0;
+            // The shaft and the (filled) head as one path.
             let _ = write!(
                 out,
-                r#"<g class="why-arrow"><line class="arrow" x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="currentColor" stroke-width="1.5"/><path class="arrowhead" d="M{} {} L{x} {} L{} {} Z"/>"#,
+                r#"<g class="why-arrow"><path class="arrow" d="M{x} {}V{}M{} {}L{x} {}L{} {}Z" stroke="currentColor" stroke-width="1.5"/>"#,
                 n1(y + 3.0),
                 n1(y + ARROW_H - 9.0),
                 n1(x - 5.0),
@@ -2653,6 +2725,45 @@ mod tests {
             assert!(svg.contains(&format!(r#"aria-labelledby="{id}-title {id}-desc""#)));
         }
         assert_eq!(esc("a\u{1}b\u{FFFF}"), "ab");
+    }
+
+    #[test]
+    fn ellipsize_keeps_the_longest_prefix_that_fits() {
+        // The definition, slowly: drop characters from the end until the rest,
+        // without trailing spaces, fits with the `…`.
+        fn slow(s: &str, width: f64, fs: f64) -> String {
+            if text_w(s, fs) <= width {
+                return s.to_string();
+            }
+            let mut chars: Vec<char> = s.chars().collect();
+            while !chars.is_empty() {
+                chars.pop();
+                let t: String = chars.iter().collect::<String>().trim_end().to_string();
+                if text_w(&t, fs) + text_w("…", fs) <= width {
+                    return format!("{t}…");
+                }
+            }
+            "…".to_string()
+        }
+        let texts = [
+            "started 2019-01-30 09:14 UTC",
+            "a b  c   d",
+            "Ünïcödé labels — with dashes · and dots",
+            "WWWWWWWWWWWW",
+            "   ",
+            "x",
+            "",
+            "日本語のラベルです",
+        ];
+        for s in texts {
+            for width in [0.0, 5.0, 12.0, 30.0, 57.5, 80.0, 160.0, 400.0] {
+                assert_eq!(
+                    ellipsize(s, width, FS),
+                    slow(s, width, FS),
+                    "{s:?} in {width}"
+                );
+            }
+        }
     }
 
     #[test]
