@@ -309,28 +309,28 @@ impl Renderer<'_> {
             })
         };
         #[derive(Serialize)]
-        struct LearningView {
+        struct LearningView<'a> {
             cause: Link,
             /// The cause's id.
             id: String,
             score: usize,
             incidents_ever: usize,
-            incidents: Vec<IncidentRef>,
+            incidents: Vec<IncidentRef<'a>>,
             sentences: Vec<String>,
         }
         #[derive(Serialize)]
-        struct QuarterView {
+        struct QuarterView<'a> {
             slug: String,
             title: String,
             start: String,
             end: String,
             previous: Option<Link>,
             next: Option<Link>,
-            incidents: Vec<IncidentLink>,
+            incidents: Vec<&'a IncidentLink>,
             /// Drafts of the quarter that are counted in the figures but not on this site.
             drafts_not_shown: usize,
             figures: PeriodView,
-            top_learnings: Vec<LearningView>,
+            top_learnings: Vec<LearningView<'a>>,
         }
         let top = self.metrics.learnings[index].clone();
         let quarter = QuarterView {
@@ -374,8 +374,8 @@ impl Renderer<'_> {
             None,
         );
         #[derive(Serialize)]
-        struct Data {
-            quarter: QuarterView,
+        struct Data<'a> {
+            quarter: QuarterView<'a>,
         }
         self.render_template(
             "quarter.html",
@@ -731,9 +731,9 @@ pub struct Headline {
 
 /// A past incident whose anniversary falls in the week of the build.
 #[derive(Serialize)]
-pub struct Anniversary {
+pub struct Anniversary<'a> {
     #[serde(flatten)]
-    pub incident: IncidentLink,
+    pub incident: &'a IncidentLink,
     pub years_ago: i16,
 }
 
@@ -769,7 +769,7 @@ impl Renderer<'_> {
 
     /// Incidents of earlier years whose anniversary is within three days of
     /// today, so old lessons come back when the site is rebuilt (daily in CI).
-    pub(super) fn on_this_day(&self) -> Vec<Anniversary> {
+    pub(super) fn on_this_day(&self) -> Vec<Anniversary<'_>> {
         let views = self.views;
         let today = views.analysis.today;
         let mut out: Vec<Anniversary> = views

@@ -156,11 +156,12 @@ struct CauseSummary {
 }
 
 #[derive(Serialize)]
-/// The action items of one incident, on a root-cause page.
-struct CauseItems {
-    incident: views::IncidentRef,
-    items: Vec<views::ActionItemView>,
-    /// `items` as table rows, rendered by `action-item-rows.html`.
+/// The action items of one incident, on a root-cause page: as table rows
+/// (`action-item-rows.html`, rendered once per incident). A cause can have
+/// hundreds of incidents; the rows are what the page shows, so the items are
+/// not passed a second time as data.
+struct CauseItems<'a> {
+    incident: views::IncidentRef<'a>,
     items_html: String,
 }
 
@@ -168,9 +169,9 @@ struct CauseItems {
 /// action items of `fixed_in` (the latest earlier incident with this cause
 /// that had any) were done.
 #[derive(Serialize)]
-struct NotHeld {
-    incident: views::IncidentRef,
-    fixed_in: views::IncidentRef,
+struct NotHeld<'a> {
+    incident: views::IncidentRef<'a>,
+    fixed_in: views::IncidentRef<'a>,
     items: Vec<views::ActionItemView>,
 }
 
@@ -497,8 +498,8 @@ impl Renderer<'_> {
                     }
                 }
                 #[derive(Serialize)]
-                struct Home {
-                    latest: Vec<IncidentLink>,
+                struct Home<'a> {
+                    latest: Vec<&'a IncidentLink>,
                     total: usize,
                     severities: Vec<Term>,
                     top_causes: Vec<CauseSummary>,
@@ -513,7 +514,7 @@ impl Renderer<'_> {
                     /// The current quarter's headline numbers.
                     quarter: learning::Headline,
                     /// Past incidents whose anniversary is this week.
-                    on_this_day: Vec<learning::Anniversary>,
+                    on_this_day: Vec<learning::Anniversary<'a>>,
                 }
                 let mut top_causes = self.cause_summaries();
                 let causes = top_causes.len();
@@ -554,8 +555,8 @@ impl Renderer<'_> {
             }
             Job::AllIncidents => {
                 #[derive(Serialize)]
-                struct All {
-                    incidents: Vec<IncidentLink>,
+                struct All<'a> {
+                    incidents: Vec<&'a IncidentLink>,
                     services: Vec<String>,
                 }
                 let data = All {
@@ -575,8 +576,8 @@ impl Renderer<'_> {
                 let path = paths::incident(&incident.link.id);
                 let page = self.page("incident", incident.link.title.clone(), path.clone(), None);
                 #[derive(Serialize)]
-                struct Data {
-                    incident: views::IncidentView,
+                struct Data<'a> {
+                    incident: views::IncidentView<'a>,
                 }
                 self.render_template(
                     "incident.html",
@@ -668,15 +669,15 @@ impl Renderer<'_> {
             }
             Job::Term(t, name, path, list) => {
                 #[derive(Serialize)]
-                struct Data {
-                    term: TermView,
+                struct Data<'a> {
+                    term: TermView<'a>,
                 }
                 #[derive(Serialize)]
-                struct TermView {
+                struct TermView<'a> {
                     kind: &'static str,
                     taxonomy: Link,
                     name: String,
-                    incidents: Vec<IncidentLink>,
+                    incidents: Vec<&'a IncidentLink>,
                 }
                 let title = match t {
                     Taxonomy::Services => format!("Incidents in {name}"),
@@ -815,16 +816,16 @@ impl Renderer<'_> {
         let kb = views.kb;
         let pms = &kb.postmortems;
         #[derive(Serialize)]
-        struct CauseIncident {
+        struct CauseIncident<'a> {
             #[serde(flatten)]
-            link: views::IncidentRef,
+            link: views::IncidentRef<'a>,
             services: Vec<Link>,
             /// The cause's role in this incident.
             kind: &'static str,
             description: Option<String>,
         }
         #[derive(Serialize)]
-        struct CauseView {
+        struct CauseView<'a> {
             id: String,
             title: String,
             category: Option<String>,
@@ -834,9 +835,9 @@ impl Renderer<'_> {
             last_seen: String,
             services: Vec<Link>,
             severities: Vec<Term>,
-            incidents: Vec<CauseIncident>,
-            action_items: Vec<CauseItems>,
-            not_held: Vec<NotHeld>,
+            incidents: Vec<CauseIncident<'a>>,
+            action_items: Vec<CauseItems<'a>>,
+            not_held: Vec<NotHeld<'a>>,
         }
         let mut services: Vec<&str> = list
             .iter()
@@ -892,11 +893,6 @@ impl Renderer<'_> {
                 .filter(|&&i| !pms[i].action_items.is_empty())
                 .map(|&i| CauseItems {
                     incident: views.reference(i, i),
-                    items: pms[i]
-                        .action_items
-                        .iter()
-                        .map(|a| views.action_item(a))
-                        .collect(),
                     items_html: views.action_item_rows(i),
                 })
                 .collect(),
@@ -921,8 +917,8 @@ impl Renderer<'_> {
             Some(format!("{path}atom.xml")),
         );
         #[derive(Serialize)]
-        struct Data {
-            cause: CauseView,
+        struct Data<'a> {
+            cause: CauseView<'a>,
         }
         self.render_template(
             "cause.html",

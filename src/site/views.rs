@@ -169,12 +169,12 @@ pub struct RecurringCause {
 /// page (recurrences, previous and next): what a link needs, no more, so
 /// pages stay cheap to build when causes recur hundreds of times.
 #[derive(Clone, Debug, Serialize)]
-pub struct IncidentRef {
-    pub id: String,
-    pub title: String,
-    pub url: String,
-    pub date: String,
-    pub severity: String,
+pub struct IncidentRef<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: &'a str,
+    pub date: &'a str,
+    pub severity: &'a str,
     pub severity_rank: usize,
     pub status: &'static str,
     /// Relative to the page's incident: `earlier`, `later` or `same day`.
@@ -207,7 +207,7 @@ pub struct ImpactView {
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct RootCauseView {
+pub struct RootCauseView<'a> {
     pub id: String,
     pub url: String,
     /// The catalogue's title, or the id.
@@ -220,7 +220,7 @@ pub struct RootCauseView {
     pub recurred: usize,
     /// Those incidents, oldest first: all of them, or the
     /// [`RECURRENCES_SHOWN`] nearest in time when there are more.
-    pub recurrences: Vec<IncidentRef>,
+    pub recurrences: Vec<IncidentRef<'a>>,
     /// How many are not in `recurrences` (the cause page lists them all).
     pub more: usize,
 }
@@ -272,10 +272,13 @@ impl Drawing {
 }
 
 /// Everything about one incident: `incident` on `incident.html`.
+///
+/// Lists hold references to the incidents' list views, built once in
+/// [`Views::new`]: a list of thousands is not a thousand copies.
 #[derive(Clone, Debug, Serialize)]
-pub struct IncidentView {
+pub struct IncidentView<'a> {
     #[serde(flatten)]
-    pub link: IncidentLink,
+    pub link: &'a IncidentLink,
     pub tags: Vec<Link>,
     pub authors: Vec<String>,
     pub published: Option<String>,
@@ -283,14 +286,14 @@ pub struct IncidentView {
     pub body_html: String,
     pub toc: Vec<markdown::Heading>,
     pub impact: Option<ImpactView>,
-    pub root_causes: Vec<RootCauseView>,
+    pub root_causes: Vec<RootCauseView<'a>>,
     pub action_items: Vec<ActionItemView>,
     /// `action_items` as table rows, rendered by `action-item-rows.html`.
     pub action_items_html: String,
     pub learnings: Vec<String>,
-    pub related: Vec<IncidentLink>,
-    pub previous: Option<IncidentRef>,
-    pub next: Option<IncidentRef>,
+    pub related: Vec<&'a IncidentLink>,
+    pub previous: Option<IncidentRef<'a>>,
+    pub next: Option<IncidentRef<'a>>,
     /// The root causes that recurred (have other incidents), for a notice at the top.
     pub recurring: Vec<RecurringCause>,
     /// The source file, relative to the knowledge base.
@@ -471,13 +474,13 @@ impl<'a> Views<'a> {
     }
 
     /// The list view of incident `i` (which must be included).
-    pub fn link(&self, i: usize) -> IncidentLink {
+    pub fn link(&self, i: usize) -> &IncidentLink {
         self.links[i]
-            .clone()
+            .as_ref()
             .expect("only included incidents are linked")
     }
 
-    pub fn links(&self, list: &[usize]) -> Vec<IncidentLink> {
+    pub fn links(&self, list: &[usize]) -> Vec<&IncidentLink> {
         list.iter().map(|&i| self.link(i)).collect()
     }
 
@@ -621,17 +624,21 @@ impl<'a> Views<'a> {
     }
 
     /// A light reference to incident `j`, seen from incident `from`.
-    pub fn reference(&self, j: usize, from: usize) -> IncidentRef {
-        let pm = &self.kb.postmortems[j];
-        let (day, from_day) = (pm.date.value, self.kb.postmortems[from].date.value);
+    /// (Both must be included.) Borrows from `j`'s list view.
+    pub fn reference(&self, j: usize, from: usize) -> IncidentRef<'_> {
+        let link = self.link(j);
+        let (day, from_day) = (
+            self.kb.postmortems[j].date.value,
+            self.kb.postmortems[from].date.value,
+        );
         IncidentRef {
-            id: pm.id.value.clone(),
-            title: pm.title.value.clone(),
-            url: self.urls.page(&paths::incident(&pm.id)),
-            date: day.to_string(),
-            severity: pm.severity.name.clone(),
-            severity_rank: pm.severity.rank,
-            status: pm.status.as_str(),
+            id: &link.id,
+            title: &link.title,
+            url: &link.url,
+            date: &link.date,
+            severity: &link.severity,
+            severity_rank: link.severity_rank,
+            status: link.status,
             relation: match day.cmp(&from_day) {
                 std::cmp::Ordering::Less => "earlier",
                 std::cmp::Ordering::Greater => "later",
@@ -640,7 +647,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn incident(&self, i: usize) -> IncidentView {
+    pub fn incident(&self, i: usize) -> IncidentView<'_> {
         let pm = &self.kb.postmortems[i];
         let rendered = markdown::render(pm.markdown());
         let (previous, next) = self.analysis.neighbours(i);
