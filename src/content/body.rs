@@ -423,8 +423,17 @@ fn timeline_item(
     }
 }
 
-fn collapse_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+/// `s` trimmed, with each run of whitespace as one space.
+pub fn collapse_whitespace(s: &str) -> String {
+    // One pass, no list of words: this runs for every label of every page.
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, html};
 
-use crate::content::body::markdown_options;
+use crate::content::body::{collapse_whitespace, markdown_options};
 
 /// A `##`-or-deeper heading, for a table of contents.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -129,15 +129,37 @@ pub fn plain_text(markdown: &str) -> String {
     // Most short texts (timeline events, whys) have no markup at all, or
     // only `code`: skip the parser for them. A build does this for every
     // timeline event and why, and a parser per line was most of the cost.
-    const MARKUP: [char; 13] = [
-        '*', '_', '[', ']', '<', '>', '&', '\\', '~', '!', '#', '|', '\n',
-    ];
-    if !markdown.contains(MARKUP)
-        && let Some(text) = without_code_spans(markdown)
-    {
-        return text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match simple_inline(markdown) {
+        Some(text) => collapse_whitespace(&text),
+        None => parsed_plain_text(markdown),
     }
-    parsed_plain_text(markdown)
+}
+
+/// `text` without its markup, when it is one line that starts like a
+/// paragraph and whose only markup is code spans between single backticks
+/// (inside them anything goes): what most timeline events and whys are.
+/// `None` for anything else, which the parser reads. The test
+/// `plain_text_fast_path_reads_as_the_parser_does` holds it to the parser.
+fn simple_inline(text: &str) -> Option<String> {
+    // Block structure (headings, lists, quotes, fences, indented code)
+    // shows in how a line starts.
+    let starts_like_a_paragraph = match text.chars().next() {
+        None => true,
+        Some('`') => true,
+        Some(c) if c.is_alphabetic() => true,
+        Some(c) if c.is_ascii_digit() => {
+            // `1.` and `1)` start ordered lists.
+            let after = text.trim_start_matches(|c: char| c.is_ascii_digit());
+            !after.starts_with(['.', ')'])
+        }
+        Some(_) => false,
+    };
+    // Backslashes escape backticks and `<` may open HTML or an autolink
+    // before a code span does: leave both to the parser.
+    if !starts_like_a_paragraph || text.contains(['\n', '\r', '\\', '<']) {
+        return None;
+    }
+    without_code_spans(text)
 }
 
 /// [`plain_text`] the long way, with the parser.
@@ -160,17 +182,19 @@ fn parsed_plain_text(markdown: &str) -> String {
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    collapse_whitespace(&out)
 }
 
-/// `text` (one line, no other markup) with its code spans replaced by
-/// their content, as CommonMark reads them: when every backtick run is a
-/// single backtick and they pair up. A span's content loses one space at
-/// each end when it has one at both and is not all spaces. `None` when the
-/// backticks are anything else (leave those to the parser).
+/// `text` (one line) with its code spans replaced by their content, as
+/// CommonMark reads them, when every backtick run is a single backtick, they
+/// pair up, and nothing outside them is inline markup. A span's content
+/// loses one space at each end when it has one at both and is not all
+/// spaces. `None` otherwise.
 fn without_code_spans(text: &str) -> Option<String> {
+    /// Emphasis, links, entities, strikethrough (outside code spans).
+    const INLINE_MARKUP: [char; 6] = ['*', '_', '[', ']', '&', '~'];
     if !text.contains('`') {
-        return Some(text.to_string());
+        return (!text.contains(INLINE_MARKUP)).then(|| text.to_string());
     }
     if text.contains("``") || text.matches('`').count() % 2 == 1 {
         return None;
@@ -178,6 +202,9 @@ fn without_code_spans(text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     for (i, piece) in text.split('`').enumerate() {
         let code = i % 2 == 1;
+        if !code && piece.contains(INLINE_MARKUP) {
+            return None;
+        }
         let stripped = piece.len() >= 2
             && piece.starts_with(' ')
             && piece.ends_with(' ')
@@ -263,6 +290,51 @@ mod tests {
     use super::*;
 
     #[test]
+    fn plain_text_fast_path_reads_as_the_parser_does() {
+        // Every string of up to 4 characters from an alphabet of markup,
+        // plus random longer ones: wherever the fast path answers, it must
+        // answer what the parser does.
+        const ALPHABET: &[char] = &[
+            'a', ' ', '`', '*', '_', '#', '>', '-', '1', '.', ')', '!', '|', '&', ';', '<', '[',
+            ']', '\\', '~', '+', '=', '(', 'é',
+        ];
+        let mut checked = 0;
+        let mut check = |s: &str| {
+            if let Some(fast) = simple_inline(s) {
+                let fast = collapse_whitespace(&fast);
+                assert_eq!(fast, parsed_plain_text(s), "{s:?}");
+                checked += 1;
+            }
+        };
+        let mut strings = vec![String::new()];
+        for _ in 0..4 {
+            strings = strings
+                .iter()
+                .flat_map(|s| ALPHABET.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            strings.iter().for_each(|s| check(s));
+        }
+        // Longer ones, from all of it and from the few characters that
+        // pass the fast path's first checks.
+        const MILD: &[char] = &['a', 'b', ' ', '`', '*', '_', '~', '&', '#', '>', '!', '1'];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for round in 0..200_000 {
+            let alphabet = if round % 2 == 0 { ALPHABET } else { MILD };
+            let len = (seed % 16) as usize;
+            let s: String = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    alphabet[(seed % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            check(&s);
+        }
+        assert!(checked > 20_000, "{checked}");
+    }
+
+    #[test]
     fn plain_text_fast_path_reads_code_spans_as_the_parser_does() {
         for md in [
             "plain words",
@@ -277,6 +349,21 @@ mod tests {
             "ends with `code`",
             "`",
             "",
+            "a _b_ c",
+            "snake_case_name failed",
+            "a *b* c",
+            "a*b*c",
+            "R&D and &amp;",
+            "~gone~ now",
+            "# heading",
+            "- item",
+            "+ item",
+            "1. first",
+            "2) second",
+            "> quoted",
+            "p99 > 2 s, #incidents | ok!",
+            "see [the doc](https://example.com)",
+            "`a_b*c[d]` stays",
         ] {
             assert_eq!(plain_text(md), parsed_plain_text(md), "{md:?}");
         }

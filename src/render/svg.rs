@@ -285,7 +285,7 @@ fn clean_id(id: &str) -> String {
 
 /// A class attribute value from content: whitespace collapsed, escaped.
 fn class_value(s: &str) -> String {
-    esc(&s.split_whitespace().collect::<Vec<_>>().join(" ")).into_owned()
+    esc(&crate::content::body::collapse_whitespace(s)).into_owned()
 }
 
 /// `kind` as a class suffix (`[a-z0-9-]`).
