@@ -281,14 +281,14 @@ impl Renderer<'_> {
             Job::Quarters => self.quarters_page(),
             Job::Dashboard => self.dashboard(),
             Job::MetricsJson => {
-                let json = serde_json::to_string_pretty(&MetricsFile::new(self))
+                let json = serde_json::to_string(&MetricsFile::new(self))
                     .map_err(|e| format!("cannot write metrics.json: {e}"))?;
                 Ok(("metrics.json".into(), (json + "\n").into_bytes()))
             }
             Job::ActionItems => self.action_items_page(),
             Job::ActionItemsCsv => Ok(("action-items.csv".into(), self.action_items_csv()?)),
             Job::ActionItemsJson => {
-                let json = serde_json::to_string_pretty(&self.all_items())
+                let json = serde_json::to_string(&self.all_items())
                     .map_err(|e| format!("cannot write action-items.json: {e}"))?;
                 Ok(("action-items.json".into(), (json + "\n").into_bytes()))
             }
