@@ -92,5 +92,9 @@ pub fn run(args: &BuildArgs, color: ColorChoice) -> Result<u8, String> {
         built.bytes as f64 / 1e6,
         started.elapsed().as_secs_f64()
     );
+    // The process ends here: handing the memory back to the system at exit
+    // is instant, freeing thousands of post-mortems one by one is not
+    // (40 ms on 10,000).
+    std::mem::forget(report);
     Ok(0)
 }

@@ -198,15 +198,20 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
         .unwrap_or_else(|| kb.root.join("public"));
     output::check_target(&out)?;
     let timer = Timings::start();
-    let theme =
-        Theme::load(&kb.root, kb.config.site.theme.as_deref()).map_err(|e| e.to_string())?;
-    let analysis = Analysis::new(
-        kb,
-        Selection {
-            drafts: options.drafts,
+    // The few steps that run on one thread go side by side.
+    let (theme, analysis) = rayon::join(
+        || Theme::load(&kb.root, kb.config.site.theme.as_deref()),
+        || {
+            Analysis::new(
+                kb,
+                Selection {
+                    drafts: options.drafts,
+                },
+                analysis::today(),
+            )
         },
-        analysis::today(),
     );
+    let theme = theme.map_err(|e| e.to_string())?;
     let urls = Urls::new(
         options
             .base_url
@@ -223,17 +228,16 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
         severities: kb.config.template.severities.clone(),
         drafts: options.drafts,
     };
-    let views = Views::new(
-        kb,
-        &analysis,
-        &urls,
-        &ThemeFragments {
-            theme: &theme,
-            site: &site,
-        },
-    )?;
-    timer.lap("theme, analysis, views and cards");
-    let metrics = crate::analysis::metrics::compute(kb, analysis.today);
+    let fragments = ThemeFragments {
+        theme: &theme,
+        site: &site,
+    };
+    let (views, metrics) = rayon::join(
+        || Views::new(kb, &analysis, &urls, &fragments),
+        || crate::analysis::metrics::compute(kb, analysis.today),
+    );
+    let views = views?;
+    timer.lap("theme, analysis, metrics, views and fragments");
     let renderer = Renderer {
         metrics: &metrics,
         theme: &theme,
