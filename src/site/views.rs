@@ -204,6 +204,28 @@ pub struct ImpactView {
     pub minutes_to_detect: Option<i64>,
     pub minutes_to_mitigate: Option<i64>,
     pub minutes_to_resolve: Option<i64>,
+    /// The detect and mitigate phases as percentages of the whole (to
+    /// resolved, else to mitigated), for a bar; null without the instants.
+    pub phases: Option<Phases>,
+}
+
+/// See [`ImpactView::phases`]: widths in percent, two decimals.
+#[derive(Clone, Debug, Serialize)]
+pub struct Phases {
+    pub detect: f64,
+    pub mitigate: f64,
+}
+
+impl Phases {
+    fn new(detect: Option<i64>, mitigate: Option<i64>, resolve: Option<i64>) -> Option<Phases> {
+        let span = resolve.filter(|&m| m > 0).or(mitigate.filter(|&m| m > 0))?;
+        let (detect, mitigate) = (detect?, mitigate?);
+        let percent = |minutes: i64| ((minutes * 100) as f64 / span as f64 * 100.0).round() / 100.0;
+        Some(Phases {
+            detect: percent(detect),
+            mitigate: percent(mitigate - detect),
+        })
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -689,6 +711,11 @@ impl<'a> Views<'a> {
                     minutes_to_detect: minutes(imp.time_to_detect()),
                     minutes_to_mitigate: minutes(imp.time_to_mitigate()),
                     minutes_to_resolve: minutes(imp.time_to_resolve()),
+                    phases: Phases::new(
+                        minutes(imp.time_to_detect()),
+                        minutes(imp.time_to_mitigate()),
+                        minutes(imp.time_to_resolve()),
+                    ),
                 }
             }),
             root_causes: pm
