@@ -456,6 +456,35 @@ fn a_knowledge_base_overrides_templates_and_static_files() {
 }
 
 #[test]
+fn the_reference_fragment_shows_recurrences() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("kb");
+    copy_dir(&example(), &kb);
+    fs::create_dir_all(kb.join("templates")).unwrap();
+    fs::write(
+        kb.join("templates/reference.html"),
+        "<b class=\"our-ref\">{{ incident.title }}</b>\n",
+    )
+    .unwrap();
+    let out = dir.path().join("site");
+    build(&kb, &out, &[]).success();
+    let page = html(
+        &out,
+        "incidents/2025-01-17-checkout-db-pool-exhaustion/index.html",
+    );
+    let refs: Vec<String> = page
+        .select(&sel("ul.recurrences li"))
+        .map(|li| li.inner_html())
+        .collect();
+    assert!(!refs.is_empty());
+    for li in &refs {
+        // The fragment, trimmed, then the relation.
+        assert!(li.starts_with("<b class=\"our-ref\">"), "{li}");
+        assert!(li.contains("</b><span class=\"muted nowrap\">, "), "{li}");
+    }
+}
+
+#[test]
 fn a_relative_base_url_gets_urn_feed_ids_and_no_sitemap() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");

@@ -293,7 +293,8 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
     })
 }
 
-/// The theme's per-incident fragments (`card.html`, `action-item-rows.html`).
+/// The theme's per-incident fragments (`card.html`, `reference.html`,
+/// `action-item-rows.html`).
 struct ThemeFragments<'a> {
     theme: &'a Theme,
     site: &'a SiteView,
@@ -319,19 +320,26 @@ impl ThemeFragments<'_> {
             site: self.site,
         };
         let context = Context::from_serialize(data).map_err(|e| error_chain(&e))?;
-        self.theme.tera.render(template, &context).map_err(|e| {
+        let html = self.theme.tera.render(template, &context).map_err(|e| {
             format!(
                 "cannot render incident {} with template `{template}`: {}",
                 incident.id,
                 error_chain(&e)
             )
-        })
+        })?;
+        // Without the template file's last newline: a fragment goes inside
+        // other markup, sometimes in the middle of a line.
+        Ok(html.trim().to_string())
     }
 }
 
 impl views::Fragments for ThemeFragments<'_> {
     fn card(&self, incident: &IncidentLink) -> Result<String, String> {
         self.render("card.html", incident, None)
+    }
+
+    fn reference(&self, incident: &IncidentLink) -> Result<String, String> {
+        self.render("reference.html", incident, None)
     }
 
     fn action_item_rows(

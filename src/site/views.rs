@@ -179,6 +179,8 @@ pub struct IncidentRef<'a> {
     pub status: &'static str,
     /// Relative to the page's incident: `earlier`, `later` or `same day`.
     pub relation: &'static str,
+    /// The incident rendered by `reference.html` (HTML).
+    pub html: &'a str,
 }
 
 /// `[impact]` with its durations, formatted for reading.
@@ -398,6 +400,8 @@ pub struct Views<'a> {
     links: Vec<Option<IncidentLink>>,
     /// Per incident, its action items as table rows ([`Fragments`]).
     item_rows: Vec<String>,
+    /// Per incident, how a reference shows it ([`Fragments`]).
+    refs: Vec<String>,
 }
 
 /// Pieces of HTML that are the same on every page an incident appears on,
@@ -406,6 +410,9 @@ pub struct Views<'a> {
 pub trait Fragments: Sync {
     /// The incident as a list item (`card.html`).
     fn card(&self, incident: &IncidentLink) -> Result<String, String>;
+    /// The incident in a line of text (`reference.html`): its recurrences
+    /// on other incidents' pages.
+    fn reference(&self, incident: &IncidentLink) -> Result<String, String>;
     /// Its action items as table rows (`action-item-rows.html`), for the
     /// incident page and the pages of its root causes.
     fn action_item_rows(
@@ -439,6 +446,7 @@ impl<'a> Views<'a> {
                 })
                 .collect(),
             item_rows: vec![String::new(); n],
+            refs: vec![String::new(); n],
         };
         let rendered = (0..n)
             .into_par_iter()
@@ -456,13 +464,18 @@ impl<'a> Views<'a> {
                 } else {
                     fragments.action_item_rows(link, &items)?
                 };
-                Ok(Some((fragments.card(link)?, rows)))
+                Ok(Some((
+                    fragments.card(link)?,
+                    rows,
+                    fragments.reference(link)?,
+                )))
             })
             .collect::<Result<Vec<_>, String>>()?;
         for (i, fragments) in rendered.into_iter().enumerate() {
-            if let (Some((card, rows)), Some(link)) = (fragments, &mut views.links[i]) {
+            if let (Some((card, rows, reference)), Some(link)) = (fragments, &mut views.links[i]) {
                 link.card = card;
                 views.item_rows[i] = rows;
+                views.refs[i] = reference;
             }
         }
         Ok(views)
@@ -661,6 +674,7 @@ impl<'a> Views<'a> {
             severity: &link.severity,
             severity_rank: link.severity_rank,
             status: link.status,
+            html: &self.refs[j],
             relation: match day.cmp(&from_day) {
                 std::cmp::Ordering::Less => "earlier",
                 std::cmp::Ordering::Greater => "later",
