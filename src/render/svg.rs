@@ -202,8 +202,10 @@ fn n1(x: f64) -> N1 {
 #[derive(Clone, Copy)]
 struct N1(f64);
 
-impl std::fmt::Display for N1 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl N1 {
+    /// Appends the number to `out`: what `Display` writes, without the
+    /// formatting machinery (the hot path: every coordinate of every text).
+    fn push_to(self, out: &mut String) {
         let x = if self.0.is_finite() {
             self.0 * 10.0
         } else {
@@ -235,7 +237,15 @@ impl std::fmt::Display for N1 {
             buf[i] = b'-';
         }
         // Only ASCII digits, `-` and `.` were written.
-        f.write_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"))
+        out.extend(buf[i..].iter().map(|&b| b as char));
+    }
+}
+
+impl std::fmt::Display for N1 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut s = String::with_capacity(20);
+        self.push_to(&mut s);
+        f.write_str(&s)
     }
 }
 
@@ -471,23 +481,36 @@ impl TextAttrs<'_> {
     }
 }
 
-impl std::fmt::Display for TextAttrs<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, r#"class="{}""#, self.class)?;
+impl TextAttrs<'_> {
+    /// Appends the attributes, each with a space before it.
+    fn push_to(&self, out: &mut String) {
+        out.push_str(r#" class=""#);
+        out.push_str(self.class);
+        out.push('"');
         if self.fs != FS {
-            write!(f, r#" font-size="{}""#, n1(self.fs))?;
+            num_attr(out, "font-size", self.fs);
         }
         if self.anchor != "start" {
-            write!(f, r#" text-anchor="{}""#, self.anchor)?;
+            out.push_str(r#" text-anchor=""#);
+            out.push_str(self.anchor);
+            out.push('"');
         }
         if self.bold {
-            f.write_str(r#" font-weight="600""#)?;
+            out.push_str(r#" font-weight="600""#);
         }
         if let Some((x, y)) = self.upright {
-            write!(f, r#" transform="rotate(-90 {} {})""#, n1(x), n1(y))?;
+            let _ = write!(out, r#" transform="rotate(-90 {} {})""#, n1(x), n1(y));
         }
-        Ok(())
     }
+}
+
+/// Appends ` name="value"` for a number.
+fn num_attr(out: &mut String, name: &str, value: f64) {
+    out.push(' ');
+    out.push_str(name);
+    out.push_str("=\"");
+    n1(value).push_to(out);
+    out.push('"');
 }
 
 /// A `<text>` with one `<tspan>` per line (first baseline at `y`, then every
@@ -501,21 +524,27 @@ fn text_block(
     attrs: TextAttrs<'_>,
     full: Option<&str>,
 ) {
-    let _ = write!(out, r#"<text x="{}" y="{}" {attrs}>"#, n1(x), n1(y));
+    // Pushed piece by piece: drawings are mostly text blocks.
+    out.push_str("<text");
+    num_attr(out, "x", x);
+    num_attr(out, "y", y);
+    attrs.push_to(out);
+    out.push('>');
     if let Some(full) = full {
-        let _ = write!(out, "<title>{}</title>", esc(full));
+        out.push_str("<title>");
+        out.push_str(&esc(full));
+        out.push_str("</title>");
     }
     if let [only] = lines {
         out.push_str(&esc(only));
     } else {
         for (i, line) in lines.iter().enumerate() {
-            let _ = write!(
-                out,
-                r#"<tspan x="{}" y="{}">{}</tspan>"#,
-                n1(x),
-                n1(y + lh * i as f64),
-                esc(line)
-            );
+            out.push_str("<tspan");
+            num_attr(out, "x", x);
+            num_attr(out, "y", y + lh * i as f64);
+            out.push('>');
+            out.push_str(&esc(line));
+            out.push_str("</tspan>");
         }
     }
     out.push_str("</text>");
@@ -1983,15 +2012,16 @@ pub fn fishbone(id: &str, title: &str, effect: &str, bones: &[Bone]) -> String {
             let label = label.trim();
             let _ = write!(
                 out,
-                r#"<g class="cause cause-{}"><line class="cause-tick" x1="{}" y1="{ty}" x2="{}" y2="{ty}" stroke="currentColor"/><text x="{}" y="{}" {}>"#,
+                r#"<g class="cause cause-{}"><line class="cause-tick" x1="{}" y1="{ty}" x2="{}" y2="{ty}" stroke="currentColor"/><text x="{}" y="{}""#,
                 class_token(kind),
                 n1(bone_x(tick_y)),
                 n1(tx - 3.0),
                 n1(tx),
                 n1(y + CFS),
-                text_attrs("cause-label", CFS, "start"),
                 ty = n1(tick_y)
             );
+            text_attrs("cause-label", CFS, "start").push_to(&mut out);
+            out.push('>');
             if lines.len() > 1 {
                 let _ = write!(out, "<title>{} ({kind})</title>", esc(label));
             }
