@@ -300,54 +300,46 @@ struct ThemeFragments<'a> {
     site: &'a SiteView,
 }
 
-impl ThemeFragments<'_> {
+impl views::Fragments for ThemeFragments<'_> {
     fn render(
         &self,
-        template: &str,
         incident: &IncidentLink,
-        items: Option<&[views::ActionItemView]>,
-    ) -> Result<String, String> {
+        items: &[views::ActionItemView],
+    ) -> Result<views::IncidentFragments, String> {
         #[derive(Serialize)]
         struct Data<'a> {
             incident: &'a IncidentLink,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            items: Option<&'a [views::ActionItemView]>,
+            items: &'a [views::ActionItemView],
             site: &'a SiteView,
         }
+        // One context for the three templates.
         let data = Data {
             incident,
             items,
             site: self.site,
         };
         let context = Context::from_serialize(data).map_err(|e| error_chain(&e))?;
-        let html = self.theme.tera.render(template, &context).map_err(|e| {
-            format!(
-                "cannot render incident {} with template `{template}`: {}",
-                incident.id,
-                error_chain(&e)
-            )
-        })?;
-        // Without the template file's last newline: a fragment goes inside
-        // other markup, sometimes in the middle of a line.
-        Ok(html.trim().to_string())
-    }
-}
-
-impl views::Fragments for ThemeFragments<'_> {
-    fn card(&self, incident: &IncidentLink) -> Result<String, String> {
-        self.render("card.html", incident, None)
-    }
-
-    fn reference(&self, incident: &IncidentLink) -> Result<String, String> {
-        self.render("reference.html", incident, None)
-    }
-
-    fn action_item_rows(
-        &self,
-        incident: &IncidentLink,
-        items: &[views::ActionItemView],
-    ) -> Result<String, String> {
-        self.render("action-item-rows.html", incident, Some(items))
+        let render = |template: &str| {
+            let html = self.theme.tera.render(template, &context).map_err(|e| {
+                format!(
+                    "cannot render incident {} with template `{template}`: {}",
+                    incident.id,
+                    error_chain(&e)
+                )
+            })?;
+            // Without the template file's last newline: a fragment goes
+            // inside other markup, sometimes in the middle of a line.
+            Ok::<_, String>(html.trim().to_string())
+        };
+        Ok(views::IncidentFragments {
+            card: render("card.html")?,
+            reference: render("reference.html")?,
+            action_item_rows: if items.is_empty() {
+                String::new()
+            } else {
+                render("action-item-rows.html")?
+            },
+        })
     }
 }
 

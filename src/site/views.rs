@@ -408,18 +408,24 @@ pub struct Views<'a> {
 /// rendered once per incident by the theme. A big knowledge base lists each
 /// incident on many pages; rendering these once is what keeps them cheap.
 pub trait Fragments: Sync {
-    /// The incident as a list item (`card.html`).
-    fn card(&self, incident: &IncidentLink) -> Result<String, String>;
-    /// The incident in a line of text (`reference.html`): its recurrences
-    /// on other incidents' pages.
-    fn reference(&self, incident: &IncidentLink) -> Result<String, String>;
-    /// Its action items as table rows (`action-item-rows.html`), for the
-    /// incident page and the pages of its root causes.
-    fn action_item_rows(
+    /// Renders the fragments of one incident, given its action items.
+    fn render(
         &self,
         incident: &IncidentLink,
         items: &[ActionItemView],
-    ) -> Result<String, String>;
+    ) -> Result<IncidentFragments, String>;
+}
+
+/// One incident's [`Fragments`].
+pub struct IncidentFragments {
+    /// The incident as a list item (`card.html`).
+    pub card: String,
+    /// The incident in a line of text (`reference.html`): its recurrences
+    /// on other incidents' pages.
+    pub reference: String,
+    /// Its action items as table rows (`action-item-rows.html`), for the
+    /// incident page and the pages of its root causes; empty without items.
+    pub action_item_rows: String,
 }
 
 impl<'a> Views<'a> {
@@ -459,23 +465,14 @@ impl<'a> Views<'a> {
                     .iter()
                     .map(|a| views.action_item(a))
                     .collect();
-                let rows = if items.is_empty() {
-                    String::new()
-                } else {
-                    fragments.action_item_rows(link, &items)?
-                };
-                Ok(Some((
-                    fragments.card(link)?,
-                    rows,
-                    fragments.reference(link)?,
-                )))
+                fragments.render(link, &items).map(Some)
             })
             .collect::<Result<Vec<_>, String>>()?;
-        for (i, fragments) in rendered.into_iter().enumerate() {
-            if let (Some((card, rows, reference)), Some(link)) = (fragments, &mut views.links[i]) {
-                link.card = card;
-                views.item_rows[i] = rows;
-                views.refs[i] = reference;
+        for (i, rendered) in rendered.into_iter().enumerate() {
+            if let (Some(rendered), Some(link)) = (rendered, &mut views.links[i]) {
+                link.card = rendered.card;
+                views.item_rows[i] = rendered.action_item_rows;
+                views.refs[i] = rendered.reference;
             }
         }
         Ok(views)
