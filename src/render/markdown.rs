@@ -154,9 +154,7 @@ fn simple_inline(text: &str) -> Option<String> {
         }
         Some(_) => false,
     };
-    // Backslashes escape backticks and `<` may open HTML or an autolink
-    // before a code span does: leave both to the parser.
-    if !starts_like_a_paragraph || text.contains(['\n', '\r', '\\', '<']) {
+    if !starts_like_a_paragraph {
         return None;
     }
     without_code_spans(text)
@@ -191,31 +189,49 @@ fn parsed_plain_text(markdown: &str) -> String {
 /// loses one space at each end when it has one at both and is not all
 /// spaces. `None` otherwise.
 fn without_code_spans(text: &str) -> Option<String> {
-    /// Emphasis, links, entities, strikethrough (outside code spans).
-    const INLINE_MARKUP: [char; 6] = ['*', '_', '[', ']', '&', '~'];
-    if !text.contains('`') {
-        return (!text.contains(INLINE_MARKUP)).then(|| text.to_string());
+    // One pass over the bytes: all markup is ASCII.
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut in_code, mut piece_start) = (false, 0);
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            // Line breaks, escapes (a backslash can escape a backtick), and
+            // `<`, which may open HTML or an autolink before a code span
+            // does: leave them to the parser.
+            b'\n' | b'\r' | b'\\' | b'<' => return None,
+            b'`' => {
+                if bytes.get(i + 1) == Some(&b'`') {
+                    return None;
+                }
+                push_piece(&mut out, &text[piece_start..i], in_code);
+                (in_code, piece_start) = (!in_code, i + 1);
+            }
+            // Emphasis, links, entities, strikethrough.
+            b'*' | b'_' | b'[' | b']' | b'&' | b'~' if !in_code => return None,
+            _ => {}
+        }
     }
-    if text.contains("``") || text.matches('`').count() % 2 == 1 {
+    if in_code {
+        // An odd backtick.
         return None;
     }
-    let mut out = String::with_capacity(text.len());
-    for (i, piece) in text.split('`').enumerate() {
-        let code = i % 2 == 1;
-        if !code && piece.contains(INLINE_MARKUP) {
-            return None;
-        }
-        let stripped = piece.len() >= 2
-            && piece.starts_with(' ')
-            && piece.ends_with(' ')
-            && piece.bytes().any(|b| b != b' ');
-        out.push_str(if code && stripped {
-            &piece[1..piece.len() - 1]
-        } else {
-            piece
-        });
-    }
+    push_piece(&mut out, &text[piece_start..], false);
     Some(out)
+}
+
+/// Appends a piece of text, or a code span's content (see
+/// [`without_code_spans`]).
+fn push_piece(out: &mut String, piece: &str, code: bool) {
+    let stripped = code
+        && piece.len() >= 2
+        && piece.starts_with(' ')
+        && piece.ends_with(' ')
+        && piece.bytes().any(|b| b != b' ');
+    out.push_str(if stripped {
+        &piece[1..piece.len() - 1]
+    } else {
+        piece
+    });
 }
 
 fn demote(level: HeadingLevel) -> HeadingLevel {
