@@ -427,6 +427,20 @@ fn timeline_item(
 pub fn collapse_whitespace(s: &str) -> String {
     // One pass, no list of words: this runs for every label of every page.
     let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        // Byte by byte: the whitespace of ASCII text is ASCII.
+        let mut words = s
+            .split(|c: char| matches!(c, ' ' | '\t'..='\r'))
+            .filter(|w| !w.is_empty());
+        if let Some(first) = words.next() {
+            out.push_str(first);
+            for word in words {
+                out.push(' ');
+                out.push_str(word);
+            }
+        }
+        return out;
+    }
     for word in s.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
@@ -442,6 +456,22 @@ mod tests {
 
     fn stamp(s: &str) -> Stamp {
         read_stamp(s).unwrap().unwrap()
+    }
+
+    #[test]
+    fn collapse_whitespace_matches_split_whitespace() {
+        for s in [
+            "",
+            "   ",
+            "a",
+            "  a  b\t\tc\n",
+            "a\x0bb\x0cc\rd",
+            "caf\u{e9}  au\u{a0}lait",
+            "\u{2003}wide\u{2003}space ",
+        ] {
+            let expected = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_whitespace(s), expected, "{s:?}");
+        }
     }
 
     #[test]

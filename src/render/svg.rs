@@ -202,10 +202,27 @@ fn n1(x: f64) -> N1 {
 #[derive(Clone, Copy)]
 struct N1(f64);
 
+/// The text of an [`N1`], in a buffer on the stack.
+struct Digits {
+    buf: [u8; 20],
+    start: usize,
+}
+
+impl Digits {
+    fn as_str(&self) -> &str {
+        // Only ASCII digits, `-` and `.` are written.
+        std::str::from_utf8(&self.buf[self.start..]).unwrap_or("0")
+    }
+}
+
 impl N1 {
     /// Appends the number to `out`: what `Display` writes, without the
     /// formatting machinery (the hot path: every coordinate of every text).
     fn push_to(self, out: &mut String) {
+        out.push_str(self.digits().as_str());
+    }
+
+    fn digits(self) -> Digits {
         let x = if self.0.is_finite() {
             self.0 * 10.0
         } else {
@@ -236,16 +253,13 @@ impl N1 {
             i -= 1;
             buf[i] = b'-';
         }
-        // Only ASCII digits, `-` and `.` were written.
-        out.extend(buf[i..].iter().map(|&b| b as char));
+        Digits { buf, start: i }
     }
 }
 
 impl std::fmt::Display for N1 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut s = String::with_capacity(20);
-        self.push_to(&mut s);
-        f.write_str(&s)
+        f.write_str(self.digits().as_str())
     }
 }
 
