@@ -26,25 +26,35 @@ mkdir -p "$work"
 out_dir=${BENCH_OUT:-$work/out}
 rm -rf "$out_dir"
 mkdir -p "$out_dir"
+sync   # let the file system settle after a previous run's output was deleted
 
 cargo build --release --quiet
 bin=$PWD/target/release/hindsight
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-# measure NAME 'COMMAND': runs COMMAND (evaluated; $run is the run number) RUNS
-# times and prints the median wall time and peak RSS.
+# measure NAME 'COMMAND' [NAME 'COMMAND' ...]: runs each COMMAND (evaluated;
+# $run is the run number) RUNS times, taking turns, and prints each one's
+# median wall time and peak RSS. Taking turns puts the tools under the same
+# conditions: a VM's speed drifts, and so does ext4's after files are freed.
 measure() {
-  local name=$1 command=$2 walls=() rss=() out stats="$work/time.txt"
+  local -a names=() commands=()
+  while [ $# -gt 0 ]; do names+=("$1") commands+=("$2"); shift 2; done
+  local -A walls=() rss=()
+  local out stats="$work/time.txt" i
   for run in $(seq "$runs"); do
-    eval "/usr/bin/time -o '$stats' -f '%e %M' $command" >/dev/null 2>&1 || true
-    out=$(tail -n 1 "$stats")
-    walls+=("${out% *}") rss+=("${out#* }")
+    for i in "${!names[@]}"; do
+      eval "/usr/bin/time -o '$stats' -f '%e %M' ${commands[$i]}" >/dev/null 2>&1 || true
+      out=$(tail -n 1 "$stats")
+      walls[$i]+="${out% *} " rss[$i]+="${out#* } "
+    done
   done
   local wall kb
-  wall=$(printf '%s\n' "${walls[@]}" | median)
-  kb=$(printf '%s\n' "${rss[@]}" | median)
-  printf '%-8s %-8s %10ss %10s MB\n' "$n" "$name" "$wall" "$((${kb%.*} / 1024))"
+  for i in "${!names[@]}"; do
+    wall=$(printf '%s\n' ${walls[$i]} | median)
+    kb=$(printf '%s\n' ${rss[$i]} | median)
+    printf '%-8s %-8s %10ss %10s MB\n' "$n" "${names[$i]}" "$wall" "$((${kb%.*} / 1024))"
+  done
 }
 
 printf '%s, %s cores, %s\n' "$(uname -m)" "$(nproc)" "$(date -u +%Y-%m-%d)"
@@ -54,7 +64,7 @@ for n in 1000 10000; do
   [ -f "$kb/hindsight.toml" ] || python3 "$shared/gen_corpus.py" "$n" "$kb" >/dev/null 2>&1
   $bin check "$kb" >/dev/null 2>&1 || true   # warm the page cache
   measure check "'$bin' check '$kb'"
-  measure build "'$bin' build '$kb' -o '$out_dir/site$n-'\$run"
+  build="'$bin' build '$kb' -o '$out_dir/site$n-'\$run"
   if command -v hugo >/dev/null; then
     hugo_site="$work/hugo$n"
     if [ ! -d "$hugo_site" ]; then
@@ -63,7 +73,10 @@ for n in 1000 10000; do
       mkdir -p "$hugo_site/content"
       ln -s "$kb/postmortems" "$hugo_site/content/postmortems"
     fi
-    measure hugo "hugo --quiet --source '$hugo_site' --destination '$out_dir/hugo$n-'\$run"
+    measure build "$build" \
+      hugo "hugo --quiet --source '$hugo_site' --destination '$out_dir/hugo$n-'\$run"
+  else
+    measure build "$build"
   fi
 done
 rm -rf "$out_dir"
