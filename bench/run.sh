@@ -8,12 +8,15 @@
 #     installed; Debian package `hugo`).
 #
 #   bench/run.sh            # RUNS=5, corpora cached in ${BENCH_DIR:-/tmp/hindsight-bench}
-#   BENCH_OUT=/dev/shm/hb bench/run.sh   # outputs on tmpfs: no disk in the measurement
+#   BENCH_OUT=/tmp/hindsight-bench/out bench/run.sh   # outputs on the disk instead
 #
-# Each build writes to a new folder, as a fresh CI checkout would: on ext4,
-# creating thousands of files right after deleting thousands is several times
-# slower for any tool (the inode allocator skips recently freed inodes), so
-# outputs are only deleted at the end.
+# Outputs go to tmpfs (/dev/shm) when there is one: the numbers are then the
+# tools' own work. On the VM's ext4 disk, creating a directory costs from
+# 0.1 to 0.7 ms depending on what was deleted in the minutes before (the
+# inode allocator skips recently freed inodes), which adds seconds to both
+# tools and makes disk numbers depend on the disk's history (bench/README.md).
+# Each build writes to a new folder, as a fresh CI checkout would; outputs
+# are deleted at the end.
 #
 # Needs python3 and GNU time (/usr/bin/time, Debian package `time`).
 set -euo pipefail
@@ -23,6 +26,9 @@ runs=${RUNS:-5}
 work=${BENCH_DIR:-/tmp/hindsight-bench}
 shared=../shared/bench
 mkdir -p "$work"
+if [ -z "${BENCH_OUT:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+  BENCH_OUT=/dev/shm/hindsight-bench-out
+fi
 out_dir=${BENCH_OUT:-$work/out}
 rm -rf "$out_dir"
 mkdir -p "$out_dir"
@@ -37,6 +43,9 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 # $run is the run number) RUNS times, taking turns, and prints each one's
 # median wall time and peak RSS. Taking turns puts the tools under the same
 # conditions: a VM's speed drifts, and so does ext4's after files are freed.
+# Each run starts after `sync` (not timed), as a CI job starts on a quiet
+# disk: otherwise the kernel writes back the earlier runs' output (gigabytes
+# after a few runs) on the same two cores while the next run is timed.
 measure() {
   local -a names=() commands=()
   while [ $# -gt 0 ]; do names+=("$1") commands+=("$2"); shift 2; done
@@ -44,6 +53,7 @@ measure() {
   local out stats="$work/time.txt" i
   for run in $(seq "$runs"); do
     for i in "${!names[@]}"; do
+      sync
       eval "/usr/bin/time -o '$stats' -f '%e %M' ${commands[$i]}" >/dev/null 2>&1 || true
       out=$(tail -n 1 "$stats")
       walls[$i]+="${out% *} " rss[$i]+="${out#* } "
