@@ -543,6 +543,7 @@ impl Renderer<'_> {
                     incident_title: pm.title.value.clone(),
                     incident_url: views.urls.page(&paths::incident(&pm.id)),
                     severity: pm.severity.name.clone(),
+                    severity_rank: pm.severity.rank,
                     incident_date: pm.date.to_string(),
                     age_days: open.then_some(age),
                     slo_days,
@@ -660,6 +661,8 @@ pub struct ItemRow {
     pub incident_url: String,
     pub incident_date: String,
     pub severity: String,
+    /// 0 is the worst configured level.
+    pub severity_rank: usize,
     /// Days since the incident, for open items.
     pub age_days: Option<i64>,
     /// The severity's SLO, when configured.
