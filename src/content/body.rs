@@ -427,20 +427,6 @@ fn timeline_item(
 pub fn collapse_whitespace(s: &str) -> String {
     // One pass, no list of words: this runs for every label of every page.
     let mut out = String::with_capacity(s.len());
-    if s.is_ascii() {
-        // Byte by byte: the whitespace of ASCII text is ASCII.
-        let mut words = s
-            .split(|c: char| matches!(c, ' ' | '\t'..='\r'))
-            .filter(|w| !w.is_empty());
-        if let Some(first) = words.next() {
-            out.push_str(first);
-            for word in words {
-                out.push(' ');
-                out.push_str(word);
-            }
-        }
-        return out;
-    }
     for word in s.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');

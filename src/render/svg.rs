@@ -885,6 +885,26 @@ fn draw_front(out: &mut String, ax: &Axes<'_>, lay: &Layout, swatch_line: bool) 
     }
 }
 
+/// Each series' colour class ([`series_class`]), and the legend's (name,
+/// class) pairs: none for a single series.
+fn classes_and_legend(series: &[Series]) -> (Vec<String>, Vec<(&str, String)>) {
+    let classes: Vec<String> = series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| series_class(s, i))
+        .collect();
+    let legend = if series.len() > 1 {
+        series
+            .iter()
+            .zip(&classes)
+            .map(|(s, c)| (s.name.as_str(), c.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    (classes, legend)
+}
+
 /// The class of series `i`: its own, or `series-i`.
 fn series_class(s: &Series, i: usize) -> String {
     let c = class_value(&s.class);
@@ -932,26 +952,14 @@ pub fn stacked_bars(
     let scale = Scale::new(0.0, totals.iter().copied().fold(0.0, f64::max), integer);
     let decimals = scale.decimals();
     let tick_labels = scale.ticks().iter().map(|t| fixed(*t, decimals)).collect();
-    let classes: Vec<String> = series
-        .iter()
-        .enumerate()
-        .map(|(i, s)| series_class(s, i))
-        .collect();
+    let (classes, legend) = classes_and_legend(series);
     let ax = Axes {
         x_labels: x_labels.iter().map(String::as_str).collect(),
         scale,
         tick_labels,
         x_axis,
         y_axis,
-        legend: if series.len() > 1 {
-            series
-                .iter()
-                .zip(&classes)
-                .map(|(s, c)| (s.name.as_str(), c.clone()))
-                .collect()
-        } else {
-            Vec::new()
-        },
+        legend,
         value_room: 14.0,
     };
     let lay = Layout::new(&ax);
@@ -1054,26 +1062,14 @@ pub fn line_chart(
         .iter()
         .map(|t| ellipsize(&format(*t), 90.0, FS))
         .collect();
-    let classes: Vec<String> = series
-        .iter()
-        .enumerate()
-        .map(|(i, s)| series_class(s, i))
-        .collect();
+    let (classes, legend) = classes_and_legend(series);
     let ax = Axes {
         x_labels: x_labels.iter().map(String::as_str).collect(),
         scale,
         tick_labels,
         x_axis,
         y_axis,
-        legend: if series.len() > 1 {
-            series
-                .iter()
-                .zip(&classes)
-                .map(|(s, c)| (s.name.as_str(), c.clone()))
-                .collect()
-        } else {
-            Vec::new()
-        },
+        legend,
         value_room: if series.len() == 1 { 18.0 } else { 8.0 },
     };
     let lay = Layout::new(&ax);

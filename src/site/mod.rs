@@ -162,7 +162,7 @@ struct CauseSummary {
 /// not passed a second time as data.
 struct CauseItems<'a> {
     incident: views::IncidentRef<'a>,
-    items_html: String,
+    items_html: &'a str,
 }
 
 /// A recurrence after a fix: `incident` happened although the `prevent`

@@ -313,7 +313,7 @@ pub struct IncidentView<'a> {
     pub root_causes: Vec<RootCauseView<'a>>,
     pub action_items: Vec<ActionItemView>,
     /// `action_items` as table rows, rendered by `action-item-rows.html`.
-    pub action_items_html: String,
+    pub action_items_html: &'a str,
     pub learnings: Vec<String>,
     pub related: Vec<&'a IncidentLink>,
     pub previous: Option<IncidentRef<'a>>,
@@ -396,12 +396,10 @@ pub struct Views<'a> {
     pub kb: &'a KnowledgeBase,
     pub analysis: &'a Analysis,
     pub urls: &'a Urls,
-    /// Per incident, its list view (built once, cloned into lists).
+    /// Per incident, its list view (built once; lists borrow it).
     links: Vec<Option<IncidentLink>>,
-    /// Per incident, its action items as table rows ([`Fragments`]).
-    item_rows: Vec<String>,
-    /// Per incident, how a reference shows it ([`Fragments`]).
-    refs: Vec<String>,
+    /// Per incident, its [`Fragments`] (the card is in its list view).
+    fragments: Vec<IncidentFragments>,
 }
 
 /// Pieces of HTML that are the same on every page an incident appears on,
@@ -417,6 +415,7 @@ pub trait Fragments: Sync {
 }
 
 /// One incident's [`Fragments`].
+#[derive(Default)]
 pub struct IncidentFragments {
     /// The incident as a list item (`card.html`).
     pub card: String,
@@ -451,8 +450,7 @@ impl<'a> Views<'a> {
                         .then(|| Self::make_link(&kb.postmortems[i], urls))
                 })
                 .collect(),
-            item_rows: vec![String::new(); n],
-            refs: vec![String::new(); n],
+            fragments: Vec::new(),
         };
         let rendered = (0..n)
             .into_par_iter()
@@ -468,19 +466,23 @@ impl<'a> Views<'a> {
                 fragments.render(link, &items).map(Some)
             })
             .collect::<Result<Vec<_>, String>>()?;
-        for (i, rendered) in rendered.into_iter().enumerate() {
-            if let (Some(rendered), Some(link)) = (rendered, &mut views.links[i]) {
-                link.card = rendered.card;
-                views.item_rows[i] = rendered.action_item_rows;
-                views.refs[i] = rendered.reference;
-            }
-        }
+        views.fragments = rendered
+            .into_iter()
+            .zip(&mut views.links)
+            .map(|(rendered, link)| match (rendered, link) {
+                (Some(mut rendered), Some(link)) => {
+                    link.card = std::mem::take(&mut rendered.card);
+                    rendered
+                }
+                _ => IncidentFragments::default(),
+            })
+            .collect();
         Ok(views)
     }
 
     /// Incident `i`'s action items as table rows (empty when it has none).
-    pub fn action_item_rows(&self, i: usize) -> String {
-        self.item_rows[i].clone()
+    pub fn action_item_rows(&self, i: usize) -> &str {
+        &self.fragments[i].action_item_rows
     }
 
     fn make_link(pm: &PostMortem, urls: &Urls) -> IncidentLink {
@@ -671,7 +673,7 @@ impl<'a> Views<'a> {
             severity: &link.severity,
             severity_rank: link.severity_rank,
             status: link.status,
-            html: &self.refs[j],
+            html: &self.fragments[j].reference,
             relation: match day.cmp(&from_day) {
                 std::cmp::Ordering::Less => "earlier",
                 std::cmp::Ordering::Greater => "later",
