@@ -23,6 +23,7 @@ pub struct Config {
     pub content: ContentConfig,
     pub template: TemplateConfig,
     pub lints: LintConfig,
+    pub limits: Limits,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -33,6 +34,10 @@ pub struct SiteConfig {
     pub description: Option<String>,
     /// A theme folder in the knowledge base's `themes/`; default: the built-in theme.
     pub theme: Option<String>,
+    /// Pass raw HTML in post-mortems through to the pages unchanged. Off by
+    /// default: raw HTML is shown as text, so a pull request cannot put
+    /// script on a page the whole company opens.
+    pub unsafe_html: bool,
 }
 
 impl Default for SiteConfig {
@@ -42,6 +47,7 @@ impl Default for SiteConfig {
             base_url: "/".into(),
             description: None,
             theme: None,
+            unsafe_html: false,
         }
     }
 }
@@ -61,6 +67,34 @@ impl Default for ContentConfig {
         ContentConfig {
             dir: PathBuf::from("postmortems"),
             max_file_size: 5 * 1024 * 1024,
+        }
+    }
+}
+
+/// Resource limits: each keeps one hostile or mistaken file from making
+/// `check` or `build` take time or space out of proportion to what it adds.
+/// Going over one is a `resource-limit` error with the file and line.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Most post-mortem files in the knowledge base.
+    pub max_files: usize,
+    /// Most entries in one front-matter list (`services`, `tags`, `related`,
+    /// `authors`, `learnings`, `root_causes`, `action_items`...).
+    pub max_list_items: usize,
+    /// Deepest nesting of block quotes and lists in a body.
+    pub max_nesting: usize,
+    /// Most headings in one body.
+    pub max_headings: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_files: 200_000,
+            max_list_items: 100,
+            max_nesting: 32,
+            max_headings: 1_000,
         }
     }
 }

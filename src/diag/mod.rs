@@ -114,6 +114,17 @@ rules! {
     BlameLanguage = "blame-language",
     /// An action item nobody can act on: no owner, no due date, or a vague title.
     VagueActionItem = "vague-action-item",
+    // Hostile or unbuildable input.
+    /// A heading's `{...}` attributes that the site drops: classes, key=value pairs, or an id other than letters, digits, `-` and `_`.
+    HeadingAttributes = "heading-attributes",
+    /// A control character (U+0000 to U+001F other than tab, newline and carriage return), which the site removes.
+    ControlCharacter = "control-character",
+    /// A list, the body's nesting or the number of files is over its limit in `[limits]`.
+    ResourceLimit = "resource-limit",
+    /// A value that cannot become a page's path: a file name over 255 bytes, or two names sharing one path.
+    UnpublishablePath = "unpublishable-path",
+    /// A path (the content folder, `static/`, a theme, a link, an image) that leads outside the knowledge base.
+    OutsideRoot = "outside-root",
     // Knowledge-base files.
     /// `hindsight.toml` is missing or invalid, or has an unknown key.
     Config = "config",
