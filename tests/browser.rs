@@ -3,124 +3,13 @@
 //! under `CI=true`, where a missing browser is a failure (`.ci/run` installs
 //! Debian's `chromium`).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
 
-use scraper::{Html, Selector};
-
-fn chromium() -> Option<PathBuf> {
-    let candidates = [
-        "chromium",
-        "chromium-browser",
-        "google-chrome",
-        "google-chrome-stable",
-    ];
-    std::env::var_os("HINDSIGHT_CHROMIUM")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain(std::env::var_os("PATH").into_iter().flat_map(|paths| {
-            std::env::split_paths(&paths)
-                .flat_map(|dir| candidates.iter().map(move |c| dir.join(c)))
-                .collect::<Vec<_>>()
-        }))
-        .find(|p| p.is_file())
-}
-
-fn browser_or_skip() -> Option<PathBuf> {
-    match chromium() {
-        Some(path) => Some(path),
-        None if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("CI=true but no Chromium found: install Debian's `chromium` (see .ci/run)")
-        }
-        None => {
-            eprintln!(
-                "SKIPPED: no Chromium on PATH (install Debian's `chromium` to run the browser tests)"
-            );
-            None
-        }
-    }
-}
-
-/// Loads `url` in headless Chromium, lets scripts run, and returns the DOM.
-fn dump_dom(browser: &Path, url: &str) -> Html {
-    let profile = tempfile::tempdir().unwrap();
-    let output = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--allow-file-access-from-files",
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(url)
-        .output()
-        .expect("chromium runs");
-    assert!(
-        output.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    Html::parse_document(&String::from_utf8_lossy(&output.stdout))
-}
-
-/// Serves `root` over HTTP on a loopback port for the test's lifetime: the
-/// site's links start with `/`, which `file://` cannot resolve.
-fn serve(root: PathBuf) -> String {
-    use std::io::{BufRead, BufReader, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(&stream);
-            let mut request = String::new();
-            if reader.read_line(&mut request).is_err() {
-                continue;
-            }
-            // Drain the headers.
-            let mut line = String::new();
-            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                line.clear();
-            }
-            let path = request.split_whitespace().nth(1).unwrap_or("/");
-            let path = path
-                .split(['?', '#'])
-                .next()
-                .unwrap_or("/")
-                .trim_start_matches('/');
-            let mut file = root.join(path);
-            if path.is_empty() || path.ends_with('/') {
-                file = file.join("index.html");
-            }
-            let mut stream = &stream;
-            let (status, body, kind) = match std::fs::read(&file) {
-                Ok(body) if !path.contains("..") => {
-                    let kind = match file.extension().and_then(|e| e.to_str()) {
-                        Some("html") => "text/html; charset=utf-8",
-                        Some("css") => "text/css",
-                        Some("js") => "text/javascript",
-                        _ => "application/octet-stream",
-                    };
-                    ("200 OK", body, kind)
-                }
-                _ => ("404 Not Found", Vec::new(), "text/plain"),
-            };
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(&body);
-        }
-    });
-    format!("http://{addr}")
-}
+use common::{browser_or_skip, dump_dom, serve};
+use scraper::Selector;
 
 fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap()
