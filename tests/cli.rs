@@ -412,3 +412,191 @@ fn every_command_has_help() {
             .stdout(predicate::str::contains("Usage:"));
     }
 }
+
+/// A knowledge base in `dir/kb` holding GOOD, and a folder `dir/outside`
+/// with a secret, for the containment tests.
+fn kb_beside_a_secret() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("kb");
+    fs::create_dir_all(root.join("postmortems")).unwrap();
+    fs::write(root.join("hindsight.toml"), "[site]\ntitle = \"t\"\n").unwrap();
+    fs::write(root.join("postmortems/a.md"), GOOD).unwrap();
+    let outside = dir.path().join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(outside.join("secret.txt"), "s3cret").unwrap();
+    fs::write(outside.join("b.md"), GOOD).unwrap();
+    (dir, root, outside)
+}
+
+/// Every file below `dir`, as text where it is text.
+fn contents(dir: &Path) -> String {
+    let mut all = String::new();
+    for entry in walkdir(dir) {
+        all.push_str(&String::from_utf8_lossy(&fs::read(&entry).unwrap()));
+    }
+    all
+}
+
+fn walkdir(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walkdir(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[test]
+fn a_content_folder_outside_the_knowledge_base_is_refused_at_its_key() {
+    let (_dir, root, _) = kb_beside_a_secret();
+    fs::write(
+        root.join("hindsight.toml"),
+        "[site]\ntitle = \"t\"\n\n[content]\ndir = \"../outside\"\n",
+    )
+    .unwrap();
+    for command in ["check", "build"] {
+        let out = hindsight().arg(command).arg(&root).assert().code(2);
+        let text = String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+            + &String::from_utf8_lossy(&out.get_output().stdout);
+        assert!(text.contains("[outside-root]"), "{text}");
+        assert!(text.contains("hindsight.toml:5:7"), "{text}");
+    }
+    assert!(!root.join("public").exists());
+}
+
+#[test]
+fn an_absolute_content_folder_is_used_when_inside_and_refused_when_not() {
+    let (_dir, root, outside) = kb_beside_a_secret();
+    let inside = root.join("postmortems").canonicalize().unwrap();
+    fs::write(
+        root.join("hindsight.toml"),
+        format!("[content]\ndir = {:?}\n", inside.display().to_string()),
+    )
+    .unwrap();
+    hindsight()
+        .args(["check", "--format", "json"])
+        .arg(&root)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"files\": 1"));
+    fs::write(
+        root.join("hindsight.toml"),
+        format!("[content]\ndir = {:?}\n", outside.display().to_string()),
+    )
+    .unwrap();
+    hindsight()
+        .arg("build")
+        .arg(&root)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("[outside-root]"));
+    assert!(!root.join("public").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn links_to_outside_in_the_site_folders_are_errors_and_never_published() {
+    use std::os::unix::fs::symlink;
+    // Each way a link can bring the outside in: the folder itself, a link
+    // inside it, a theme folder, the post-mortem folder.
+    let cases: [(&str, fn(&Path, &Path)); 5] = [
+        ("static", |root, outside| {
+            symlink(outside, root.join("static")).unwrap()
+        }),
+        ("static/leak.txt", |root, outside| {
+            fs::create_dir(root.join("static")).unwrap();
+            symlink(outside.join("secret.txt"), root.join("static/leak.txt")).unwrap();
+        }),
+        ("static/css/dir", |root, outside| {
+            fs::create_dir_all(root.join("static/css")).unwrap();
+            symlink(outside, root.join("static/css/dir")).unwrap();
+        }),
+        ("themes/mine", |root, outside| {
+            fs::create_dir(root.join("themes")).unwrap();
+            fs::create_dir_all(outside.join("static")).unwrap();
+            fs::copy(outside.join("secret.txt"), outside.join("static/s.txt")).unwrap();
+            symlink(outside, root.join("themes/mine")).unwrap();
+            fs::write(
+                root.join("hindsight.toml"),
+                "[site]\ntitle = \"t\"\ntheme = \"mine\"\n",
+            )
+            .unwrap();
+        }),
+        ("postmortems", |root, outside| {
+            fs::remove_dir_all(root.join("postmortems")).unwrap();
+            symlink(outside, root.join("postmortems")).unwrap();
+        }),
+    ];
+    for (what, setup) in cases {
+        let (dir, root, outside) = kb_beside_a_secret();
+        setup(&root, &outside);
+        let out = dir.path().join("site");
+        let run = hindsight()
+            .args(["build", "-o"])
+            .arg(&out)
+            .arg(&root)
+            .assert()
+            .failure();
+        let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+        assert!(stderr.contains("[outside-root]"), "{what}: {stderr}");
+        assert!(stderr.contains(what), "{what}: {stderr}");
+        assert!(!out.exists(), "{what}");
+        if what != "postmortems" {
+            hindsight().arg("check").arg(&root).assert().code(1);
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn links_inside_the_knowledge_base_still_work() {
+    let (dir, root, _) = kb_beside_a_secret();
+    fs::create_dir_all(root.join("assets")).unwrap();
+    fs::write(root.join("assets/logo.txt"), "logo").unwrap();
+    fs::create_dir(root.join("static")).unwrap();
+    std::os::unix::fs::symlink(root.join("assets/logo.txt"), root.join("static/logo.txt")).unwrap();
+    let out = dir.path().join("site");
+    hindsight()
+        .args(["build", "-o"])
+        .arg(&out)
+        .arg(&root)
+        .assert()
+        .success();
+    assert_eq!(fs::read_to_string(out.join("logo.txt")).unwrap(), "logo");
+    assert!(!contents(&out).contains("s3cret"));
+}
+
+#[test]
+fn the_output_may_not_be_the_knowledge_base_whatever_its_marker() {
+    let (dir, root, _) = kb_beside_a_secret();
+    fs::write(root.join(".hindsight-site"), "").unwrap();
+    fs::write(dir.path().join(".hindsight-site"), "").unwrap();
+    for out in [
+        root.clone(),
+        dir.path().to_path_buf(),
+        root.join("postmortems/.."),
+    ] {
+        hindsight()
+            .args(["build", "-o"])
+            .arg(&out)
+            .arg(&root)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("knowledge base"));
+        assert_eq!(
+            fs::read_to_string(root.join("postmortems/a.md")).unwrap(),
+            GOOD
+        );
+    }
+    hindsight()
+        .args(["build", "-o"])
+        .arg(root.join("postmortems/site"))
+        .arg(&root)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("inside the post-mortem folder"));
+}

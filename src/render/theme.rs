@@ -215,4 +215,43 @@ mod tests {
         );
         assert_eq!(escape(""), "");
     }
+
+    #[test]
+    fn templates_cannot_read_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/leak.html"),
+            "{{ get_env(name=\"HOME\") }}",
+        )
+        .unwrap();
+        let theme = Theme::load(dir.path(), None).unwrap();
+        let err = theme
+            .tera
+            .render("leak.html", &tera::Context::new())
+            .unwrap_err();
+        assert!(
+            error_chain(&err).contains("`get_env` is disabled"),
+            "{}",
+            error_chain(&err)
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn nothing_outside_the_knowledge_base_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("kb");
+        let outside = dir.path().join("outside");
+        std::fs::create_dir_all(root.join("static")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("secret.txt"), "s3cret").unwrap();
+        std::os::unix::fs::symlink(outside.join("secret.txt"), root.join("static/a.txt")).unwrap();
+        let err = Theme::load(&root, None).err().unwrap();
+        assert!(err.0.contains("outside the knowledge base"), "{err}");
+        std::fs::remove_file(root.join("static/a.txt")).unwrap();
+        std::fs::remove_dir(root.join("static")).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("static")).unwrap();
+        assert!(Theme::load(&root, None).is_err());
+    }
 }
