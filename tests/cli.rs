@@ -600,3 +600,24 @@ fn the_output_may_not_be_the_knowledge_base_whatever_its_marker() {
         .code(2)
         .stderr(predicate::str::contains("inside the post-mortem folder"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_relative_link_through_a_symlink_to_outside_is_an_error_at_its_column() {
+    let (_dir, root, outside) = kb_beside_a_secret();
+    std::os::unix::fs::symlink(&outside, root.join("postmortems/files")).unwrap();
+    let text = GOOD.replace(
+        "Search was slow for an hour.",
+        "Search was slow, see [the log](files/secret.txt).",
+    );
+    fs::write(root.join("postmortems/a.md"), text).unwrap();
+    hindsight()
+        .arg("check")
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("a.md:16:32"))
+        .stdout(predicate::str::contains(
+            "error[outside-root]: this link leads outside",
+        ));
+}
