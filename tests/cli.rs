@@ -621,3 +621,90 @@ fn a_relative_link_through_a_symlink_to_outside_is_an_error_at_its_column() {
             "error[outside-root]: this link leads outside",
         ));
 }
+
+/// Names beside the output that a build left (staging or set-aside folders).
+fn leftovers(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".site."))
+        .collect()
+}
+
+/// Starts a build of `root` into `out` that waits, fully staged, before
+/// swapping the site in, and returns once the staging folder is complete.
+#[cfg(unix)]
+fn paused_build(root: &Path, out: &Path) -> std::process::Child {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_hindsight"))
+        .args(["build", "-o"])
+        .arg(out)
+        .arg(root)
+        .env("HINDSIGHT_TEST_PAUSE_BEFORE_COMMIT_MS", "60000")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let parent = out.parent().unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        // The marker comes first, the static files last.
+        let staged = leftovers(parent)
+            .iter()
+            .any(|n| parent.join(n).join("style.css").is_file());
+        if staged {
+            return child;
+        }
+        assert!(started.elapsed().as_secs() < 60, "the build never staged");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_build_removes_its_staging_and_keeps_the_previous_site() {
+    let (dir, root, _) = kb_beside_a_secret();
+    let out = dir.path().join("site");
+    hindsight()
+        .args(["build", "-o"])
+        .arg(&out)
+        .arg(&root)
+        .assert()
+        .success();
+    let before = contents(&out);
+    // A change the interrupted builds must not publish.
+    fs::write(
+        root.join("postmortems/a.md"),
+        GOOD.replace("Search latency", "Changed title"),
+    )
+    .unwrap();
+    for (signal, code) in [("-TERM", 143), ("-INT", 130)] {
+        let mut child = paused_build(&root, &out);
+        let killed = std::process::Command::new("kill")
+            .arg(signal)
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        let _ = child.kill();
+        assert_eq!(status.code(), Some(code), "{signal}");
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new(), "{signal}");
+        assert!(
+            contents(&out) == before,
+            "{signal}: the previous site changed"
+        );
+    }
+    // SIGKILL cannot be caught: the staging folder stays, and the next
+    // build removes it.
+    let mut child = paused_build(&root, &out);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(leftovers(dir.path()).len(), 1);
+    hindsight()
+        .args(["build", "-o"])
+        .arg(&out)
+        .arg(&root)
+        .assert()
+        .success();
+    assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+    assert!(contents(&out).contains("Changed title"));
+}
