@@ -708,3 +708,40 @@ fn an_interrupted_build_removes_its_staging_and_keeps_the_previous_site() {
     assert_eq!(leftovers(dir.path()), Vec::<String>::new());
     assert!(contents(&out).contains("Changed title"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_with_a_line_break_cannot_forge_a_workflow_command() {
+    let dir = kb(&[("a\n::error::x.md", "")]);
+    let github = hindsight()
+        .args(["check", "--format", "github"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&github.get_output().stdout).into_owned();
+    let commands: Vec<&str> = stdout.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(commands.len(), 1, "{stdout}");
+    assert!(
+        commands[0].contains("a%0A%3A%3Aerror%3A%3Ax.md"),
+        "{stdout}"
+    );
+    let human = hindsight().arg("check").arg(dir.path()).assert().code(1);
+    let stdout = String::from_utf8_lossy(&human.get_output().stdout).into_owned();
+    assert!(
+        !stdout.lines().any(|l| l.trim_start().starts_with("::")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("a\\n::error::x.md"), "{stdout}");
+    let json = hindsight()
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let report: serde_json::Value = serde_json::from_slice(&json.get_output().stdout).unwrap();
+    assert!(
+        report["diagnostics"][0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("a\n::error::x.md")
+    );
+}
