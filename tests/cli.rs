@@ -503,7 +503,8 @@ fn links_to_outside_in_the_site_folders_are_errors_and_never_published() {
     use std::os::unix::fs::symlink;
     // Each way a link can bring the outside in: the folder itself, a link
     // inside it, a theme folder, the post-mortem folder.
-    let cases: [(&str, fn(&Path, &Path)); 5] = [
+    type Setup = fn(&Path, &Path);
+    let cases: [(&str, Setup); 5] = [
         ("static", |root, outside| {
             symlink(outside, root.join("static")).unwrap()
         }),
@@ -634,8 +635,10 @@ fn leftovers(dir: &Path) -> Vec<String> {
 /// Starts a build of `root` into `out` that waits, fully staged, before
 /// swapping the site in, and returns once the staging folder is complete.
 #[cfg(unix)]
+// The child is returned running: every caller kills and waits for it.
+#[allow(clippy::zombie_processes)]
 fn paused_build(root: &Path, out: &Path) -> std::process::Child {
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_hindsight"))
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hindsight"))
         .args(["build", "-o"])
         .arg(out)
         .arg(root)
@@ -653,7 +656,11 @@ fn paused_build(root: &Path, out: &Path) -> std::process::Child {
         if staged {
             return child;
         }
-        assert!(started.elapsed().as_secs() < 60, "the build never staged");
+        if started.elapsed().as_secs() > 60 {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the build never staged");
+        }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }

@@ -39,7 +39,7 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let (config, config_source) = Config::load(root)?;
     // From here on no build in this process may replace or surround it.
     crate::site::output::protect_root(root);
-    let dir = paths::content_dir(root, &config, &config_source).map_err(|d| vec![d])?;
+    let dir = paths::content_dir(root, &config, &config_source)?;
     // The post-mortem folder is the root itself when `dir = "."`; then only
     // the rules for the root apply, or no output inside it would be allowed.
     if paths::canonical_root(&dir) != paths::canonical_root(root) {

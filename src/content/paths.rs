@@ -58,7 +58,7 @@ pub fn content_dir(
     root: &Path,
     config: &Config,
     config_source: &Arc<Source>,
-) -> Result<PathBuf, Diagnostic> {
+) -> Result<PathBuf, Vec<Diagnostic>> {
     let configured = &config.content.dir;
     let dir = root.join(configured);
     if !dir.is_dir() {
@@ -69,10 +69,10 @@ pub fn content_dir(
         .help(format!(
             "create it, or set `[content] dir` in {CONFIG_FILE}"
         ));
-        return Err(match key_span(config_source, "content", "dir") {
+        return Err(vec![match key_span(config_source, "content", "dir") {
             Some(span) => d.at(config_source, span).label("set here"),
             None => d,
-        });
+        }]);
     }
     let croot = canonical_root(root);
     match resolve_inside(&croot, &dir) {
@@ -93,12 +93,14 @@ pub fn content_dir(
                     resolved.map_or(String::new(), |r| format!(" (it leads to {})", r.display()))
                 ),
             );
-            Err(at_key(d, config_source, "content", "dir")
-                .label("must be a folder inside the knowledge base")
-                .help(
-                    "move the post-mortems into the knowledge base; a link to a folder \
-                     outside it is refused too, so the site never publishes files from elsewhere",
-                ))
+            Err(vec![
+                at_key(d, config_source, "content", "dir")
+                    .label("must be a folder inside the knowledge base")
+                    .help(
+                        "move the post-mortems into the knowledge base; a link to a folder \
+                         outside it is refused too, so the site never publishes files from elsewhere",
+                    ),
+            ])
         }
     }
 }

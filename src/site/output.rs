@@ -353,20 +353,23 @@ impl Staging {
             .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         remove_stale(out);
         let tmp = sibling(out, "tmp");
+        // Created, registered and marked under the lock the signal handler
+        // takes, so a signal never finds a folder it does not know of.
+        let mut guard = active();
         fs::create_dir(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
-        // Registered before anything else can fail, so Drop or a signal
-        // removes it.
-        active().push((out.to_path_buf(), tmp.clone()));
+        guard.push((out.to_path_buf(), tmp.clone()));
+        // The marker now, not at the end: it is how the next build tells a
+        // folder left by a killed build from someone else's.
+        let marked = fs::write(tmp.join(MARKER), MARKER_TEXT)
+            .map_err(|e| format!("cannot write the marker: {e}"));
+        drop(guard);
         let staging = Staging {
             out: out.to_path_buf(),
             tmp,
             committed: false,
         };
-        // The marker now, not at the end: it is how the next build tells a
-        // folder left by a killed build from someone else's.
-        fs::write(staging.tmp.join(MARKER), MARKER_TEXT)
-            .map_err(|e| format!("cannot write the marker: {e}"))?;
-        Ok(staging)
+        // On failure, dropping `staging` removes the folder.
+        marked.map(|()| staging)
     }
 
     /// Writes one file (a `/`-separated path relative to the site root).
