@@ -8,8 +8,10 @@ use std::path::{Component, Path, PathBuf};
 use pulldown_cmark::{Event, Parser, Tag};
 use rayon::prelude::*;
 
+use crate::content::paths;
 use crate::content::{KnowledgeBase, PostMortem};
 use crate::diag::{Diagnostic, Level, Rule};
+use crate::source::Span;
 use crate::suggest;
 
 pub fn check(kb: &KnowledgeBase) -> Vec<Diagnostic> {
@@ -17,7 +19,7 @@ pub fn check(kb: &KnowledgeBase) -> Vec<Diagnostic> {
     let by_id = unique_ids(kb, &mut out);
     related(kb, &by_id, &mut out);
     catalogue(kb, &mut out);
-    let canonical_root = crate::content::paths::canonical_root(&kb.root);
+    let canonical_root = paths::canonical_root(&kb.root);
     out.par_extend(
         kb.postmortems
             .par_iter()
@@ -224,9 +226,17 @@ pub fn resolve_relative(rel_path: &str, file: &str) -> Option<PathBuf> {
         .then_some(path)
 }
 
-/// `outside-root` for every relative link or image in the body that leads
-/// outside the knowledge base, by its `..` or through a link on disk.
-fn paths_in_body(kb: &KnowledgeBase, canonical_root: &Path, pm: &PostMortem) -> Vec<Diagnostic> {
+/// A relative link or image in a post-mortem's body.
+struct RelativeLink {
+    /// The file it names ([`relative_file`]).
+    file: String,
+    /// Its destination in the source (the whole link when the destination
+    /// is elsewhere, as in a reference link).
+    span: Span,
+    what: &'static str,
+}
+
+fn relative_links(pm: &PostMortem) -> Vec<RelativeLink> {
     let span = pm.body.span.clone();
     let Some(body) = pm.source.text.get(span.clone()) else {
         return Vec::new();
@@ -246,16 +256,6 @@ fn paths_in_body(kb: &KnowledgeBase, canonical_root: &Path, pm: &PostMortem) -> 
         let Some(file) = relative_file(dest) else {
             continue;
         };
-        let leaves = match resolve_relative(&pm.rel_path, &file) {
-            None => None,
-            Some(inside) => {
-                match crate::content::paths::resolve_inside(canonical_root, &kb.root.join(&inside))
-                {
-                    Err(Some(target)) => Some(format!("through a link, to {}", target.display())),
-                    _ => continue,
-                }
-            }
-        };
         // Point at the destination when it is written in the link itself.
         let whole = (range.start + span.start)..(range.end + span.start);
         let text = &pm.source.text[whole.clone()];
@@ -263,21 +263,89 @@ fn paths_in_body(kb: &KnowledgeBase, canonical_root: &Path, pm: &PostMortem) -> 
             Some(i) if !dest.is_empty() => (whole.start + i)..(whole.start + i + dest.len()),
             _ => whole,
         };
+        out.push(RelativeLink {
+            file,
+            span: at,
+            what,
+        });
+    }
+    out
+}
+
+/// `outside-root` for every relative link or image in the body that leads
+/// outside the knowledge base, by its `..` or through a link on disk.
+fn paths_in_body(kb: &KnowledgeBase, canonical_root: &Path, pm: &PostMortem) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for link in relative_links(pm) {
+        let leaves = match resolve_relative(&pm.rel_path, &link.file) {
+            None => None,
+            Some(inside) => match paths::resolve_inside(canonical_root, &kb.root.join(&inside)) {
+                Err(Some(target)) => Some(format!("through a link, to {}", target.display())),
+                _ => continue,
+            },
+        };
         out.push(
             Diagnostic::error(
                 Rule::OutsideRoot,
                 format!(
-                    "this {what} leads outside the knowledge base{}",
+                    "this {} leads outside the knowledge base{}",
+                    link.what,
                     leaves.map_or(String::new(), |l| format!(" ({l})"))
                 ),
             )
-            .at(&pm.source, at)
-            .label(format!("`{file}` is not inside the knowledge base"))
+            .at(&pm.source, link.span)
+            .label(format!("`{}` is not inside the knowledge base", link.file))
             .help(
                 "link to a page by its URL, or copy the file into the knowledge base \
                  (next to the post-mortem) and link to the copy",
             ),
         );
+    }
+    out
+}
+
+/// A file a post-mortem links to that the site can publish beside the
+/// incident's page, so the relative link works there as it does in the
+/// repository.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Attachment {
+    /// `/`-separated, relative to the incident page's folder: the link as
+    /// written, normalised.
+    pub rel: String,
+    /// The file on disk, resolved, inside the knowledge base.
+    pub path: PathBuf,
+}
+
+/// The attachments of `pm`: relative links and images to existing files in
+/// its folder or below, inside the knowledge base (resolved, links
+/// included). Not: post-mortems (`.md`), hidden names, and links that climb
+/// with `..`, whose page-relative URL would not match where the file is.
+/// Nothing outside the knowledge base is ever returned.
+pub fn attachments(kb: &KnowledgeBase, canonical_root: &Path, pm: &PostMortem) -> Vec<Attachment> {
+    let folder = Path::new(&pm.rel_path).parent().unwrap_or(Path::new(""));
+    let mut out: Vec<Attachment> = Vec::new();
+    for link in relative_links(pm) {
+        let parts: Vec<&str> = link
+            .file
+            .split(['/', '\\'])
+            .filter(|p| !p.is_empty() && *p != ".")
+            .collect();
+        let plain = |p: &&str| !p.starts_with('.') && !p.contains(':');
+        if parts.is_empty() || !parts.iter().all(plain) || link.file.ends_with(".md") {
+            continue;
+        }
+        let rel = parts.join("/");
+        if out.iter().any(|a| a.rel == rel) {
+            continue;
+        }
+        let on_disk = parts
+            .iter()
+            .fold(kb.root.join(folder), |p, part| p.join(part));
+        if let Ok(path) = paths::resolve_inside(canonical_root, &on_disk)
+            && path.is_file()
+        {
+            out.push(Attachment { rel, path });
+        }
     }
     out
 }
@@ -319,5 +387,36 @@ mod tests {
         assert_eq!(resolve_relative(pm, "../../../etc/passwd"), None);
         assert_eq!(resolve_relative(pm, "..\\..\\..\\x"), None);
         assert_eq!(resolve_relative(pm, "./../.././../x"), None);
+    }
+
+    #[test]
+    fn attachments_are_files_beside_the_post_mortem_and_nothing_outside() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("kb");
+        let posts = root.join("postmortems");
+        std::fs::create_dir_all(posts.join("img")).unwrap();
+        std::fs::write(root.join("hindsight.toml"), "[site]\n").unwrap();
+        std::fs::write(posts.join("img/graph.png"), "png").unwrap();
+        std::fs::write(posts.join(".hidden"), "h").unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "s3cret").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.path().join("secret.txt"), posts.join("leak.txt")).unwrap();
+        std::fs::write(
+            posts.join("a.md"),
+            "+++\ntitle = \"A\"\ndate = 2025-01-01\nseverity = \"SEV-3\"\nstatus = \"draft\"\n\
+             services = [\"x\"]\n+++\n\n![g](./img/graph.png) [again](img/graph.png#top) \
+             [up](../postmortems/img/graph.png) [gone](img/missing.png) [leak](leak.txt) \
+             [out](../../secret.txt) [md](a.md) [hidden](.hidden) [web](https://x.org/a.png)\n",
+        )
+        .unwrap();
+        let kb = crate::content::load(&root).unwrap().kb;
+        let found = attachments(&kb, &paths::canonical_root(&root), &kb.postmortems[0]);
+        assert_eq!(
+            found,
+            vec![Attachment {
+                rel: "img/graph.png".into(),
+                path: posts.join("img/graph.png").canonicalize().unwrap(),
+            }]
+        );
     }
 }
