@@ -345,6 +345,15 @@ impl Staging {
     /// after removing what interrupted builds left there.
     pub fn new(out: &Path) -> Result<Staging, String> {
         check_target(out)?;
+        // `site/..` names a folder but has no name to put siblings beside
+        // (they would land inside it): use the folder it resolves to.
+        let resolved;
+        let out = if out.file_name().is_none() {
+            resolved = resolve(out);
+            resolved.as_path()
+        } else {
+            out
+        };
         let parent = out
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -607,6 +616,18 @@ mod tests {
             fs::read_to_string(elsewhere.join("keep.txt")).unwrap(),
             "keep"
         );
+    }
+
+    #[test]
+    fn an_output_ending_in_dot_dot_is_staged_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        write_site(&out, &[("a.html", "0")]).unwrap();
+        fs::create_dir_all(out.join("sub")).unwrap();
+        write_site(&out.join("sub/.."), &[("a.html", "1")]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "1");
+        assert!(!out.join("sub").exists());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]
