@@ -272,7 +272,10 @@ fn active() -> std::sync::MutexGuard<'static, Vec<(PathBuf, PathBuf)>> {
 
 /// Removes every staging folder of this process, for a build interrupted by
 /// a signal; the output stays as it was. The lock stays held until the
-/// process exits, so no build can start swapping its site in meanwhile.
+/// process exits, so no build can start swapping its site in meanwhile; and
+/// since dropping a [`Staging`] takes it too, a build whose writes now fail
+/// (its folder is gone) cannot report that error and exit before the
+/// caller's `exit(128 + signal)`.
 pub fn abandon_all() {
     let mut guard = active();
     for (out, tmp) in guard.drain(..) {
