@@ -412,3 +412,343 @@ fn every_command_has_help() {
             .stdout(predicate::str::contains("Usage:"));
     }
 }
+
+/// A knowledge base in `dir/kb` holding GOOD, and a folder `dir/outside`
+/// with a secret, for the containment tests.
+fn kb_beside_a_secret() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("kb");
+    fs::create_dir_all(root.join("postmortems")).unwrap();
+    fs::write(root.join("hindsight.toml"), "[site]\ntitle = \"t\"\n").unwrap();
+    fs::write(root.join("postmortems/a.md"), GOOD).unwrap();
+    let outside = dir.path().join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(outside.join("secret.txt"), "s3cret").unwrap();
+    fs::write(outside.join("b.md"), GOOD).unwrap();
+    (dir, root, outside)
+}
+
+/// Every file below `dir`, as text where it is text.
+fn contents(dir: &Path) -> String {
+    let mut all = String::new();
+    for entry in walkdir(dir) {
+        all.push_str(&String::from_utf8_lossy(&fs::read(&entry).unwrap()));
+    }
+    all
+}
+
+fn walkdir(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walkdir(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[test]
+fn a_content_folder_outside_the_knowledge_base_is_refused_at_its_key() {
+    let (_dir, root, _) = kb_beside_a_secret();
+    fs::write(
+        root.join("hindsight.toml"),
+        "[site]\ntitle = \"t\"\n\n[content]\ndir = \"../outside\"\n",
+    )
+    .unwrap();
+    for command in ["check", "build"] {
+        let out = hindsight().arg(command).arg(&root).assert().code(2);
+        let text = String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+            + &String::from_utf8_lossy(&out.get_output().stdout);
+        assert!(text.contains("[outside-root]"), "{text}");
+        assert!(text.contains("hindsight.toml:5:7"), "{text}");
+    }
+    assert!(!root.join("public").exists());
+}
+
+#[test]
+fn an_absolute_content_folder_is_used_when_inside_and_refused_when_not() {
+    let (_dir, root, outside) = kb_beside_a_secret();
+    let inside = root.join("postmortems").canonicalize().unwrap();
+    fs::write(
+        root.join("hindsight.toml"),
+        format!("[content]\ndir = {:?}\n", inside.display().to_string()),
+    )
+    .unwrap();
+    hindsight()
+        .args(["check", "--format", "json"])
+        .arg(&root)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"files\": 1"));
+    fs::write(
+        root.join("hindsight.toml"),
+        format!("[content]\ndir = {:?}\n", outside.display().to_string()),
+    )
+    .unwrap();
+    hindsight()
+        .arg("build")
+        .arg(&root)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("[outside-root]"));
+    assert!(!root.join("public").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn links_to_outside_in_the_site_folders_are_errors_and_never_published() {
+    use std::os::unix::fs::symlink;
+    // Each way a link can bring the outside in: the folder itself, a link
+    // inside it, a theme folder, the post-mortem folder.
+    type Setup = fn(&Path, &Path);
+    let cases: [(&str, Setup); 5] = [
+        ("static", |root, outside| {
+            symlink(outside, root.join("static")).unwrap()
+        }),
+        ("static/leak.txt", |root, outside| {
+            fs::create_dir(root.join("static")).unwrap();
+            symlink(outside.join("secret.txt"), root.join("static/leak.txt")).unwrap();
+        }),
+        ("static/css/dir", |root, outside| {
+            fs::create_dir_all(root.join("static/css")).unwrap();
+            symlink(outside, root.join("static/css/dir")).unwrap();
+        }),
+        ("themes/mine", |root, outside| {
+            fs::create_dir(root.join("themes")).unwrap();
+            fs::create_dir_all(outside.join("static")).unwrap();
+            fs::copy(outside.join("secret.txt"), outside.join("static/s.txt")).unwrap();
+            symlink(outside, root.join("themes/mine")).unwrap();
+            fs::write(
+                root.join("hindsight.toml"),
+                "[site]\ntitle = \"t\"\ntheme = \"mine\"\n",
+            )
+            .unwrap();
+        }),
+        ("postmortems", |root, outside| {
+            fs::remove_dir_all(root.join("postmortems")).unwrap();
+            symlink(outside, root.join("postmortems")).unwrap();
+        }),
+    ];
+    for (what, setup) in cases {
+        let (dir, root, outside) = kb_beside_a_secret();
+        setup(&root, &outside);
+        let out = dir.path().join("site");
+        let run = hindsight()
+            .args(["build", "-o"])
+            .arg(&out)
+            .arg(&root)
+            .assert()
+            .failure();
+        let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+        assert!(stderr.contains("[outside-root]"), "{what}: {stderr}");
+        assert!(stderr.contains(what), "{what}: {stderr}");
+        assert!(!out.exists(), "{what}");
+        if what != "postmortems" {
+            hindsight().arg("check").arg(&root).assert().code(1);
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn links_inside_the_knowledge_base_still_work() {
+    let (dir, root, _) = kb_beside_a_secret();
+    fs::create_dir_all(root.join("assets")).unwrap();
+    fs::write(root.join("assets/logo.txt"), "logo").unwrap();
+    fs::create_dir(root.join("static")).unwrap();
+    std::os::unix::fs::symlink(root.join("assets/logo.txt"), root.join("static/logo.txt")).unwrap();
+    let out = dir.path().join("site");
+    hindsight()
+        .args(["build", "-o"])
+        .arg(&out)
+        .arg(&root)
+        .assert()
+        .success();
+    assert_eq!(fs::read_to_string(out.join("logo.txt")).unwrap(), "logo");
+    assert!(!contents(&out).contains("s3cret"));
+}
+
+#[test]
+fn the_output_may_not_be_the_knowledge_base_whatever_its_marker() {
+    let (dir, root, _) = kb_beside_a_secret();
+    fs::write(root.join(".hindsight-site"), "").unwrap();
+    fs::write(dir.path().join(".hindsight-site"), "").unwrap();
+    for out in [
+        root.clone(),
+        dir.path().to_path_buf(),
+        root.join("postmortems/.."),
+    ] {
+        hindsight()
+            .args(["build", "-o"])
+            .arg(&out)
+            .arg(&root)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("knowledge base"));
+        assert_eq!(
+            fs::read_to_string(root.join("postmortems/a.md")).unwrap(),
+            GOOD
+        );
+    }
+    hindsight()
+        .args(["build", "-o"])
+        .arg(root.join("postmortems/site"))
+        .arg(&root)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("inside the post-mortem folder"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_relative_link_through_a_symlink_to_outside_is_an_error_at_its_column() {
+    let (_dir, root, outside) = kb_beside_a_secret();
+    std::os::unix::fs::symlink(&outside, root.join("postmortems/files")).unwrap();
+    let text = GOOD.replace(
+        "Search was slow for an hour.",
+        "Search was slow, see [the log](files/secret.txt).",
+    );
+    fs::write(root.join("postmortems/a.md"), text).unwrap();
+    hindsight()
+        .arg("check")
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("a.md:16:32"))
+        .stdout(predicate::str::contains(
+            "error[outside-root]: this link leads outside",
+        ));
+}
+
+/// Names beside the output that a build left (staging or set-aside folders).
+fn leftovers(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".site."))
+        .collect()
+}
+
+/// Starts a build of `root` into `out` that waits, fully staged, before
+/// swapping the site in, and returns once the staging folder is complete.
+#[cfg(unix)]
+// The child is returned running: every caller kills and waits for it.
+#[allow(clippy::zombie_processes)]
+fn paused_build(root: &Path, out: &Path) -> std::process::Child {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hindsight"))
+        .args(["build", "-o"])
+        .arg(out)
+        .arg(root)
+        .env("HINDSIGHT_TEST_PAUSE_BEFORE_COMMIT_MS", "60000")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let parent = out.parent().unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        // The marker comes first, the static files last.
+        let staged = leftovers(parent)
+            .iter()
+            .any(|n| parent.join(n).join("style.css").is_file());
+        if staged {
+            return child;
+        }
+        if started.elapsed().as_secs() > 60 {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the build never staged");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_build_removes_its_staging_and_keeps_the_previous_site() {
+    let (dir, root, _) = kb_beside_a_secret();
+    let out = dir.path().join("site");
+    hindsight()
+        .args(["build", "-o"])
+        .arg(&out)
+        .arg(&root)
+        .assert()
+        .success();
+    let before = contents(&out);
+    // A change the interrupted builds must not publish.
+    fs::write(
+        root.join("postmortems/a.md"),
+        GOOD.replace("Search latency", "Changed title"),
+    )
+    .unwrap();
+    for (signal, code) in [("-TERM", 143), ("-INT", 130)] {
+        let mut child = paused_build(&root, &out);
+        let killed = std::process::Command::new("kill")
+            .arg(signal)
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        let _ = child.kill();
+        assert_eq!(status.code(), Some(code), "{signal}");
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new(), "{signal}");
+        assert!(
+            contents(&out) == before,
+            "{signal}: the previous site changed"
+        );
+    }
+    // SIGKILL cannot be caught: the staging folder stays, and the next
+    // build removes it.
+    let mut child = paused_build(&root, &out);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(leftovers(dir.path()).len(), 1);
+    hindsight()
+        .args(["build", "-o"])
+        .arg(&out)
+        .arg(&root)
+        .assert()
+        .success();
+    assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+    assert!(contents(&out).contains("Changed title"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_with_a_line_break_cannot_forge_a_workflow_command() {
+    let dir = kb(&[("a\n::error::x.md", "")]);
+    let github = hindsight()
+        .args(["check", "--format", "github"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&github.get_output().stdout).into_owned();
+    let commands: Vec<&str> = stdout.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(commands.len(), 1, "{stdout}");
+    assert!(
+        commands[0].contains("a%0A%3A%3Aerror%3A%3Ax.md"),
+        "{stdout}"
+    );
+    let human = hindsight().arg("check").arg(dir.path()).assert().code(1);
+    let stdout = String::from_utf8_lossy(&human.get_output().stdout).into_owned();
+    assert!(
+        !stdout.lines().any(|l| l.trim_start().starts_with("::")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("a\\n::error::x.md"), "{stdout}");
+    let json = hindsight()
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let report: serde_json::Value = serde_json::from_slice(&json.get_output().stdout).unwrap();
+    assert!(
+        report["diagnostics"][0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("a\n::error::x.md")
+    );
+}

@@ -29,8 +29,36 @@ pub struct BuildArgs {
     pub base_url: Option<String>,
 }
 
+/// On SIGINT or SIGTERM during a build: remove the unfinished site (the
+/// previous one stays as it was), then exit with 128 + the signal's number,
+/// as a shell reports a process the signal killed. Without this, each
+/// interrupted build would leave a staging folder of the site's size.
+#[cfg(unix)]
+fn clean_up_on_signals() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    use signal_hook::iterator::Signals;
+    // If the handler cannot be installed a signal kills the build as
+    // before, and the next build removes what it left.
+    let Ok(mut signals) = Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            crate::site::output::abandon_all();
+            eprintln!(
+                "\ninterrupted: the unfinished site was removed; the previous one is untouched"
+            );
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn clean_up_on_signals() {}
+
 pub fn run(args: &BuildArgs, color: ColorChoice) -> Result<u8, String> {
     let started = Instant::now();
+    clean_up_on_signals();
     let mut err = color.stream(std::io::stderr());
     let timer = crate::site::Timings::start();
     let report = validate::check(&args.dir);

@@ -554,10 +554,14 @@ impl<'a> Reader<'a> {
             return None;
         };
         let date = self.civil_date(key, value, d)?;
+        // TOML accepts any instant from year 0 to 9999 with any offset;
+        // jiff's timestamps stop a day short of either end. Each step that
+        // can fail says so: a value dropped silently would make the whole
+        // `[impact]` table vanish and be reported as missing.
         let offset = match offset {
-            toml::value::Offset::Z => Offset::UTC,
+            toml::value::Offset::Z => Ok(Offset::UTC),
             toml::value::Offset::Custom { minutes } => {
-                Offset::from_seconds(i32::from(minutes) * 60).ok()?
+                Offset::from_seconds(i32::from(minutes) * 60).map_err(|e| e.to_string())
             }
         };
         let time = jiff::civil::Time::new(
@@ -566,8 +570,29 @@ impl<'a> Reader<'a> {
             t.second.unwrap_or(0).min(59) as i8,
             t.nanosecond.unwrap_or(0) as i32,
         )
-        .ok()?;
-        let timestamp = offset.to_timestamp(date.to_datetime(time)).ok()?;
+        .map_err(|e| e.to_string());
+        let timestamp = offset.and_then(|offset| {
+            let time = time?;
+            offset
+                .to_timestamp(date.to_datetime(time))
+                .map(|timestamp| (timestamp, offset))
+                .map_err(|e| e.to_string())
+        });
+        let (timestamp, offset) = match timestamp {
+            Ok(ok) => ok,
+            Err(why) => {
+                let e = Diagnostic::error(
+                    Rule::InvalidValue,
+                    format!("`{key}` is not an instant Hindsight can use: {dt}"),
+                )
+                .at(self.source, self.span(value))
+                .label("out of range")
+                .note(why)
+                .help("write the real instant, between the years 0001 and 9998");
+                self.push(e);
+                return None;
+            }
+        };
         Some(Spanned::new(
             Instant { timestamp, offset },
             self.span(value),

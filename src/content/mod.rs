@@ -8,6 +8,7 @@
 pub mod body;
 pub mod frontmatter;
 pub mod model;
+pub mod paths;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -35,10 +36,18 @@ pub struct Loaded {
 /// (no or broken `hindsight.toml`, no post-mortem folder): a usage problem,
 /// not a content problem.
 pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
-    let (config, _) = Config::load(root)?;
-    let mut diagnostics = Vec::new();
+    let (config, config_source) = Config::load(root)?;
+    // From here on no build in this process may replace or surround it.
+    crate::site::output::protect_root(root);
+    let dir = paths::content_dir(root, &config, &config_source)?;
+    // The post-mortem folder is the root itself when `dir = "."`; then only
+    // the rules for the root apply, or no output inside it would be allowed.
+    if paths::canonical_root(&dir) != paths::canonical_root(root) {
+        crate::site::output::protect_content(&dir);
+    }
+    let mut diagnostics = paths::check_site_folders(root, &config);
     let catalogue = load_catalogue(root, &config, &mut diagnostics);
-    let files = discover(root, &config, &mut diagnostics)?;
+    let files = discover(root, &dir, &mut diagnostics);
     let results: Vec<(Option<PostMortem>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|rel| load_file(root, rel, &config))
@@ -70,27 +79,12 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     })
 }
 
-/// Every `*.md` below the content folder, relative to `root`, sorted.
-/// Names starting with `_` or `.` are skipped (FORMAT.md), and links are not
-/// followed out of the knowledge base.
-pub fn discover(
-    root: &Path,
-    config: &Config,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
-    let dir = root.join(&config.content.dir);
-    if !dir.is_dir() {
-        return Err(vec![
-            Diagnostic::error(
-                Rule::Config,
-                format!("the post-mortem folder `{}` does not exist", dir.display()),
-            )
-            .help(format!(
-                "create it, or set `[content] dir` in {}",
-                crate::config::CONFIG_FILE
-            )),
-        ]);
-    }
+/// Every `*.md` below the post-mortem folder `dir` (as resolved by
+/// [`paths::content_dir`]), relative to `root`, sorted. Names starting with
+/// `_` or `.` are skipped (FORMAT.md), and links are not followed out of the
+/// knowledge base.
+pub fn discover(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let dir = dir.to_path_buf();
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut files = Vec::new();
     let walker = WalkDir::new(&dir)
@@ -144,7 +138,7 @@ pub fn discover(
             files.push(rel.to_path_buf());
         }
     }
-    Ok(files)
+    files
 }
 
 /// Reads and parses one post-mortem. Never panics, whatever the bytes.

@@ -28,6 +28,30 @@ pub fn display_path(source: &Source) -> String {
     shown.replace('\\', "/")
 }
 
+/// `s` on one line: line breaks and other control characters written as
+/// escapes (`\n`, `\u{1b}`). Human output shows file names and values from
+/// the files; a raw line break there could start a line of its own, and in
+/// a GitHub Actions log a line starting `::error::` is a workflow command.
+fn one_line(s: &str) -> Cow<'_, str> {
+    if !s.contains(|c: char| c.is_control()) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`display_path`] for human output: on one line.
+fn human_path(source: &Source) -> String {
+    one_line(&display_path(source)).into_owned()
+}
+
 fn is_file_level(a: &Annotation) -> bool {
     a.span.is_empty() && a.span.start == 0 && a.label.is_none()
 }
@@ -43,11 +67,11 @@ pub fn human(diagnostic: &Diagnostic, styled: bool) -> String {
         .primary
         .iter()
         .chain(&diagnostic.secondary)
-        .map(|a| (Arc::clone(&a.source), display_path(&a.source)))
+        .map(|a| (Arc::clone(&a.source), human_path(&a.source)))
         .collect();
     let mut group = Group::with_title(
         level
-            .primary_title(diagnostic.message.as_str())
+            .primary_title(one_line(&diagnostic.message))
             .id(diagnostic.rule.name()),
     );
 
@@ -91,15 +115,16 @@ pub fn human(diagnostic: &Diagnostic, styled: bool) -> String {
                 AnnotationKind::Context
             };
             let span = (a.span.start - start)..(a.span.end.min(end) - start);
-            snippet = snippet.annotation(kind.span(span).label(a.label.as_deref()));
+            let label = a.label.as_deref().map(one_line);
+            snippet = snippet.annotation(kind.span(span).label(label));
         }
         group = group.element(snippet);
     }
     for note in &diagnostic.notes {
-        group = group.element(SnippetLevel::NOTE.message(note.as_str()));
+        group = group.element(SnippetLevel::NOTE.message(one_line(note)));
     }
     if let Some(help) = &diagnostic.help {
-        group = group.element(SnippetLevel::HELP.message(help.as_str()));
+        group = group.element(SnippetLevel::HELP.message(one_line(help)));
     }
     let renderer = if styled {
         Renderer::styled()
@@ -117,14 +142,14 @@ pub fn short(diagnostic: &Diagnostic, styled: bool) -> String {
     };
     let place = diagnostic.primary.as_ref().map(|a| {
         let LineCol { line, column } = a.source.line_col(a.span.start);
-        format!("{}:{line}:{column}: ", display_path(&a.source))
+        format!("{}:{line}:{column}: ", human_path(&a.source))
     });
     let (on, off) = if styled { (style, "\x1b[0m") } else { ("", "") };
     format!(
         "{}{on}{word}[{}]{off}: {}",
         place.unwrap_or_default(),
         diagnostic.rule.name(),
-        diagnostic.message
+        one_line(&diagnostic.message)
     )
 }
 
@@ -340,5 +365,32 @@ mod tests {
             github(&d),
             "::error file=p/a%2Cb.md,line=1,col=5,title=hindsight invalid-type::100%25 wrong%0Areally: here\n"
         );
+    }
+
+    /// A file name that tries to start a workflow command of its own.
+    #[test]
+    fn a_line_break_in_a_file_name_starts_no_line() {
+        let src = Arc::new(Source::new("p/a\n::error::x%.md", "x = 1\n".to_string()));
+        let d = Diagnostic::error(Rule::InvalidType, "wrong: it is\r\n::warning::y")
+            .at(&src, 4..5)
+            .label("a\nb")
+            .help("h\n::error::z")
+            .note("n\n::error::w");
+        let github = github(&d);
+        assert_eq!(github.lines().count(), 1, "{github}");
+        assert!(
+            github.starts_with("::error file=p/a%0A%3A%3Aerror%3A%3Ax%25.md,line=1,col=5,"),
+            "{github}"
+        );
+        for human in [human(&d, false), human(&d, true), short(&d, false)] {
+            assert!(
+                !human.lines().any(|l| l.trim_start().starts_with("::")),
+                "{human}"
+            );
+            assert!(human.contains("p/a\\n::error::x%.md"), "{human}");
+        }
+        // JSON is plain serde: the name as it is, escaped as JSON escapes it.
+        let json: serde_json::Value = serde_json::from_str(&json(&[d], 1)).unwrap();
+        assert_eq!(json["diagnostics"][0]["file"], "p/a\n::error::x%.md");
     }
 }

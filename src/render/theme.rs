@@ -12,6 +12,8 @@ use include_dir::{Dir, include_dir};
 use tera::Tera;
 use walkdir::WalkDir;
 
+use crate::content::paths;
+
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// A loaded theme: templates ready to render and the static files to copy.
@@ -56,9 +58,21 @@ fn add_embedded(
     }
 }
 
+fn outside(path: &Path, target: &Path) -> ThemeError {
+    ThemeError(format!(
+        "{} leads outside the knowledge base (to {}): not publishing or reading it [outside-root]",
+        path.display(),
+        target.display()
+    ))
+}
+
 /// Adds every file below `dir` to `into` (keyed by its `/`-separated path
-/// relative to `dir`), replacing what was there.
+/// relative to `dir`), replacing what was there. Nothing outside the
+/// knowledge base (`canonical_root`) is read: the folder and every link in
+/// it are resolved first. `check` reports the same links as `outside-root`
+/// errors; this is the last line, for a build that skipped it.
 fn add_dir<T>(
+    canonical_root: &Path,
     dir: &Path,
     into: &mut BTreeMap<String, T>,
     read: impl Fn(&Path) -> std::io::Result<T>,
@@ -66,9 +80,20 @@ fn add_dir<T>(
     if !dir.is_dir() {
         return Ok(());
     }
+    if let Err(Some(target)) = paths::resolve_inside(canonical_root, dir) {
+        return Err(outside(dir, &target));
+    }
     for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
         let entry = entry.map_err(|e| ThemeError(format!("cannot read {}: {e}", dir.display())))?;
-        if !entry.file_type().is_file() {
+        if entry.depth() > 0 && entry.path_is_symlink() {
+            // A link to a file inside the knowledge base is read like the
+            // file; links to folders are not followed.
+            match paths::resolve_inside(canonical_root, entry.path()) {
+                Ok(target) if target.is_file() => {}
+                Ok(_) | Err(None) => continue,
+                Err(Some(target)) => return Err(outside(entry.path(), &target)),
+            }
+        } else if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
@@ -106,13 +131,30 @@ impl Theme {
             layers.push(dir);
         }
         layers.push(root.to_path_buf());
+        let croot = paths::canonical_root(root);
         for layer in layers {
-            add_dir(&layer.join("templates"), &mut templates, |p| {
+            if let Err(Some(target)) = paths::resolve_inside(&croot, &layer) {
+                return Err(outside(&layer, &target));
+            }
+            add_dir(&croot, &layer.join("templates"), &mut templates, |p| {
                 std::fs::read_to_string(p)
             })?;
-            add_dir(&layer.join("static"), &mut statics, |p| std::fs::read(p))?;
+            add_dir(&croot, &layer.join("static"), &mut statics, |p| {
+                std::fs::read(p)
+            })?;
         }
         let mut tera = Tera::default();
+        // Tera registers `get_env` whatever its features: a template in the
+        // knowledge base (any pull request) could print CI's secrets into
+        // the published site. Replaced by a function that always fails.
+        tera.register_function(
+            "get_env",
+            |_: &std::collections::HashMap<String, tera::Value>| {
+                Err(tera::Error::msg(
+                    "`get_env` is disabled: templates cannot read environment variables",
+                ))
+            },
+        );
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape);
         tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
@@ -172,5 +214,44 @@ mod tests {
             "a &amp; b &lt; c &gt; d &quot;e&quot; &#39;f&#39; / é"
         );
         assert_eq!(escape(""), "");
+    }
+
+    #[test]
+    fn templates_cannot_read_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/leak.html"),
+            "{{ get_env(name=\"HOME\") }}",
+        )
+        .unwrap();
+        let theme = Theme::load(dir.path(), None).unwrap();
+        let err = theme
+            .tera
+            .render("leak.html", &tera::Context::new())
+            .unwrap_err();
+        assert!(
+            error_chain(&err).contains("`get_env` is disabled"),
+            "{}",
+            error_chain(&err)
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn nothing_outside_the_knowledge_base_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("kb");
+        let outside = dir.path().join("outside");
+        std::fs::create_dir_all(root.join("static")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("secret.txt"), "s3cret").unwrap();
+        std::os::unix::fs::symlink(outside.join("secret.txt"), root.join("static/a.txt")).unwrap();
+        let err = Theme::load(&root, None).err().unwrap();
+        assert!(err.0.contains("outside the knowledge base"), "{err}");
+        std::fs::remove_file(root.join("static/a.txt")).unwrap();
+        std::fs::remove_dir(root.join("static")).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("static")).unwrap();
+        assert!(Theme::load(&root, None).is_err());
     }
 }

@@ -1,10 +1,17 @@
-//! Rules across post-mortems: unique ids, `related` links, and root causes
-//! against the shared catalogue.
+//! Rules across post-mortems: unique ids, `related` links, root causes
+//! against the shared catalogue, and relative links and images in bodies,
+//! which must stay inside the knowledge base.
 
 use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
 
+use pulldown_cmark::{Event, Parser, Tag};
+use rayon::prelude::*;
+
+use crate::content::paths;
 use crate::content::{KnowledgeBase, PostMortem};
 use crate::diag::{Diagnostic, Level, Rule};
+use crate::source::Span;
 use crate::suggest;
 
 pub fn check(kb: &KnowledgeBase) -> Vec<Diagnostic> {
@@ -12,6 +19,12 @@ pub fn check(kb: &KnowledgeBase) -> Vec<Diagnostic> {
     let by_id = unique_ids(kb, &mut out);
     related(kb, &by_id, &mut out);
     catalogue(kb, &mut out);
+    let canonical_root = paths::canonical_root(&kb.root);
+    out.par_extend(
+        kb.postmortems
+            .par_iter()
+            .flat_map_iter(|pm| paths_in_body(kb, &canonical_root, pm)),
+    );
     out
 }
 
@@ -141,5 +154,269 @@ fn catalogue(kb: &KnowledgeBase, out: &mut Vec<Diagnostic>) {
                 })),
             );
         }
+    }
+}
+
+/// The file path a link destination names, when it names one relative to
+/// the post-mortem: no scheme (`https:`, `mailto:`), not site-absolute
+/// (`/x`), not only a `#fragment`. Query and fragment are dropped and
+/// `%XX` decoded, as a browser would before asking for the file.
+pub fn relative_file(dest: &str) -> Option<String> {
+    let dest = dest.trim();
+    if dest.is_empty() || dest.starts_with(['#', '/', '\\', '?']) {
+        return None;
+    }
+    if let Some((scheme, _)) = dest.split_once(':')
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    {
+        return None;
+    }
+    let path = dest.split(['?', '#']).next().unwrap_or("");
+    if path.is_empty() {
+        return None;
+    }
+    Some(percent_decode(path))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(hi), Some(lo)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((hi * 16 + lo) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Where a relative `file` linked from the post-mortem at `rel_path`
+/// (relative to the root) is, relative to the root; `None` when its `..`
+/// climb out of the root. Both separators count: `..\..\x` on one machine
+/// is the same climb.
+pub fn resolve_relative(rel_path: &str, file: &str) -> Option<PathBuf> {
+    let mut parts: Vec<&str> = rel_path.split('/').collect();
+    parts.pop();
+    for part in file.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            name => parts.push(name),
+        }
+    }
+    let path: PathBuf = parts.iter().collect();
+    // A drive or root sneaking in through a name (`C:`) is not inside.
+    path.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then_some(path)
+}
+
+/// A relative link or image in a post-mortem's body.
+struct RelativeLink {
+    /// The file it names ([`relative_file`]).
+    file: String,
+    /// Its destination in the source (the whole link when the destination
+    /// is elsewhere, as in a reference link).
+    span: Span,
+    what: &'static str,
+}
+
+fn relative_links(pm: &PostMortem) -> Vec<RelativeLink> {
+    let span = pm.body.span.clone();
+    let Some(body) = pm.source.text.get(span.clone()) else {
+        return Vec::new();
+    };
+    // Most bodies link to nothing relative; skip the parse for them.
+    if !body.contains("](") && !body.contains("]:") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let parser = Parser::new_ext(body, crate::content::body::markdown_options());
+    for (event, range) in parser.into_offset_iter() {
+        let (dest, what) = match &event {
+            Event::Start(Tag::Link { dest_url, .. }) => (dest_url, "link"),
+            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, "image"),
+            _ => continue,
+        };
+        let Some(file) = relative_file(dest) else {
+            continue;
+        };
+        // Point at the destination when it is written in the link itself.
+        let whole = (range.start + span.start)..(range.end + span.start);
+        let text = &pm.source.text[whole.clone()];
+        let at = match text.rfind(dest.as_ref()) {
+            Some(i) if !dest.is_empty() => (whole.start + i)..(whole.start + i + dest.len()),
+            _ => whole,
+        };
+        out.push(RelativeLink {
+            file,
+            span: at,
+            what,
+        });
+    }
+    out
+}
+
+/// `outside-root` for every relative link or image in the body that leads
+/// outside the knowledge base, by its `..` or through a link on disk.
+fn paths_in_body(kb: &KnowledgeBase, canonical_root: &Path, pm: &PostMortem) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for link in relative_links(pm) {
+        let leaves = match resolve_relative(&pm.rel_path, &link.file) {
+            None => None,
+            Some(inside) => match paths::resolve_inside(canonical_root, &kb.root.join(&inside)) {
+                Err(Some(target)) => Some(format!("through a link, to {}", target.display())),
+                _ => continue,
+            },
+        };
+        out.push(
+            Diagnostic::error(
+                Rule::OutsideRoot,
+                format!(
+                    "this {} leads outside the knowledge base{}",
+                    link.what,
+                    leaves.map_or(String::new(), |l| format!(" ({l})"))
+                ),
+            )
+            .at(&pm.source, link.span)
+            .label(format!("`{}` is not inside the knowledge base", link.file))
+            .help(
+                "link to a page by its URL, or copy the file into the knowledge base \
+                 (next to the post-mortem) and link to the copy",
+            ),
+        );
+    }
+    out
+}
+
+/// A file a post-mortem links to that the site can publish beside the
+/// incident's page, so the relative link works there as it does in the
+/// repository.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Attachment {
+    /// `/`-separated, relative to the incident page's folder: the link as
+    /// written, normalised.
+    pub rel: String,
+    /// The file on disk, resolved, inside the knowledge base.
+    pub path: PathBuf,
+}
+
+/// The attachments of `pm`: relative links and images to existing files in
+/// its folder or below, inside the knowledge base (resolved, links
+/// included). Not: post-mortems (`.md`), hidden names, and links that climb
+/// with `..`, whose page-relative URL would not match where the file is.
+/// Nothing outside the knowledge base is ever returned.
+pub fn attachments(kb: &KnowledgeBase, canonical_root: &Path, pm: &PostMortem) -> Vec<Attachment> {
+    let folder = Path::new(&pm.rel_path).parent().unwrap_or(Path::new(""));
+    let mut out: Vec<Attachment> = Vec::new();
+    for link in relative_links(pm) {
+        let parts: Vec<&str> = link
+            .file
+            .split(['/', '\\'])
+            .filter(|p| !p.is_empty() && *p != ".")
+            .collect();
+        let plain = |p: &&str| !p.starts_with('.') && !p.contains(':');
+        if parts.is_empty() || !parts.iter().all(plain) || link.file.ends_with(".md") {
+            continue;
+        }
+        let rel = parts.join("/");
+        if out.iter().any(|a| a.rel == rel) {
+            continue;
+        }
+        let on_disk = parts
+            .iter()
+            .fold(kb.root.join(folder), |p, part| p.join(part));
+        if let Ok(path) = paths::resolve_inside(canonical_root, &on_disk)
+            && path.is_file()
+        {
+            out.push(Attachment { rel, path });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_files_are_told_from_urls() {
+        assert_eq!(relative_file("a.png").as_deref(), Some("a.png"));
+        assert_eq!(
+            relative_file("../x%2F..%2Fy.md#top").as_deref(),
+            Some("../x/../y.md")
+        );
+        for url in [
+            "https://x.org/a",
+            "mailto:a@b.c",
+            "#top",
+            "/abs/page/",
+            "?q=1",
+            "",
+        ] {
+            assert_eq!(relative_file(url), None, "{url}");
+        }
+    }
+
+    #[test]
+    fn climbing_out_of_the_root_is_caught() {
+        let pm = "postmortems/2025/a.md";
+        assert_eq!(
+            resolve_relative(pm, "img/a.png"),
+            Some(PathBuf::from("postmortems/2025/img/a.png"))
+        );
+        assert_eq!(
+            resolve_relative(pm, "../../README.md"),
+            Some(PathBuf::from("README.md"))
+        );
+        assert_eq!(resolve_relative(pm, "../../../etc/passwd"), None);
+        assert_eq!(resolve_relative(pm, "..\\..\\..\\x"), None);
+        assert_eq!(resolve_relative(pm, "./../.././../x"), None);
+    }
+
+    #[test]
+    fn attachments_are_files_beside_the_post_mortem_and_nothing_outside() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("kb");
+        let posts = root.join("postmortems");
+        std::fs::create_dir_all(posts.join("img")).unwrap();
+        std::fs::write(root.join("hindsight.toml"), "[site]\n").unwrap();
+        std::fs::write(posts.join("img/graph.png"), "png").unwrap();
+        std::fs::write(posts.join(".hidden"), "h").unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "s3cret").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.path().join("secret.txt"), posts.join("leak.txt")).unwrap();
+        std::fs::write(
+            posts.join("a.md"),
+            "+++\ntitle = \"A\"\ndate = 2025-01-01\nseverity = \"SEV-3\"\nstatus = \"draft\"\n\
+             services = [\"x\"]\n+++\n\n![g](./img/graph.png) [again](img/graph.png#top) \
+             [up](../postmortems/img/graph.png) [gone](img/missing.png) [leak](leak.txt) \
+             [out](../../secret.txt) [md](a.md) [hidden](.hidden) [web](https://x.org/a.png)\n",
+        )
+        .unwrap();
+        let kb = crate::content::load(&root).unwrap().kb;
+        let found = attachments(&kb, &paths::canonical_root(&root), &kb.postmortems[0]);
+        assert_eq!(
+            found,
+            vec![Attachment {
+                rel: "img/graph.png".into(),
+                path: posts.join("img/graph.png").canonicalize().unwrap(),
+            }]
+        );
     }
 }
