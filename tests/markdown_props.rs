@@ -160,6 +160,9 @@ fn piece() -> impl Strategy<Value = String> {
         Just("| a | b |\n|:-:|--:|\n| 1 | 2 |".to_string()),
         Just("- [x] done\n- item <i onclick=x>".to_string()),
         (text()).prop_map(|t| format!("x[^n]\n\n[^n]: {t}")),
+        proptest::string::string_regex(r#"[a-z"'<>&=/ ]{1,12}"#)
+            .unwrap()
+            .prop_map(|label| format!("x[^{label}]\n\n[^{label}]: note")),
         (text()).prop_map(|t| format!("> {t}")),
         (text()).prop_map(|t| format!("```{t}\ncode\n```")),
     ]
