@@ -443,6 +443,45 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+        /// Whenever the renderer drops something from a heading, `check`
+        /// has found the block and warns: the two read the same braces.
+        #[test]
+        fn warns_whenever_the_renderer_drops_something(
+            prefix in "(> |- |1\\. |  )?",
+            atx in proptest::bool::ANY,
+            text in "[a-z #{}<>\\\\.=\"'-]{0,12}",
+            attrs in "[a-z0-9 #.=\"'{}<>-]{0,16}",
+            trailing in "[ \t]{0,2}",
+        ) {
+            let markdown = if atx {
+                format!("{prefix}## {text} {{{attrs}}}{trailing}\n")
+            } else {
+                format!("{prefix}{text}x {{{attrs}}}{trailing}\n{prefix}---\n")
+            };
+            let source = Arc::new(Source::new("x.md", markdown.clone()));
+            let events = pulldown_cmark::Parser::new_ext(
+                &markdown,
+                crate::content::body::markdown_options(),
+            )
+            .into_offset_iter();
+            for (event, range) in events {
+                if let pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading {
+                    id, classes, attrs, ..
+                }) = event
+                {
+                    let drops = !classes.is_empty()
+                        || !attrs.is_empty()
+                        || id.is_some_and(|id| !is_valid_heading_id(&id));
+                    let warned = heading_attributes(&source, range).is_some();
+                    proptest::prop_assert!(!drops || warned, "{:?}", markdown);
+                }
+            }
+        }
+    }
+
     #[test]
     fn reads_character_references_and_toml_escapes() {
         let mut found = Vec::new();
