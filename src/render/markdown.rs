@@ -120,7 +120,7 @@ impl<'a> BodyEvents<'a> {
     /// Reads a heading up to its end into the queue, and returns its start.
     fn heading(&mut self, level: HeadingLevel, id: Option<CowStr<'a>>) -> Event<'a> {
         // The id comes from the text, which comes after the start tag: hold
-        // the heading's events (one line's worth) until its end.
+        // the heading's events (a line, or a few for a setext heading).
         let mut text = String::new();
         for event in self.parser.by_ref() {
             match &event {
@@ -672,6 +672,14 @@ mod tests {
         // Markdown links are still filtered.
         assert!(!r.html.contains("javascript"));
         assert!(render(md).html.contains("&lt;b&gt;bold&lt;/b&gt;"));
+    }
+
+    #[test]
+    fn options_come_from_site_config() {
+        let config = crate::config::Config::from_toml("").unwrap();
+        assert!(!RenderOptions::from_config(&config).unsafe_html);
+        let config = crate::config::Config::from_toml("[site]\nunsafe_html = true\n").unwrap();
+        assert!(RenderOptions::from_config(&config).unsafe_html);
     }
 
     #[test]
