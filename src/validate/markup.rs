@@ -182,7 +182,7 @@ impl<'a> BodyLimits<'a> {
     /// A heading starts at `span`.
     pub fn heading(&mut self, source: &Source, span: Span) {
         self.headings += 1;
-        if self.headings == self.limits.max_headings + 1 {
+        if self.headings > self.limits.max_headings && self.extra_heading.is_none() {
             self.extra_heading = Some(first_char(source, span));
         }
     }
@@ -200,7 +200,10 @@ impl<'a> BodyLimits<'a> {
                     ),
                 )
                 .at(source, span)
-                .label(format!("heading {} is over the limit", max + 1))
+                .label(format!(
+                    "heading {} is over the limit",
+                    max.saturating_add(1)
+                ))
                 .help(format!(
                     "split the post-mortem, or raise `[limits] max_headings` in {CONFIG_FILE}"
                 )),
