@@ -15,4 +15,5 @@ pub mod render;
 pub mod site;
 pub mod source;
 pub mod suggest;
+pub mod text;
 pub mod validate;

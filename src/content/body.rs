@@ -14,6 +14,7 @@ use super::model::{Body, Instant, Section, TimelineEvent};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Rule};
 use crate::source::{Source, Span};
+use crate::validate::markup::{self, BodyLimits};
 
 /// The Markdown dialect of FORMAT.md: CommonMark with tables, footnotes,
 /// strikethrough and task lists (and `{#id}` heading attributes). The
@@ -58,13 +59,18 @@ pub fn parse(
     // prose span, so "human\nerror" is read as one phrase.
     let mut soft_break = false;
     let mut carried_date = date;
+    let mut limits = BodyLimits::new(&config.limits);
 
     for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
         let range = range.start + base..range.end + base;
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
+                limits.heading(source, range.clone());
+                diagnostics.extend(markup::heading_attributes(source, range.clone()));
                 heading = Some((level, range, String::new()));
             }
+            Event::Start(Tag::BlockQuote(_)) => limits.open(source, range, diagnostics),
+            Event::End(TagEnd::BlockQuote(_)) => limits.close(),
             Event::End(TagEnd::Heading(_)) => {
                 let Some((level, span, title)) = heading.take() else {
                     continue;
@@ -92,8 +98,14 @@ pub fn parse(
                     region = Region::Other;
                 }
             }
-            Event::Start(Tag::List(_)) => list_depth += 1,
-            Event::End(TagEnd::List(_)) => list_depth = list_depth.saturating_sub(1),
+            Event::Start(Tag::List(_)) => {
+                list_depth += 1;
+                limits.open(source, range, diagnostics);
+            }
+            Event::End(TagEnd::List(_)) => {
+                list_depth = list_depth.saturating_sub(1);
+                limits.close();
+            }
             Event::Start(Tag::Item) if list_depth == 1 => match region {
                 Region::Timeline => {
                     let event = timeline_item(source, range, &mut carried_date, diagnostics);
@@ -144,6 +156,7 @@ pub fn parse(
         }
         soft_break = false;
     }
+    limits.finish(source, diagnostics);
     body
 }
 

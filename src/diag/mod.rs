@@ -117,7 +117,7 @@ rules! {
     // Hostile or unbuildable input.
     /// A heading's `{...}` attributes that the site drops: classes, key=value pairs, or an id other than letters, digits, `-` and `_`.
     HeadingAttributes = "heading-attributes",
-    /// A control character (U+0000 to U+001F other than tab, newline and carriage return), which the site removes.
+    /// A control character (U+0000 to U+001F other than tab, newline and carriage return, or U+007F), which the site removes.
     ControlCharacter = "control-character",
     /// A list, the body's nesting or the number of files is over its limit in `[limits]`.
     ResourceLimit = "resource-limit",

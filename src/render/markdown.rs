@@ -1,12 +1,18 @@
 //! Markdown to HTML: the FORMAT.md dialect, with heading ids and anchor
-//! links, and raw HTML escaped (a post-mortem is data, not a page fragment;
-//! sanitized pass-through may come as an opt-in later).
+//! links, and raw HTML escaped unless `[site] unsafe_html` is set (a
+//! post-mortem is data, not a page fragment).
+//!
+//! Heading attributes (`{#id .class key=value}`) are filtered whatever the
+//! options: only a `{#id}` of letters, digits, `-` and `_` is kept, since
+//! anything else is a way to put attributes (`onfocus=...`) on the page.
+//! `check` reports what is dropped (`heading-attributes`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, html};
 
 use crate::content::body::{collapse_whitespace, markdown_options};
+use crate::text::{strip_control, strip_control_in_place};
 
 /// A `##`-or-deeper heading, for a table of contents.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -23,74 +29,185 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
 }
 
-/// Renders a post-mortem body. `#` headings become `<h2>` and deeper levels
-/// shift by one as needed, so the page's `<h1>` stays the title and the
-/// outline has no gaps.
+/// How to render a body. The default is the safe one.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RenderOptions {
+    /// Pass raw HTML through unchanged instead of showing it as text.
+    pub unsafe_html: bool,
+}
+
+impl RenderOptions {
+    /// The options `[site]` asks for.
+    pub fn from_config(config: &crate::config::Config) -> Self {
+        RenderOptions {
+            unsafe_html: config.site.unsafe_html,
+        }
+    }
+}
+
+/// The longest `{#id}` kept: longer ones are not ids a person wrote.
+pub const MAX_HEADING_ID_LEN: usize = 100;
+
+/// Whether an explicit `{#id}` is kept as written: an ASCII letter, then
+/// ASCII letters, digits, `-` and `_`, at most [`MAX_HEADING_ID_LEN`] bytes.
+/// Nothing in such an id can end an attribute or a URL fragment.
+pub fn is_valid_heading_id(id: &str) -> bool {
+    id.len() <= MAX_HEADING_ID_LEN
+        && id.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Renders a post-mortem body with the default (safe) options. `#` headings
+/// become `<h2>` and deeper levels shift by one as needed, so the page's
+/// `<h1>` stays the title and the outline has no gaps.
 pub fn render(markdown: &str) -> Rendered {
-    let events: Vec<Event<'_>> = Parser::new_ext(markdown, markdown_options()).collect();
-    let mut used = HashSet::new();
-    let mut headings = Vec::new();
-    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len() + 16);
-    let mut i = 0;
-    while i < events.len() {
-        match &events[i] {
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-                ..
-            }) => {
-                // Collect the heading's text for its id.
-                let mut text = String::new();
-                let mut j = i + 1;
-                while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
-                    if let Event::Text(t) | Event::Code(t) = &events[j] {
-                        text.push_str(t);
-                    }
-                    j += 1;
-                }
-                let level = demote(*level);
-                let base = id
-                    .as_deref()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| heading_id(&text));
-                let mut unique = base.clone();
-                let mut n = 1;
-                while !used.insert(unique.clone()) {
-                    unique = format!("{base}-{n}");
-                    n += 1;
-                }
-                headings.push(Heading {
-                    level: level as u8,
-                    id: unique.clone(),
-                    title: text.trim().to_string(),
-                });
-                out.push(Event::Start(Tag::Heading {
-                    level,
-                    id: Some(CowStr::from(unique.clone())),
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
-                }));
-                out.extend(events[i + 1..j].iter().cloned().map(escape_html));
-                out.push(Event::InlineHtml(CowStr::from(format!(
-                    " <a class=\"anchor\" href=\"#{unique}\" aria-label=\"Link to this section\">#</a>"
-                ))));
-                out.push(Event::End(TagEnd::Heading(level)));
-                i = j + 1;
+    render_with(markdown, &RenderOptions::default())
+}
+
+/// Renders a post-mortem body, like [`render`], with `options`.
+pub fn render_with(markdown: &str, options: &RenderOptions) -> Rendered {
+    // The events stream from the parser to the writer: collecting them
+    // first cost tens of bytes per event, over a gigabyte for a 5 MB table.
+    // Only one heading's events are held at a time, to name it.
+    let mut events = BodyEvents {
+        parser: Parser::new_ext(markdown, markdown_options()),
+        unsafe_html: options.unsafe_html,
+        ids: HeadingIds::default(),
+        headings: Vec::new(),
+        queue: VecDeque::new(),
+    };
+    let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut html_out, &mut events);
+    // One pass over the output catches a control character wherever it came
+    // from: text, an entity like `&#7;`, a URL, raw HTML.
+    strip_control_in_place(&mut html_out);
+    Rendered {
+        html: html_out,
+        headings: events.headings,
+    }
+}
+
+/// The body's events, made safe (see [`escape_event`]), with each heading
+/// given a unique id, an anchor link, and no other attributes.
+struct BodyEvents<'a> {
+    parser: Parser<'a>,
+    unsafe_html: bool,
+    ids: HeadingIds,
+    headings: Vec<Heading>,
+    /// The rest of the last heading, to be handed out before reading on.
+    queue: VecDeque<Event<'a>>,
+}
+
+impl<'a> Iterator for BodyEvents<'a> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(event) = self.queue.pop_front() {
+            return Some(event);
+        }
+        match self.parser.next()? {
+            // The heading's own `classes` and `attrs` are dropped here, and
+            // its `id` is only a candidate: see `HeadingIds::assign`.
+            Event::Start(Tag::Heading { level, id, .. }) => Some(self.heading(level, id)),
+            event => Some(escape_event(event, self.unsafe_html)),
+        }
+    }
+}
+
+impl<'a> BodyEvents<'a> {
+    /// Reads a heading up to its end into the queue, and returns its start.
+    fn heading(&mut self, level: HeadingLevel, id: Option<CowStr<'a>>) -> Event<'a> {
+        // The id comes from the text, which comes after the start tag: hold
+        // the heading's events (a line, or a few for a setext heading).
+        let mut text = String::new();
+        for event in self.parser.by_ref() {
+            match &event {
+                Event::End(TagEnd::Heading(_)) => break,
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                _ => {}
             }
-            other => {
-                out.push(escape_html(other.clone()));
-                i += 1;
+            self.queue.push_back(escape_event(event, self.unsafe_html));
+        }
+        let level = demote(level);
+        let explicit = id.as_deref().filter(|id| is_valid_heading_id(id));
+        let id = self.ids.assign(explicit, &text);
+        // Slugs and valid ids need no escaping; escape anyway, so that a
+        // change to either cannot open the attribute.
+        self.queue.push_back(Event::InlineHtml(CowStr::from(format!(
+            " <a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a>",
+            escape_attribute(&id)
+        ))));
+        self.queue.push_back(Event::End(TagEnd::Heading(level)));
+        self.headings.push(Heading {
+            level: level as u8,
+            id: id.clone(),
+            title: strip_control(text.trim()).into_owned(),
+        });
+        // pulldown-cmark escapes the `id` attribute itself.
+        Event::Start(Tag::Heading {
+            level,
+            id: Some(CowStr::from(id)),
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        })
+    }
+}
+
+/// Unique heading ids: the first `x`, then `x-1`, `x-2`... skipping any
+/// already taken (by an explicit `{#x-1}`, or a heading titled "X 1").
+#[derive(Default)]
+struct HeadingIds {
+    used: HashSet<String>,
+    /// For each base id met twice, the next suffix to try. Every suffix
+    /// below it is taken for good (ids are never released), so starting
+    /// from it gives the same ids as counting from 1 each time, without
+    /// the quadratic cost for many equal headings.
+    next_suffix: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    /// The id for a heading with `explicit` id (already validated) or
+    /// `text`.
+    fn assign(&mut self, explicit: Option<&str>, text: &str) -> String {
+        let base = match explicit {
+            Some(id) => id.to_string(),
+            None => heading_id(text),
+        };
+        if !self.used.contains(&base) {
+            self.used.insert(base.clone());
+            return base;
+        }
+        let n = self.next_suffix.entry(base.clone()).or_insert(1);
+        loop {
+            let candidate = format!("{base}-{n}");
+            *n += 1;
+            if !self.used.contains(&candidate) {
+                self.used.insert(candidate.clone());
+                return candidate;
             }
         }
     }
-    let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut html_out, out.into_iter());
-    Rendered {
-        html: html_out,
-        headings,
+}
+
+/// `s` escaped for a double-quoted HTML attribute value.
+fn escape_attribute(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(['&', '<', '>', '"', '\'']) {
+        return std::borrow::Cow::Borrowed(s);
     }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Renders a short fragment (a summary) as inline HTML: paragraphs are
@@ -101,7 +218,7 @@ pub fn render_inline(markdown: &str) -> String {
     let events = Parser::new_ext(markdown, markdown_options()).filter_map(|event| match event {
         Event::Start(tag) => match tag {
             Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } => {
-                Some(escape_html(Event::Start(tag)))
+                Some(escape_event(Event::Start(tag), false))
             }
             _ if first => {
                 first = false;
@@ -117,11 +234,11 @@ pub fn render_inline(markdown: &str) -> String {
         },
         Event::FootnoteReference(_) | Event::TaskListMarker(_) | Event::Rule => None,
         Event::SoftBreak | Event::HardBreak => Some(Event::Text(CowStr::Borrowed(" "))),
-        other => Some(escape_html(other)),
+        other => Some(escape_event(other, false)),
     });
     let mut out = String::new();
     html::push_html(&mut out, events);
-    out.trim().to_string()
+    strip_control(out.trim()).into_owned()
 }
 
 /// The text of some Markdown, without markup: for feeds, titles, search.
@@ -130,7 +247,7 @@ pub fn plain_text(markdown: &str) -> String {
     // only `code`: skip the parser for them. A build does this for every
     // timeline event and why, and a parser per line was most of the cost.
     match simple_inline(markdown) {
-        Some(text) => collapse_whitespace(&text),
+        Some(text) => collapse_whitespace(&strip_control(&text)),
         None => parsed_plain_text(markdown),
     }
 }
@@ -180,7 +297,8 @@ fn parsed_plain_text(markdown: &str) -> String {
             _ => {}
         }
     }
-    collapse_whitespace(&out)
+    // Before collapsing, so a removed character leaves no double space.
+    collapse_whitespace(&strip_control(&out))
 }
 
 /// `text` (one line) with its code spans replaced by their content, as
@@ -241,13 +359,14 @@ fn demote(level: HeadingLevel) -> HeadingLevel {
     }
 }
 
-/// Makes one event safe to emit: raw HTML is shown as text, link and image
-/// URLs with a scheme other than http(s) or mailto (`javascript:`, `data:`)
-/// are dropped, and footnote labels get a `fn-` prefix so their ids cannot
-/// collide with heading ids (`## Impact` and `[^impact]`).
-fn escape_html(event: Event<'_>) -> Event<'_> {
+/// Makes one event safe to emit: raw HTML is shown as text (unless
+/// `unsafe_html`), link and image URLs with a scheme other than http(s) or
+/// mailto (`javascript:`, `data:`) are dropped, and footnote labels get a
+/// `fn-` prefix so their ids cannot collide with heading ids (`## Impact`
+/// and `[^impact]`). Headings are not handled here: see [`BodyEvents`].
+fn escape_event(event: Event<'_>, unsafe_html: bool) -> Event<'_> {
     match event {
-        Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
+        Event::Html(s) | Event::InlineHtml(s) if !unsafe_html => Event::Text(s),
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -429,6 +548,157 @@ mod tests {
         assert!(!r.html.contains("<script>"));
         assert!(r.html.contains("&lt;script&gt;"));
         assert!(r.html.contains("&lt;b&gt;bold&lt;/b&gt;"));
+    }
+
+    #[test]
+    fn heading_attributes_are_dropped_but_a_plain_id_is_kept() {
+        let md = "## Notes {#x\"/autofocus/tabindex=\"0\"/onfocus=\"alert(1)\"}\n\n\
+                  ## More {tabindex=0 autofocus onfocus=alert(1) style=x}\n\n\
+                  ## Kept {#kept_id-2 .cls data-x=1}\n\n\
+                  Setext {#Plain}\n------\n\n\
+                  ## Digit {#1x}\n";
+        for unsafe_html in [false, true] {
+            let r = render_with(md, &RenderOptions { unsafe_html });
+            for banned in [
+                "onfocus",
+                "autofocus",
+                "tabindex",
+                "style",
+                "cls",
+                "data-x",
+                "1x",
+            ] {
+                assert!(!r.html.contains(banned), "{banned} in {}", r.html);
+            }
+            assert!(
+                r.html
+                    .contains("<h2 id=\"notes\">Notes <a class=\"anchor\" href=\"#notes\"")
+            );
+            assert!(r.html.contains("<h2 id=\"more\">More <a"), "{}", r.html);
+            assert!(
+                r.html
+                    .contains("<h2 id=\"kept_id-2\">Kept <a class=\"anchor\" href=\"#kept_id-2\"")
+            );
+            assert!(r.html.contains("<h2 id=\"Plain\">Setext"), "{}", r.html);
+            assert!(r.html.contains("<h2 id=\"digit\">"), "{}", r.html);
+            let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+            assert_eq!(ids, ["notes", "more", "kept_id-2", "Plain", "digit"]);
+        }
+    }
+
+    #[test]
+    fn heading_id_syntax() {
+        for ok in ["a", "Z9", "a-b_c", &"x".repeat(MAX_HEADING_ID_LEN)] {
+            assert!(is_valid_heading_id(ok), "{ok}");
+        }
+        let long = "x".repeat(MAX_HEADING_ID_LEN + 1);
+        for bad in [
+            "", "1a", "-a", "_a", "a b", "a\"", "a'", "a<", "a&b", "é", "a:b", &long,
+        ] {
+            assert!(!is_valid_heading_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn anchors_escape_the_id_even_if_it_were_unsafe() {
+        assert_eq!(escape_attribute("a\"b'<c>&"), "a&quot;b&#39;&lt;c&gt;&amp;");
+        assert!(matches!(
+            escape_attribute("plain-id"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    /// The ids the renderer gave before it kept a counter per base: for
+    /// each heading, the base, then `base-1`, `base-2`... until unused.
+    fn ids_the_slow_way(headings: &[(Option<&str>, &str)]) -> Vec<String> {
+        let mut used = HashSet::new();
+        let mut ids = Vec::new();
+        for (explicit, text) in headings {
+            let base = explicit.map_or_else(|| heading_id(text), str::to_string);
+            let mut unique = base.clone();
+            let mut n = 1;
+            while !used.insert(unique.clone()) {
+                unique = format!("{base}-{n}");
+                n += 1;
+            }
+            ids.push(unique);
+        }
+        ids
+    }
+
+    #[test]
+    fn heading_ids_are_those_of_the_slow_way() {
+        // Texts and ids chosen to collide: "X 1" slugs to `x-1`, which is
+        // also the second `x`.
+        const TEXTS: &[&str] = &["x", "X 1", "x-1", "x 2", "x-1-1", "y", "!!", "section"];
+        const IDS: &[Option<&str>] = &[None, None, None, Some("x"), Some("x-1"), Some("x-2")];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..2_000 {
+            let headings: Vec<(Option<&str>, &str)> = (0..next(12))
+                .map(|_| (IDS[next(IDS.len())], TEXTS[next(TEXTS.len())]))
+                .collect();
+            let mut ids = HeadingIds::default();
+            let fast: Vec<String> = headings
+                .iter()
+                .map(|(explicit, text)| ids.assign(*explicit, text))
+                .collect();
+            assert_eq!(fast, ids_the_slow_way(&headings), "{headings:?}");
+        }
+    }
+
+    #[test]
+    fn many_equal_headings_count_up() {
+        let md = "## Same\n\n".repeat(3_000) + "## Same {#same-1}\n";
+        let r = render(&md);
+        assert_eq!(r.headings[0].id, "same");
+        assert_eq!(r.headings[1].id, "same-1");
+        assert_eq!(r.headings[2_999].id, "same-2999");
+        // The explicit `same-1` is taken: it counts on from the last one.
+        assert_eq!(r.headings[3_000].id, "same-1-1");
+    }
+
+    #[test]
+    fn unsafe_html_passes_raw_html_through() {
+        let md = "<div class=\"x\">raw</div>\n\nText <b>bold</b> [j](javascript:x)\n";
+        let r = render_with(md, &RenderOptions { unsafe_html: true });
+        assert!(r.html.contains("<div class=\"x\">raw</div>"), "{}", r.html);
+        assert!(r.html.contains("<b>bold</b>"));
+        // Markdown links are still filtered.
+        assert!(!r.html.contains("javascript"));
+        assert!(render(md).html.contains("&lt;b&gt;bold&lt;/b&gt;"));
+    }
+
+    #[test]
+    fn options_come_from_site_config() {
+        let config = crate::config::Config::from_toml("").unwrap();
+        assert!(!RenderOptions::from_config(&config).unsafe_html);
+        let config = crate::config::Config::from_toml("[site]\nunsafe_html = true\n").unwrap();
+        assert!(RenderOptions::from_config(&config).unsafe_html);
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_output() {
+        let md = "# T\u{7}itle\n\nBell\u{7} &#7; &#x1b; `c\u{1}ode` [l](http://x/\u{8}y \"t\u{c}\")\n\n\
+                  ```\nfen\u{7f}ce\n```\n\n<b\u{2}>\n";
+        for unsafe_html in [false, true] {
+            let r = render_with(md, &RenderOptions { unsafe_html });
+            assert!(
+                !r.html.contains(crate::text::is_forbidden_control),
+                "{:?}",
+                r.html
+            );
+            assert!(r.html.contains("Bell  "), "{:?}", r.html);
+            assert_eq!(r.headings[0].title, "Title");
+        }
+        assert_eq!(render_inline("a\u{7}b &#7;c"), "ab c");
+        assert_eq!(plain_text("a\u{7}b"), "ab");
+        assert_eq!(plain_text("a \u{1f} *b*"), "a b");
     }
 
     #[test]

@@ -5,12 +5,15 @@
 //!   timeline, action items, what `final` requires);
 //! - [`links`]: rules across post-mortems (unique ids, `related`, the
 //!   root-cause catalogue);
-//! - [`lints`]: `blame-language` and `vague-action-item`.
+//! - [`lints`]: `blame-language` and `vague-action-item`;
+//! - [`markup`]: what the site cannot publish as written (heading
+//!   attributes, control characters, bodies over `[limits]`).
 //!
 //! [`Rule`](crate::diag::Rule) lists them all by name.
 
 pub mod links;
 pub mod lints;
+pub mod markup;
 pub mod template;
 
 use std::path::Path;
@@ -56,6 +59,7 @@ pub fn validate(kb: &KnowledgeBase) -> Vec<Diagnostic> {
         .flat_map_iter(|pm| {
             let mut out = template::check(pm, &kb.config);
             out.extend(lints.check(pm));
+            out.extend(markup::control_characters(pm));
             out
         })
         .collect();
