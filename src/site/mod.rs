@@ -46,6 +46,8 @@ pub struct Built {
 const FEED_ENTRIES: usize = 30;
 /// Incidents on the home page.
 const HOME_LATEST: usize = 10;
+/// Services named at the top of a root-cause page (see `cause_page`).
+const CAUSE_SERVICES: usize = 20;
 
 /// One page to render.
 enum Job<'a> {
@@ -558,13 +560,34 @@ impl Renderer<'_> {
                 self.render_template("index.html", "index.html".into(), page, home)
             }
             Job::AllIncidents => {
+                /// A row of the table: the list view, and the names of the
+                /// services it does not show, so the service filter still
+                /// finds the incident (one page, so this stays linear).
+                #[derive(Serialize)]
+                struct Row<'a> {
+                    #[serde(flatten)]
+                    link: &'a IncidentLink,
+                    more_services: Vec<&'a str>,
+                }
                 #[derive(Serialize)]
                 struct All<'a> {
-                    incidents: Vec<&'a IncidentLink>,
+                    incidents: Vec<Row<'a>>,
                     services: Vec<String>,
                 }
                 let data = All {
-                    incidents: views.links(&analysis.incidents),
+                    incidents: analysis
+                        .incidents
+                        .iter()
+                        .map(|&i| Row {
+                            link: views.link(i),
+                            more_services: kb.postmortems[i]
+                                .services
+                                .iter()
+                                .skip(views::SERVICES_SHOWN)
+                                .map(|s| s.as_str())
+                                .collect(),
+                        })
+                        .collect(),
                     services: analysis.services.keys().cloned().collect(),
                 };
                 let page = self.page(
@@ -823,7 +846,9 @@ impl Renderer<'_> {
         struct CauseIncident<'a> {
             #[serde(flatten)]
             link: views::IncidentRef<'a>,
-            services: Vec<Link>,
+            /// The first few services, as on the incident's card.
+            services: &'a [Link],
+            services_more: usize,
             /// The cause's role in this incident.
             kind: &'static str,
             description: Option<String>,
@@ -837,7 +862,9 @@ impl Renderer<'_> {
             count: usize,
             first_seen: String,
             last_seen: String,
+            /// The first [`CAUSE_SERVICES`] services of the cause's incidents, by name.
             services: Vec<Link>,
+            services_more: usize,
             severities: Vec<Term>,
             incidents: Vec<CauseIncident<'a>>,
             action_items: Vec<CauseItems<'a>>,
@@ -849,6 +876,11 @@ impl Renderer<'_> {
             .collect();
         services.sort_unstable();
         services.dedup();
+        // A cause page per cause, each naming the services of its
+        // incidents: with one incident of many causes and many services,
+        // listing them all would repeat the whole list on every cause page.
+        let services_more = services.len().saturating_sub(CAUSE_SERVICES);
+        services.truncate(CAUSE_SERVICES);
         let mut severities: Vec<Term> = Vec::new();
         for (rank, name) in kb.config.template.severities.iter().enumerate() {
             let count = list
@@ -879,14 +911,17 @@ impl Renderer<'_> {
                     url: views.urls.page(&paths::service(s)),
                 })
                 .collect(),
+            services_more,
             severities,
             incidents: list
                 .iter()
                 .map(|&i| {
                     let rc = pms[i].root_causes.iter().find(|c| c.id.as_str() == id);
+                    let link = views.link(i);
                     CauseIncident {
                         link: views.reference(i, i),
-                        services: views.service_links(&pms[i]),
+                        services: &link.services,
+                        services_more: link.services_more,
                         kind: rc.map_or("root", |c| views::cause_kind_str(c.kind)),
                         description: rc.and_then(|c| c.description.clone()),
                     }

@@ -11,6 +11,13 @@ use crate::render::markdown;
 /// The most recurrences an incident page lists for one cause.
 pub const RECURRENCES_SHOWN: usize = 6;
 
+/// The most services an incident shows where it is repeated on other pages
+/// (its card, its row in the incidents table, its entry on a cause page).
+/// An incident appears on the page of each of its services: showing them
+/// all on each would make the site grow with the square of the list, so
+/// lists show the first few and "and N more", linking to the incident page.
+pub const SERVICES_SHOWN: usize = 5;
+
 /// Site-wide values, in every template as `site`.
 #[derive(Clone, Debug, Serialize)]
 pub struct SiteView {
@@ -148,7 +155,10 @@ pub struct IncidentLink {
     pub severity_url: String,
     /// `draft`, `review` or `final`.
     pub status: &'static str,
+    /// The first [`SERVICES_SHOWN`] services (the incident page has them all).
     pub services: Vec<Link>,
+    /// How many services are not in `services`.
+    pub services_more: usize,
     /// The summary as HTML (inline), when there is one.
     pub summary_html: Option<String>,
     /// The incident as a list item: `card.html`, rendered once per incident
@@ -303,6 +313,8 @@ impl Drawing {
 pub struct IncidentView<'a> {
     #[serde(flatten)]
     pub link: &'a IncidentLink,
+    /// Every service (`services` holds the first few, as in lists).
+    pub all_services: Vec<Link>,
     pub tags: Vec<Link>,
     pub authors: Vec<String>,
     pub published: Option<String>,
@@ -381,9 +393,11 @@ pub fn duration(d: jiff::SignedDuration) -> String {
     }
 }
 
-fn service_links(pm: &PostMortem, urls: &Urls) -> Vec<Link> {
+/// Links to the first `limit` services of an incident.
+fn service_links(pm: &PostMortem, urls: &Urls, limit: usize) -> Vec<Link> {
     pm.services
         .iter()
+        .take(limit)
         .map(|s| Link {
             name: s.value.clone(),
             url: urls.page(&paths::service(s)),
@@ -496,15 +510,16 @@ impl<'a> Views<'a> {
             severity_rank: pm.severity.rank,
             severity_url: urls.page(&paths::severity(&pm.severity.name)),
             status: pm.status.as_str(),
-            services: service_links(pm, urls),
+            services: service_links(pm, urls, SERVICES_SHOWN),
+            services_more: pm.services.len().saturating_sub(SERVICES_SHOWN),
             summary_html: pm.summary_text().map(markdown::render_inline),
             card: String::new(),
         }
     }
 
-    /// The services of an incident, with their pages.
+    /// Every service of an incident, with its page.
     pub fn service_links(&self, pm: &PostMortem) -> Vec<Link> {
-        service_links(pm, self.urls)
+        service_links(pm, self.urls, usize::MAX)
     }
 
     /// The list view of incident `i` (which must be included).
@@ -688,6 +703,7 @@ impl<'a> Views<'a> {
         let (previous, next) = self.analysis.neighbours(i);
         let mut view = IncidentView {
             link: self.link(i),
+            all_services: self.service_links(pm),
             tags: pm
                 .tags
                 .iter()
