@@ -9,6 +9,7 @@
 //!
 //! [`Rule`](crate::diag::Rule) lists them all by name.
 
+pub mod limits;
 pub mod links;
 pub mod lints;
 pub mod template;
@@ -60,5 +61,6 @@ pub fn validate(kb: &KnowledgeBase) -> Vec<Diagnostic> {
         })
         .collect();
     diagnostics.extend(links::check(kb));
+    diagnostics.extend(limits::check(kb));
     diagnostics
 }
