@@ -221,8 +221,13 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
             .unwrap_or(&kb.config.site.base_url),
     );
     let site = SiteView {
-        title: kb.config.site.title.clone(),
-        description: kb.config.site.description.clone(),
+        title: strip_control(&kb.config.site.title).into_owned(),
+        description: kb
+            .config
+            .site
+            .description
+            .as_deref()
+            .map(|d| strip_control(d).into_owned()),
         base_url: urls.base_url.clone(),
         base_path: urls.base_path.clone(),
         absolute: urls.is_absolute(),
@@ -440,7 +445,7 @@ impl Renderer<'_> {
         let urls = self.views.urls;
         PageView {
             kind,
-            title,
+            title: strip_control(&title).into_owned(),
             url: urls.page(&path),
             permalink: urls.absolute(&path),
             feed_url: feed.map(|f| urls.page(&f)),
@@ -986,13 +991,15 @@ impl Renderer<'_> {
                     .map_or(pm.date.value, |p| p.value.max(pm.date.value));
                 let path = paths::incident(&pm.id);
                 FeedEntry {
-                    title: pm.title.value.clone(),
+                    title: strip_control(&pm.title).into_owned(),
                     id: views.urls.atom_id(&path),
                     url: views.urls.absolute(&path),
                     updated: format!("{day}T00:00:00Z"),
                     date: pm.date.to_string(),
-                    severity: pm.severity.name.clone(),
-                    summary: pm.summary_text().map(crate::render::markdown::plain_text),
+                    severity: strip_control(&pm.severity.name).into_owned(),
+                    summary: pm.summary_text().map(|s| {
+                        strip_control(&crate::render::markdown::plain_text(s)).into_owned()
+                    }),
                 }
             })
             .collect();
@@ -1015,7 +1022,7 @@ impl Renderer<'_> {
             .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
         let feed_path = format!("{path}atom.xml");
         let feed = Feed {
-            title: title.to_string(),
+            title: strip_control(title).into_owned(),
             id: views.urls.atom_id(&feed_path),
             alternate: views.urls.absolute(path),
             url: views.urls.absolute(&feed_path),
@@ -1094,6 +1101,23 @@ impl Timings {
             eprintln!("timing: {what}: {:.3} s", (now - last.get()).as_secs_f64());
             last.set(now);
         }
+    }
+}
+
+/// `s` without the control characters XML 1.0 forbids (U+0000 to U+001F
+/// but tab, line feed and carriage return; and U+FFFE, U+FFFF). One of them
+/// in a title makes `atom.xml` unreadable to every feed reader, and escaping
+/// cannot help: XML has no way to write them. `check` warns about them;
+/// pages and feeds drop them.
+pub fn strip_control(s: &str) -> std::borrow::Cow<'_, str> {
+    let forbidden = |c: char| {
+        matches!(c, '\0'..='\u{1f}' if !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c, '\u{fffe}' | '\u{ffff}')
+    };
+    if s.contains(forbidden) {
+        std::borrow::Cow::Owned(s.chars().filter(|&c| !forbidden(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
     }
 }
 

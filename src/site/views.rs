@@ -47,7 +47,8 @@ pub struct Urls {
 
 impl Urls {
     pub fn new(base_url: &str) -> Urls {
-        let mut base_url = base_url.trim().to_string();
+        // The base URL is in every feed and the sitemap: no control characters.
+        let mut base_url = super::strip_control(base_url.trim()).into_owned();
         if !base_url.ends_with('/') {
             base_url.push('/');
         }
@@ -502,7 +503,7 @@ impl<'a> Views<'a> {
     fn make_link(pm: &PostMortem, urls: &Urls) -> IncidentLink {
         IncidentLink {
             id: pm.id.value.clone(),
-            title: pm.title.value.clone(),
+            title: super::strip_control(&pm.title).into_owned(),
             url: urls.page(&paths::incident(&pm.id)),
             date: pm.date.to_string(),
             year: pm.date.year(),
@@ -512,7 +513,9 @@ impl<'a> Views<'a> {
             status: pm.status.as_str(),
             services: service_links(pm, urls, SERVICES_SHOWN),
             services_more: pm.services.len().saturating_sub(SERVICES_SHOWN),
-            summary_html: pm.summary_text().map(markdown::render_inline),
+            summary_html: pm
+                .summary_text()
+                .map(|s| super::strip_control(&markdown::render_inline(s)).into_owned()),
             card: String::new(),
         }
     }
