@@ -73,12 +73,12 @@ impl Urls {
 
     /// A site-internal link to `path` (relative to the site root).
     pub fn page(&self, path: &str) -> String {
-        format!("{}{path}", self.base_path)
+        format!("{}{}", self.base_path, encode_path(path))
     }
 
     /// An absolute URL (for feeds and the sitemap), when `base_url` is absolute.
     pub fn absolute(&self, path: &str) -> String {
-        format!("{}{path}", self.base_url)
+        format!("{}{}", self.base_url, encode_path(path))
     }
 
     /// Whether `base_url` is an absolute `http(s)://` URL.
@@ -92,16 +92,20 @@ impl Urls {
         if self.is_absolute() {
             self.absolute(path)
         } else {
-            format!("urn:hindsight:{}", path.trim_end_matches('/'))
+            format!("urn:hindsight:{}", encode_path(path.trim_end_matches('/')))
         }
     }
 }
 
-/// Percent-encodes a URL path segment (everything but unreserved characters).
-pub fn segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+/// Percent-encodes a site path for a link: every byte but unreserved
+/// characters and `/`. Files are written under the plain path
+/// (`tags/café/`) and linked by its encoded form (`tags/caf%C3%A9/`): a web
+/// server decodes the link and finds the file. (Writing the encoded form as
+/// the file's name made every such link a 404.)
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -110,7 +114,23 @@ pub fn segment(s: &str) -> String {
     out
 }
 
-/// Relative output paths, shared by links and the writer so they cannot disagree.
+/// A name as one folder of the output: as written, unless it could not be
+/// one folder (empty, `.`, `..`, a separator or a control character), then
+/// percent-encoded so it still names exactly one folder inside the site.
+/// `check` reports such names (and names too long to be a file name), so
+/// the fallback only matters to a build of a knowledge base with errors.
+pub fn segment(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_name = matches!(s, "" | "." | "..")
+        || s.contains(|c: char| matches!(c, '/' | '\\') || c.is_control());
+    if unsafe_name {
+        std::borrow::Cow::Owned(encode_path(s).replace('/', "%2F"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// Relative output paths, shared by links and the writer so they cannot
+/// disagree. They are file paths; [`Urls`] encodes them for links.
 pub mod paths {
     use super::segment;
 
