@@ -195,3 +195,146 @@ fn control_characters_in_a_title_and_summary_leave_feeds_valid_xml() {
     let h1 = &h1[..h1.find("</h1>").unwrap()];
     assert!(!h1.contains(['\u{7}', '\u{1b}']), "{h1:?}");
 }
+
+/// Rules reported by `check`, by name.
+fn rules(root: &Path) -> Vec<&'static str> {
+    let report = validate::check(root).unwrap_or_else(|e| panic!("{e:?}"));
+    report.diagnostics.iter().map(|d| d.rule.name()).collect()
+}
+
+#[test]
+fn names_that_need_encoding_build_pages_their_links_reach() {
+    // A file name with a space and a letter outside ASCII (its id), a tag
+    // outside ASCII and a service just under the file-name limit: check is
+    // green (the file names only warn), and the build writes every page
+    // where its percent-encoded link leads once a web server decodes it.
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("kb"), dir.path().join("site"));
+    let long = "a".repeat(255);
+    write_kb(
+        &root,
+        "",
+        &[
+            (
+                "My Incident.md",
+                "services = [\"checkout-api\"]\ntags = [\"Café\", \"Straße\"]".to_string(),
+            ),
+            ("2025-01-01-résumé.md", format!("services = [\"{long}\"]")),
+        ],
+    );
+    assert!(!rules(&root).contains(&"unpublishable-path"));
+    check_and_build(&root, &out);
+    for (file, link) in [
+        (
+            "incidents/My Incident/index.html",
+            "/incidents/My%20Incident/",
+        ),
+        (
+            "incidents/2025-01-01-résumé/index.html",
+            "/incidents/2025-01-01-r%C3%A9sum%C3%A9/",
+        ),
+        ("tags/café/index.html", "/tags/caf%C3%A9/"),
+        ("tags/straße/index.html", "/tags/stra%C3%9Fe/"),
+        (
+            &format!("services/{long}/index.html"),
+            &format!("/services/{long}/"),
+        ),
+    ] {
+        assert!(out.join(file).is_file(), "{file}");
+        let index = fs::read_to_string(out.join("incidents/index.html")).unwrap();
+        let tags = fs::read_to_string(out.join("tags/index.html")).unwrap();
+        let services = fs::read_to_string(out.join("services/index.html")).unwrap();
+        let href = format!("href=\"{link}\"");
+        assert!(
+            index.contains(&href) || tags.contains(&href) || services.contains(&href),
+            "a link {link}"
+        );
+    }
+}
+
+#[test]
+fn names_build_cannot_write_are_reported_by_check() {
+    let cases: [(&str, &str, Vec<(&str, String)>); 4] = [
+        (
+            "a service over 255 bytes",
+            "",
+            vec![(
+                "2025-03-14-a.md",
+                format!("services = [\"{}\"]", "a".repeat(256)),
+            )],
+        ),
+        (
+            "a tag over 255 bytes once written as a folder",
+            "",
+            vec![(
+                "2025-03-14-a.md",
+                format!("services = [\"api\"]\ntags = [\"{}\"]", "é".repeat(128)),
+            )],
+        ),
+        (
+            "ids that differ in case",
+            "",
+            vec![
+                ("Checkout-Down.md", "services = [\"api\"]".to_string()),
+                (
+                    "2025-03-14-b.md",
+                    "id = \"checkout-down\"\nservices = [\"api\"]".to_string(),
+                ),
+            ],
+        ),
+        (
+            "an id that is a file of the site",
+            "",
+            vec![("index.html.md", "services = [\"api\"]".to_string())],
+        ),
+    ];
+    for (what, config, posts) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("kb");
+        write_kb(&root, config, &posts);
+        assert!(rules(&root).contains(&"unpublishable-path"), "{what}");
+    }
+    // Severities that share a folder: reported against hindsight.toml, and
+    // the build (had check been skipped) fails.
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("kb"), dir.path().join("site"));
+    write_kb(
+        &root,
+        "",
+        &[
+            ("2025-03-14-a.md", "services = [\"api\"]".into()),
+            ("2025-03-15-b.md", "services = [\"api\"]".into()),
+        ],
+    );
+    for (file, severity) in [("2025-03-14-a.md", "SEV 1"), ("2025-03-15-b.md", "sev-1")] {
+        let path = root.join("postmortems").join(file);
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, text.replace("\"SEV-2\"", &format!("\"{severity}\""))).unwrap();
+    }
+    let toml = fs::read_to_string(root.join("hindsight.toml")).unwrap();
+    fs::write(
+        root.join("hindsight.toml"),
+        toml.replace(
+            "[\"SEV-1\", \"SEV-2\", \"SEV-3\"]",
+            "[\"SEV 1\", \"SEV-2\", \"sev-1\"]",
+        ),
+    )
+    .unwrap();
+    let report = validate::check(&root).unwrap();
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule.name() == "unpublishable-path")
+        .expect("reported");
+    let at = d.primary.as_ref().unwrap();
+    assert!(at.source.path().ends_with("hindsight.toml"));
+    assert_eq!(&at.source.text[at.span.clone()], "\"sev-1\"");
+    let built = build(
+        &report.kb,
+        &BuildOptions {
+            out: Some(out),
+            ..BuildOptions::default()
+        },
+    );
+    assert!(built.is_err(), "two severities, one folder");
+}

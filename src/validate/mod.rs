@@ -12,6 +12,7 @@
 pub mod limits;
 pub mod links;
 pub mod lints;
+pub mod paths;
 pub mod template;
 
 use std::path::Path;
@@ -62,5 +63,6 @@ pub fn validate(kb: &KnowledgeBase) -> Vec<Diagnostic> {
         .collect();
     diagnostics.extend(links::check(kb));
     diagnostics.extend(limits::check(kb));
+    diagnostics.extend(paths::check(kb));
     diagnostics
 }
