@@ -196,6 +196,9 @@ fn control_characters_in_a_title_and_summary_leave_feeds_valid_xml() {
     assert!(!h1.contains(['\u{7}', '\u{1b}']), "{h1:?}");
 }
 
+/// Post-mortems to write: file name and front matter.
+type Posts = Vec<(&'static str, String)>;
+
 /// Rules reported by `check`, by name.
 fn rules(root: &Path) -> Vec<&'static str> {
     let report = validate::check(root).unwrap_or_else(|e| panic!("{e:?}"));
@@ -254,10 +257,9 @@ fn names_that_need_encoding_build_pages_their_links_reach() {
 
 #[test]
 fn names_build_cannot_write_are_reported_by_check() {
-    let cases: [(&str, &str, Vec<(&str, String)>); 4] = [
+    let cases: [(&str, Posts); 4] = [
         (
             "a service over 255 bytes",
-            "",
             vec![(
                 "2025-03-14-a.md",
                 format!("services = [\"{}\"]", "a".repeat(256)),
@@ -265,7 +267,6 @@ fn names_build_cannot_write_are_reported_by_check() {
         ),
         (
             "a tag over 255 bytes once written as a folder",
-            "",
             vec![(
                 "2025-03-14-a.md",
                 format!("services = [\"api\"]\ntags = [\"{}\"]", "é".repeat(128)),
@@ -273,7 +274,6 @@ fn names_build_cannot_write_are_reported_by_check() {
         ),
         (
             "ids that differ in case",
-            "",
             vec![
                 ("Checkout-Down.md", "services = [\"api\"]".to_string()),
                 (
@@ -284,14 +284,13 @@ fn names_build_cannot_write_are_reported_by_check() {
         ),
         (
             "an id that is a file of the site",
-            "",
             vec![("index.html.md", "services = [\"api\"]".to_string())],
         ),
     ];
-    for (what, config, posts) in cases {
+    for (what, posts) in cases {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("kb");
-        write_kb(&root, config, &posts);
+        write_kb(&root, "", &posts);
         assert!(rules(&root).contains(&"unpublishable-path"), "{what}");
     }
     // Severities that share a folder: reported against hindsight.toml, and
