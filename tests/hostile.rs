@@ -337,3 +337,33 @@ fn names_build_cannot_write_are_reported_by_check() {
     );
     assert!(built.is_err(), "two severities, one folder");
 }
+
+#[test]
+fn a_cause_page_lists_the_first_action_items_of_each_incident() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("kb"), dir.path().join("site"));
+    let mut front = String::from("services = [\"api\"]\n");
+    for id in ["pool-exhaustion", "config-drift"] {
+        front += &format!("\n[[root_causes]]\nid = \"{id}\"\nkind = \"root\"\n");
+    }
+    for k in 0..25 {
+        front += &format!(
+            "\n[[action_items]]\ntitle = \"Alert on queue depth {k:02}\"\nowner = \"sre\"\ndue = 2025-04-01\n"
+        );
+    }
+    write_kb(&root, "", &[("2025-03-14-a.md", front)]);
+    check_and_build(&root, &out);
+    let read = |rel: &str| fs::read_to_string(out.join(rel)).unwrap();
+    for cause in ["pool-exhaustion", "config-drift"] {
+        let page = read(&format!("causes/{cause}/index.html"));
+        assert_eq!(page.matches("class=\"item-title\"").count(), 20, "{cause}");
+        assert!(page.contains("Alert on queue depth 19"));
+        assert!(!page.contains("Alert on queue depth 20"));
+        assert!(
+            page.contains("href=\"/incidents/2025-03-14-a/#hs-action-items\">and 5 more</a>"),
+            "{cause}"
+        );
+    }
+    let page = read("incidents/2025-03-14-a/index.html");
+    assert_eq!(page.matches("class=\"item-title\"").count(), 25);
+}

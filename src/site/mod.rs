@@ -164,7 +164,11 @@ struct CauseSummary {
 /// not passed a second time as data.
 struct CauseItems<'a> {
     incident: views::IncidentRef<'a>,
+    /// The first [`views::CAUSE_ITEMS_SHOWN`] rows: an incident with many
+    /// causes is on each of their pages, and its items with it.
     items_html: &'a str,
+    /// How many items are only on the incident page.
+    items_more: usize,
 }
 
 /// A recurrence after a fix: `incident` happened although the `prevent`
@@ -326,8 +330,8 @@ impl views::Fragments for ThemeFragments<'_> {
             site: self.site,
         };
         let context = Context::from_serialize(data).map_err(|e| error_chain(&e))?;
-        let render = |template: &str| {
-            let html = self.theme.tera.render(template, &context).map_err(|e| {
+        let render_in = |template: &str, context: &Context| {
+            let html = self.theme.tera.render(template, context).map_err(|e| {
                 format!(
                     "cannot render incident {} with template `{template}`: {}",
                     incident.id,
@@ -338,6 +342,19 @@ impl views::Fragments for ThemeFragments<'_> {
             // inside other markup, sometimes in the middle of a line.
             Ok::<_, String>(html.trim().to_string())
         };
+        let render = |template: &str| render_in(template, &context);
+        // The first rows alone, for root-cause pages, when there are more.
+        let cause_item_rows = if items.len() > views::CAUSE_ITEMS_SHOWN {
+            let data = Data {
+                incident,
+                items: &items[..views::CAUSE_ITEMS_SHOWN],
+                site: self.site,
+            };
+            let first = Context::from_serialize(data).map_err(|e| error_chain(&e))?;
+            render_in("action-item-rows.html", &first)?
+        } else {
+            String::new()
+        };
         Ok(views::IncidentFragments {
             card: render("card.html")?,
             reference: render("reference.html")?,
@@ -346,6 +363,7 @@ impl views::Fragments for ThemeFragments<'_> {
             } else {
                 render("action-item-rows.html")?
             },
+            cause_item_rows,
         })
     }
 }
@@ -935,9 +953,13 @@ impl Renderer<'_> {
             action_items: list
                 .iter()
                 .filter(|&&i| !pms[i].action_items.is_empty())
-                .map(|&i| CauseItems {
-                    incident: views.reference(i, i),
-                    items_html: views.action_item_rows(i),
+                .map(|&i| {
+                    let (items_html, items_more) = views.cause_item_rows(i);
+                    CauseItems {
+                        incident: views.reference(i, i),
+                        items_html,
+                        items_more,
+                    }
                 })
                 .collect(),
             not_held: analysis::fixes_that_did_not_hold(pms, list)

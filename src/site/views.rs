@@ -18,6 +18,11 @@ pub const RECURRENCES_SHOWN: usize = 6;
 /// lists show the first few and "and N more", linking to the incident page.
 pub const SERVICES_SHOWN: usize = 5;
 
+/// The most action items of one incident a root-cause page lists (the
+/// incident page has them all), for the same reason: an incident is on the
+/// page of each of its causes.
+pub const CAUSE_ITEMS_SHOWN: usize = 20;
+
 /// Site-wide values, in every template as `site`.
 #[derive(Clone, Debug, Serialize)]
 pub struct SiteView {
@@ -460,6 +465,8 @@ pub struct IncidentFragments {
     /// Its action items as table rows (`action-item-rows.html`), for the
     /// incident page and the pages of its root causes; empty without items.
     pub action_item_rows: String,
+    /// The first [`CAUSE_ITEMS_SHOWN`] rows, when there are more (else empty).
+    pub cause_item_rows: String,
 }
 
 impl<'a> Views<'a> {
@@ -518,6 +525,18 @@ impl<'a> Views<'a> {
     /// Incident `i`'s action items as table rows (empty when it has none).
     pub fn action_item_rows(&self, i: usize) -> &str {
         &self.fragments[i].action_item_rows
+    }
+
+    /// Incident `i`'s action items as a root-cause page shows them: the
+    /// rows of the first [`CAUSE_ITEMS_SHOWN`], and how many are left out.
+    pub fn cause_item_rows(&self, i: usize) -> (&str, usize) {
+        let fragments = &self.fragments[i];
+        let items = self.kb.postmortems[i].action_items.len();
+        if items > CAUSE_ITEMS_SHOWN {
+            (&fragments.cause_item_rows, items - CAUSE_ITEMS_SHOWN)
+        } else {
+            (&fragments.action_item_rows, 0)
+        }
     }
 
     fn make_link(pm: &PostMortem, urls: &Urls) -> IncidentLink {
