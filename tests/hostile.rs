@@ -367,3 +367,43 @@ fn a_cause_page_lists_the_first_action_items_of_each_incident() {
     let page = read("incidents/2025-03-14-a/index.html");
     assert_eq!(page.matches("class=\"item-title\"").count(), 25);
 }
+
+#[test]
+fn a_fix_that_did_not_hold_lists_its_first_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("kb"), dir.path().join("site"));
+    let cause =
+        "services = [\"api\"]\n\n[[root_causes]]\nid = \"pool-exhaustion\"\nkind = \"root\"\n";
+    let mut first = cause.to_string();
+    for k in 0..22 {
+        first += &format!(
+            "\n[[action_items]]\ntitle = \"Cap the pool at size {k:02}\"\nowner = \"sre\"\n\
+             due = 2025-04-01\nkind = \"prevent\"\nstatus = \"done\"\ncompleted = 2025-03-20\n"
+        );
+    }
+    write_kb(
+        &root,
+        "",
+        &[
+            ("2025-03-14-a.md", first),
+            ("2025-03-15-b.md", cause.to_string()),
+        ],
+    );
+    let text = fs::read_to_string(root.join("postmortems/2025-03-15-b.md")).unwrap();
+    fs::write(
+        root.join("postmortems/2025-03-15-b.md"),
+        text.replace("date = 2025-03-14", "date = 2025-06-01"),
+    )
+    .unwrap();
+    check_and_build(&root, &out);
+    let page = fs::read_to_string(out.join("causes/pool-exhaustion/index.html")).unwrap();
+    let held = &page[page
+        .find("not-held-items")
+        .expect("a fix that did not hold")..];
+    let held = &held[..held.find("</ul>").unwrap()];
+    assert_eq!(held.matches("<strong>").count(), 20, "{held}");
+    assert!(
+        held.contains("href=\"/incidents/2025-03-14-a/#hs-action-items\">and 2 more</a>"),
+        "{held}"
+    );
+}

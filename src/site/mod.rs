@@ -178,7 +178,10 @@ struct CauseItems<'a> {
 struct NotHeld<'a> {
     incident: views::IncidentRef<'a>,
     fixed_in: views::IncidentRef<'a>,
+    /// The first [`views::CAUSE_ITEMS_SHOWN`] of those items (see `CauseItems`).
     items: Vec<views::ActionItemView>,
+    /// How many are only on `fixed_in`'s page.
+    items_more: usize,
 }
 
 #[derive(Serialize)]
@@ -970,8 +973,10 @@ impl Renderer<'_> {
                     items: n
                         .items
                         .iter()
+                        .take(views::CAUSE_ITEMS_SHOWN)
                         .map(|&k| views.action_item(&pms[n.fixed_in].action_items[k]))
                         .collect(),
+                    items_more: n.items.len().saturating_sub(views::CAUSE_ITEMS_SHOWN),
                 })
                 .collect(),
         };
