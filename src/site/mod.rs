@@ -1025,7 +1025,8 @@ impl Renderer<'_> {
                     date: pm.date.to_string(),
                     severity: strip_control(&pm.severity.name).into_owned(),
                     summary: pm.summary_text().map(|s| {
-                        strip_control(&crate::render::markdown::plain_text(s)).into_owned()
+                        let text = crate::render::markdown::plain_text(s);
+                        strip_control(&views::excerpt(&text)).into_owned()
                     }),
                 }
             })

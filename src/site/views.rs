@@ -18,6 +18,26 @@ pub const RECURRENCES_SHOWN: usize = 6;
 /// lists show the first few and "and N more", linking to the incident page.
 pub const SERVICES_SHOWN: usize = 5;
 
+/// The longest summary, in characters, that cards and feed entries repeat.
+/// A summary is on the card of every list the incident is in (each of its
+/// services, tags, causes, its year...) and in as many feeds: one of a
+/// megabyte would be copied onto every one of those pages.
+pub const SUMMARY_CHARS: usize = 1_000;
+
+/// `text` cut to [`SUMMARY_CHARS`] characters at a space, with `…`, when it
+/// is longer. (Cut Markdown may leave a `**` or `[` open; it then shows as
+/// written, and rendering stays safe.)
+pub fn excerpt(text: &str) -> std::borrow::Cow<'_, str> {
+    let Some((cut, _)) = text.char_indices().nth(SUMMARY_CHARS) else {
+        return std::borrow::Cow::Borrowed(text);
+    };
+    let head = &text[..cut];
+    let head = head
+        .rfind(char::is_whitespace)
+        .map_or(head, |space| &head[..space]);
+    std::borrow::Cow::Owned(format!("{}…", head.trim_end()))
+}
+
 /// The most action items of one incident a root-cause page lists (the
 /// incident page has them all), for the same reason: an incident is on the
 /// page of each of its causes.
@@ -128,7 +148,8 @@ pub fn segment(s: &str) -> std::borrow::Cow<'_, str> {
     let unsafe_name = matches!(s, "" | "." | "..")
         || s.contains(|c: char| matches!(c, '/' | '\\') || c.is_control());
     if unsafe_name {
-        std::borrow::Cow::Owned(encode_path(s).replace('/', "%2F"))
+        // `.` is unreserved in URLs, but `..` must not stay a folder name.
+        std::borrow::Cow::Owned(encode_path(s).replace('/', "%2F").replace('.', "%2E"))
     } else {
         std::borrow::Cow::Borrowed(s)
     }
@@ -554,7 +575,7 @@ impl<'a> Views<'a> {
             services_more: pm.services.len().saturating_sub(SERVICES_SHOWN),
             summary_html: pm
                 .summary_text()
-                .map(|s| super::strip_control(&markdown::render_inline(s)).into_owned()),
+                .map(|s| super::strip_control(&markdown::render_inline(&excerpt(s))).into_owned()),
             card: String::new(),
         }
     }
@@ -843,5 +864,38 @@ impl<'a> Views<'a> {
             })
             .collect();
         view
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_summaries_are_cut_at_a_space() {
+        assert_eq!(excerpt("short"), "short");
+        let exact = "a".repeat(SUMMARY_CHARS);
+        assert_eq!(excerpt(&exact), exact);
+        let words = "word ".repeat(SUMMARY_CHARS);
+        let cut = excerpt(&words);
+        assert!(cut.ends_with("word…"), "{cut}");
+        assert!(cut.chars().count() <= SUMMARY_CHARS + 1);
+        // One long word: cut inside it, on a character boundary.
+        let word = "é".repeat(SUMMARY_CHARS + 5);
+        assert_eq!(excerpt(&word).chars().count(), SUMMARY_CHARS + 1);
+    }
+
+    #[test]
+    fn links_encode_what_paths_keep_plain() {
+        let urls = Urls::new("https://example.org/kb/");
+        assert_eq!(paths::tag("café"), "tags/café/");
+        assert_eq!(urls.page(&paths::tag("café")), "/kb/tags/caf%C3%A9/");
+        assert_eq!(
+            urls.absolute(&paths::incident("My Incident")),
+            "https://example.org/kb/incidents/My%20Incident/"
+        );
+        // A name that is not one folder stays inside one, encoded.
+        assert_eq!(paths::incident(".."), "incidents/%2E%2E/");
+        assert_eq!(paths::incident("a/b"), "incidents/a%2Fb/");
     }
 }
