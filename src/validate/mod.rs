@@ -5,7 +5,9 @@
 //!   timeline, action items, what `final` requires);
 //! - [`links`]: rules across post-mortems (unique ids, `related`, the
 //!   root-cause catalogue);
-//! - [`lints`]: `blame-language` and `vague-action-item`.
+//! - [`lints`]: `blame-language` and `vague-action-item`;
+//! - [`limits`]: the number of files (`resource-limit`);
+//! - [`paths`]: names `build` could not write (`unpublishable-path`).
 //!
 //! [`Rule`](crate::diag::Rule) lists them all by name.
 
