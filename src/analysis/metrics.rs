@@ -7,7 +7,7 @@
 //! ([`PeriodMetrics`]); an incident missing a timestamp is left out of that
 //! metric and counted in `missing`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt;
 
 use jiff::civil::Date;
@@ -493,18 +493,29 @@ pub fn top_learnings(
             }
         }
     }
-    let mut out: Vec<Learning> = causes
+    // Rank first, then gather sentences for the few causes kept: every
+    // cause of a quarter shares its incidents' learnings, so gathering them
+    // for all causes would copy (causes × learnings) strings to keep three.
+    let mut ranked: Vec<(&str, Vec<usize>, usize, usize)> = causes
         .into_iter()
         .map(|(cause, incidents)| {
-            let mut sentences: Vec<String> = Vec::new();
-            for &i in &incidents {
-                for s in &pms[i].learnings {
-                    if !sentences.contains(s) {
-                        sentences.push(s.clone());
-                    }
-                }
-            }
-            let (score, incidents_ever) = scores.get(cause).copied().unwrap_or_default();
+            let (score, ever) = scores.get(cause).copied().unwrap_or_default();
+            (cause, incidents, score, ever)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.2.cmp(&a.2).then(b.3.cmp(&a.3)).then(a.0.cmp(b.0)));
+    ranked.truncate(limit);
+    ranked
+        .into_iter()
+        .map(|(cause, incidents, score, incidents_ever)| {
+            // First occurrence wins; a set keeps this linear in the sentences.
+            let mut seen: HashSet<&str> = HashSet::new();
+            let sentences: Vec<String> = incidents
+                .iter()
+                .flat_map(|&i| &pms[i].learnings)
+                .filter(|s| seen.insert(s.as_str()))
+                .cloned()
+                .collect();
             Learning {
                 incident_ids: incidents.iter().map(|&i| pms[i].id.value.clone()).collect(),
                 cause: cause.to_string(),
@@ -514,15 +525,7 @@ pub fn top_learnings(
                 sentences,
             }
         })
-        .collect();
-    out.sort_by(|a, b| {
-        b.score
-            .cmp(&a.score)
-            .then(b.incidents_ever.cmp(&a.incidents_ever))
-            .then(a.cause.cmp(&b.cause))
-    });
-    out.truncate(limit);
-    out
+        .collect()
 }
 
 #[cfg(test)]

@@ -134,8 +134,21 @@ impl Analysis {
         let Some(list) = self.causes.get(cause) else {
             return (Vec::new(), 0);
         };
-        let total = list.len().saturating_sub(usize::from(list.contains(&i)));
-        let at = list.iter().position(|&j| j == i).unwrap_or(list.len());
+        // The list is in date order, as `position` is: a binary search
+        // finds `i`, so a cause shared by thousands of incidents does not
+        // make each of their pages scan all the others.
+        let found = self.position.get(i).copied().flatten().and_then(|pos| {
+            list.binary_search_by_key(&pos, |&j| {
+                self.position
+                    .get(j)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(usize::MAX)
+            })
+            .ok()
+        });
+        let total = list.len().saturating_sub(usize::from(found.is_some()));
+        let at = found.unwrap_or(list.len());
         // A window of `limit + 1` around `i`, shifted to fit the list.
         let start = at
             .saturating_sub(limit / 2)
@@ -255,6 +268,8 @@ mod tests {
             chronological: Vec::new(),
             position: Vec::new(),
         };
+        // Incident k is the k-th oldest.
+        a.position = (0..30).map(Some).collect();
         a.causes.insert("c".into(), (0..30).collect());
         assert_eq!(a.recurrences("c", 15, 4), (vec![13, 14, 16, 17], 29));
         assert_eq!(a.recurrences("c", 0, 4), (vec![1, 2, 3, 4], 29));

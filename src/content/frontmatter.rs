@@ -16,6 +16,7 @@ use toml::de::{DeTable, DeValue};
 use super::model::*;
 use crate::config::{Config, Visibility, toml_error};
 use crate::diag::{Diagnostic, Level, Rule};
+use crate::site::views::thousands;
 use crate::source::{Source, Span};
 use crate::suggest;
 
@@ -173,6 +174,9 @@ pub fn parse(
         let name = key.get_ref().as_ref();
         fm.seen.push((name.to_string(), reader.span(key)));
         let errors_before = reader.errors();
+        if let DeValue::Array(items) = value.get_ref() {
+            reader.list_limit(name, items);
+        }
         match name {
             "title" => {
                 fm.title = reader.string(name, value).and_then(|t| reader.title(t));
@@ -379,6 +383,36 @@ impl<'a> Reader<'a> {
 
     fn push(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
+    }
+
+    /// `[limits] max_list_items`: every page an incident appears on may
+    /// repeat some of its lists, so a list of thousands makes a site of
+    /// gigabytes. Reported at the first entry past the limit; the list is
+    /// still read, so its other problems are reported in the same run.
+    fn list_limit(&mut self, key: &str, items: &[TomlSpanned<'_>]) {
+        let max = self.config.limits.max_list_items;
+        let Some(first_over) = items.get(max) else {
+            return;
+        };
+        let d = Diagnostic::error(
+            Rule::ResourceLimit,
+            format!(
+                "`{key}` has {} entries, over the limit of {}",
+                thousands(items.len() as u64),
+                thousands(max as u64)
+            ),
+        )
+        .at(self.source, self.entry_span(first_over))
+        .label(format!(
+            "entry {} is past the limit",
+            thousands(max as u64 + 1)
+        ))
+        .help(format!(
+            "keep `{key}` to what matters (detail belongs in the body), or raise the limit in \
+             hindsight.toml: `[limits]` then `max_list_items = {}`",
+            items.len()
+        ));
+        self.push(d);
     }
 
     fn type_error(&mut self, key: &str, value: &TomlSpanned<'_>, expected: &str, help: &str) {

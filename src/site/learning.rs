@@ -3,6 +3,8 @@
 //! exports. Numbers come from [`crate::analysis::metrics`]; this module only
 //! shapes them for templates and files.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::Renderer;
@@ -630,26 +632,43 @@ impl Renderer<'_> {
         for r in self.all_items() {
             let age = r.age_days.map(|a| a.to_string()).unwrap_or_default();
             let url = self.views.urls.absolute(&paths::incident(&r.incident));
-            w.write_record([
-                r.incident.as_str(),
-                r.incident_title.as_str(),
-                r.incident_date.as_str(),
-                r.severity.as_str(),
-                r.item.title.as_str(),
-                r.item.owner.as_deref().unwrap_or(""),
-                r.item.status,
-                r.item.kind.unwrap_or(""),
-                r.item.due.as_deref().unwrap_or(""),
-                r.item.completed.as_deref().unwrap_or(""),
-                if r.item.overdue { "yes" } else { "no" },
-                age.as_str(),
-                r.item.tracker.as_deref().unwrap_or(""),
-                url.as_str(),
-            ])
-            .map_err(fail)?;
+            // Every cell a person wrote, or that comes from what they wrote,
+            // goes through `csv_text`; `age_days` is a number we computed
+            // (negative for a future date) and stays a number.
+            let cells = [
+                csv_text(&r.incident),
+                csv_text(&r.incident_title),
+                csv_text(&r.incident_date),
+                csv_text(&r.severity),
+                csv_text(&r.item.title),
+                csv_text(r.item.owner.as_deref().unwrap_or("")),
+                csv_text(r.item.status),
+                csv_text(r.item.kind.unwrap_or("")),
+                csv_text(r.item.due.as_deref().unwrap_or("")),
+                csv_text(r.item.completed.as_deref().unwrap_or("")),
+                Cow::Borrowed(if r.item.overdue { "yes" } else { "no" }),
+                Cow::Borrowed(age.as_str()),
+                csv_text(r.item.tracker.as_deref().unwrap_or("")),
+                csv_text(&url),
+            ];
+            w.write_record(cells.iter().map(|c| c.as_bytes()))
+                .map_err(fail)?;
         }
         w.into_inner()
             .map_err(|e| format!("cannot write action-items.csv: {e}"))
+    }
+}
+
+/// A CSV cell that a spreadsheet will not run as a formula (OWASP "CSV
+/// injection"): text starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return gets a leading `'`, which spreadsheets show as text and hide.
+/// An action item titled `=HYPERLINK("https://evil.example", "Fix")` would
+/// otherwise become a live link, or worse, in whoever opens the export.
+fn csv_text(s: &str) -> Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
     }
 }
 
@@ -803,5 +822,39 @@ impl Renderer<'_> {
                 .then(a.incident.date.cmp(&b.incident.date))
         });
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_that_start_a_formula_are_neutralised() {
+        for (cell, expected) in [
+            ("=1+1", "'=1+1"),
+            ("+31 6 1234", "'+31 6 1234"),
+            ("-2", "'-2"),
+            ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            (
+                "=HYPERLINK(\"https://evil.example\")",
+                "'=HYPERLINK(\"https://evil.example\")",
+            ),
+        ] {
+            assert_eq!(csv_text(cell), expected, "{cell:?}");
+        }
+        for cell in [
+            "",
+            "Add an alert",
+            "a=b",
+            "x-y",
+            "'quoted",
+            "\nnewline first",
+        ] {
+            assert!(matches!(csv_text(cell), Cow::Borrowed(_)), "{cell:?}");
+            assert_eq!(csv_text(cell), cell);
+        }
     }
 }

@@ -46,6 +46,8 @@ pub struct Built {
 const FEED_ENTRIES: usize = 30;
 /// Incidents on the home page.
 const HOME_LATEST: usize = 10;
+/// Services named at the top of a root-cause page (see `cause_page`).
+const CAUSE_SERVICES: usize = 20;
 
 /// One page to render.
 enum Job<'a> {
@@ -162,7 +164,11 @@ struct CauseSummary {
 /// not passed a second time as data.
 struct CauseItems<'a> {
     incident: views::IncidentRef<'a>,
+    /// The first [`views::CAUSE_ITEMS_SHOWN`] rows: an incident with many
+    /// causes is on each of their pages, and its items with it.
     items_html: &'a str,
+    /// How many items are only on the incident page.
+    items_more: usize,
 }
 
 /// A recurrence after a fix: `incident` happened although the `prevent`
@@ -172,7 +178,10 @@ struct CauseItems<'a> {
 struct NotHeld<'a> {
     incident: views::IncidentRef<'a>,
     fixed_in: views::IncidentRef<'a>,
+    /// The first [`views::CAUSE_ITEMS_SHOWN`] of those items (see `CauseItems`).
     items: Vec<views::ActionItemView>,
+    /// How many are only on `fixed_in`'s page.
+    items_more: usize,
 }
 
 #[derive(Serialize)]
@@ -219,8 +228,13 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
             .unwrap_or(&kb.config.site.base_url),
     );
     let site = SiteView {
-        title: kb.config.site.title.clone(),
-        description: kb.config.site.description.clone(),
+        title: strip_control(&kb.config.site.title).into_owned(),
+        description: kb
+            .config
+            .site
+            .description
+            .as_deref()
+            .map(|d| strip_control(d).into_owned()),
         base_url: urls.base_url.clone(),
         base_path: urls.base_path.clone(),
         absolute: urls.is_absolute(),
@@ -319,8 +333,8 @@ impl views::Fragments for ThemeFragments<'_> {
             site: self.site,
         };
         let context = Context::from_serialize(data).map_err(|e| error_chain(&e))?;
-        let render = |template: &str| {
-            let html = self.theme.tera.render(template, &context).map_err(|e| {
+        let render_in = |template: &str, context: &Context| {
+            let html = self.theme.tera.render(template, context).map_err(|e| {
                 format!(
                     "cannot render incident {} with template `{template}`: {}",
                     incident.id,
@@ -331,6 +345,19 @@ impl views::Fragments for ThemeFragments<'_> {
             // inside other markup, sometimes in the middle of a line.
             Ok::<_, String>(html.trim().to_string())
         };
+        let render = |template: &str| render_in(template, &context);
+        // The first rows alone, for root-cause pages, when there are more.
+        let cause_item_rows = if items.len() > views::CAUSE_ITEMS_SHOWN {
+            let data = Data {
+                incident,
+                items: &items[..views::CAUSE_ITEMS_SHOWN],
+                site: self.site,
+            };
+            let first = Context::from_serialize(data).map_err(|e| error_chain(&e))?;
+            render_in("action-item-rows.html", &first)?
+        } else {
+            String::new()
+        };
         Ok(views::IncidentFragments {
             card: render("card.html")?,
             reference: render("reference.html")?,
@@ -339,6 +366,7 @@ impl views::Fragments for ThemeFragments<'_> {
             } else {
                 render("action-item-rows.html")?
             },
+            cause_item_rows,
         })
     }
 }
@@ -438,7 +466,7 @@ impl Renderer<'_> {
         let urls = self.views.urls;
         PageView {
             kind,
-            title,
+            title: strip_control(&title).into_owned(),
             url: urls.page(&path),
             permalink: urls.absolute(&path),
             feed_url: feed.map(|f| urls.page(&f)),
@@ -558,13 +586,34 @@ impl Renderer<'_> {
                 self.render_template("index.html", "index.html".into(), page, home)
             }
             Job::AllIncidents => {
+                /// A row of the table: the list view, and the names of the
+                /// services it does not show, so the service filter still
+                /// finds the incident (one page, so this stays linear).
+                #[derive(Serialize)]
+                struct Row<'a> {
+                    #[serde(flatten)]
+                    link: &'a IncidentLink,
+                    more_services: Vec<&'a str>,
+                }
                 #[derive(Serialize)]
                 struct All<'a> {
-                    incidents: Vec<&'a IncidentLink>,
+                    incidents: Vec<Row<'a>>,
                     services: Vec<String>,
                 }
                 let data = All {
-                    incidents: views.links(&analysis.incidents),
+                    incidents: analysis
+                        .incidents
+                        .iter()
+                        .map(|&i| Row {
+                            link: views.link(i),
+                            more_services: kb.postmortems[i]
+                                .services
+                                .iter()
+                                .skip(views::SERVICES_SHOWN)
+                                .map(|s| s.as_str())
+                                .collect(),
+                        })
+                        .collect(),
                     services: analysis.services.keys().cloned().collect(),
                 };
                 let page = self.page(
@@ -823,7 +872,9 @@ impl Renderer<'_> {
         struct CauseIncident<'a> {
             #[serde(flatten)]
             link: views::IncidentRef<'a>,
-            services: Vec<Link>,
+            /// The first few services, as on the incident's card.
+            services: &'a [Link],
+            services_more: usize,
             /// The cause's role in this incident.
             kind: &'static str,
             description: Option<String>,
@@ -837,7 +888,9 @@ impl Renderer<'_> {
             count: usize,
             first_seen: String,
             last_seen: String,
+            /// The first [`CAUSE_SERVICES`] services of the cause's incidents, by name.
             services: Vec<Link>,
+            services_more: usize,
             severities: Vec<Term>,
             incidents: Vec<CauseIncident<'a>>,
             action_items: Vec<CauseItems<'a>>,
@@ -849,6 +902,11 @@ impl Renderer<'_> {
             .collect();
         services.sort_unstable();
         services.dedup();
+        // A cause page per cause, each naming the services of its
+        // incidents: with one incident of many causes and many services,
+        // listing them all would repeat the whole list on every cause page.
+        let services_more = services.len().saturating_sub(CAUSE_SERVICES);
+        services.truncate(CAUSE_SERVICES);
         let mut severities: Vec<Term> = Vec::new();
         for (rank, name) in kb.config.template.severities.iter().enumerate() {
             let count = list
@@ -879,14 +937,17 @@ impl Renderer<'_> {
                     url: views.urls.page(&paths::service(s)),
                 })
                 .collect(),
+            services_more,
             severities,
             incidents: list
                 .iter()
                 .map(|&i| {
                     let rc = pms[i].root_causes.iter().find(|c| c.id.as_str() == id);
+                    let link = views.link(i);
                     CauseIncident {
                         link: views.reference(i, i),
-                        services: views.service_links(&pms[i]),
+                        services: &link.services,
+                        services_more: link.services_more,
                         kind: rc.map_or("root", |c| views::cause_kind_str(c.kind)),
                         description: rc.and_then(|c| c.description.clone()),
                     }
@@ -895,9 +956,13 @@ impl Renderer<'_> {
             action_items: list
                 .iter()
                 .filter(|&&i| !pms[i].action_items.is_empty())
-                .map(|&i| CauseItems {
-                    incident: views.reference(i, i),
-                    items_html: views.action_item_rows(i),
+                .map(|&i| {
+                    let (items_html, items_more) = views.cause_item_rows(i);
+                    CauseItems {
+                        incident: views.reference(i, i),
+                        items_html,
+                        items_more,
+                    }
                 })
                 .collect(),
             not_held: analysis::fixes_that_did_not_hold(pms, list)
@@ -908,8 +973,10 @@ impl Renderer<'_> {
                     items: n
                         .items
                         .iter()
+                        .take(views::CAUSE_ITEMS_SHOWN)
                         .map(|&k| views.action_item(&pms[n.fixed_in].action_items[k]))
                         .collect(),
+                    items_more: n.items.len().saturating_sub(views::CAUSE_ITEMS_SHOWN),
                 })
                 .collect(),
         };
@@ -951,13 +1018,16 @@ impl Renderer<'_> {
                     .map_or(pm.date.value, |p| p.value.max(pm.date.value));
                 let path = paths::incident(&pm.id);
                 FeedEntry {
-                    title: pm.title.value.clone(),
+                    title: strip_control(&pm.title).into_owned(),
                     id: views.urls.atom_id(&path),
                     url: views.urls.absolute(&path),
                     updated: format!("{day}T00:00:00Z"),
                     date: pm.date.to_string(),
-                    severity: pm.severity.name.clone(),
-                    summary: pm.summary_text().map(crate::render::markdown::plain_text),
+                    severity: strip_control(&pm.severity.name).into_owned(),
+                    summary: pm.summary_text().map(|s| {
+                        let text = crate::render::markdown::plain_text(s);
+                        strip_control(&views::excerpt(&text)).into_owned()
+                    }),
                 }
             })
             .collect();
@@ -980,7 +1050,7 @@ impl Renderer<'_> {
             .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
         let feed_path = format!("{path}atom.xml");
         let feed = Feed {
-            title: title.to_string(),
+            title: strip_control(title).into_owned(),
             id: views.urls.atom_id(&feed_path),
             alternate: views.urls.absolute(path),
             url: views.urls.absolute(&feed_path),
@@ -1059,6 +1129,23 @@ impl Timings {
             eprintln!("timing: {what}: {:.3} s", (now - last.get()).as_secs_f64());
             last.set(now);
         }
+    }
+}
+
+/// `s` without the control characters XML 1.0 forbids (U+0000 to U+001F
+/// but tab, line feed and carriage return; and U+FFFE, U+FFFF). One of them
+/// in a title makes `atom.xml` unreadable to every feed reader, and escaping
+/// cannot help: XML has no way to write them. `check` warns about them;
+/// pages and feeds drop them.
+pub fn strip_control(s: &str) -> std::borrow::Cow<'_, str> {
+    let forbidden = |c: char| {
+        matches!(c, '\0'..='\u{1f}' if !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c, '\u{fffe}' | '\u{ffff}')
+    };
+    if s.contains(forbidden) {
+        std::borrow::Cow::Owned(s.chars().filter(|&c| !forbidden(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
     }
 }
 

@@ -11,6 +11,38 @@ use crate::render::markdown;
 /// The most recurrences an incident page lists for one cause.
 pub const RECURRENCES_SHOWN: usize = 6;
 
+/// The most services an incident shows where it is repeated on other pages
+/// (its card, its row in the incidents table, its entry on a cause page).
+/// An incident appears on the page of each of its services: showing them
+/// all on each would make the site grow with the square of the list, so
+/// lists show the first few and "and N more", linking to the incident page.
+pub const SERVICES_SHOWN: usize = 5;
+
+/// The longest summary, in characters, that cards and feed entries repeat.
+/// A summary is on the card of every list the incident is in (each of its
+/// services, tags, causes, its year...) and in as many feeds: one of a
+/// megabyte would be copied onto every one of those pages.
+pub const SUMMARY_CHARS: usize = 1_000;
+
+/// `text` cut to [`SUMMARY_CHARS`] characters at a space, with `…`, when it
+/// is longer. (Cut Markdown may leave a `**` or `[` open; it then shows as
+/// written, and rendering stays safe.)
+pub fn excerpt(text: &str) -> std::borrow::Cow<'_, str> {
+    let Some((cut, _)) = text.char_indices().nth(SUMMARY_CHARS) else {
+        return std::borrow::Cow::Borrowed(text);
+    };
+    let head = &text[..cut];
+    let head = head
+        .rfind(char::is_whitespace)
+        .map_or(head, |space| &head[..space]);
+    std::borrow::Cow::Owned(format!("{}…", head.trim_end()))
+}
+
+/// The most action items of one incident a root-cause page lists (the
+/// incident page has them all), for the same reason: an incident is on the
+/// page of each of its causes.
+pub const CAUSE_ITEMS_SHOWN: usize = 20;
+
 /// Site-wide values, in every template as `site`.
 #[derive(Clone, Debug, Serialize)]
 pub struct SiteView {
@@ -40,7 +72,8 @@ pub struct Urls {
 
 impl Urls {
     pub fn new(base_url: &str) -> Urls {
-        let mut base_url = base_url.trim().to_string();
+        // The base URL is in every feed and the sitemap: no control characters.
+        let mut base_url = super::strip_control(base_url.trim()).into_owned();
         if !base_url.ends_with('/') {
             base_url.push('/');
         }
@@ -65,12 +98,12 @@ impl Urls {
 
     /// A site-internal link to `path` (relative to the site root).
     pub fn page(&self, path: &str) -> String {
-        format!("{}{path}", self.base_path)
+        format!("{}{}", self.base_path, encode_path(path))
     }
 
     /// An absolute URL (for feeds and the sitemap), when `base_url` is absolute.
     pub fn absolute(&self, path: &str) -> String {
-        format!("{}{path}", self.base_url)
+        format!("{}{}", self.base_url, encode_path(path))
     }
 
     /// Whether `base_url` is an absolute `http(s)://` URL.
@@ -84,16 +117,20 @@ impl Urls {
         if self.is_absolute() {
             self.absolute(path)
         } else {
-            format!("urn:hindsight:{}", path.trim_end_matches('/'))
+            format!("urn:hindsight:{}", encode_path(path.trim_end_matches('/')))
         }
     }
 }
 
-/// Percent-encodes a URL path segment (everything but unreserved characters).
-pub fn segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+/// Percent-encodes a site path for a link: every byte but unreserved
+/// characters and `/`. Files are written under the plain path
+/// (`tags/café/`) and linked by its encoded form (`tags/caf%C3%A9/`): a web
+/// server decodes the link and finds the file. (Writing the encoded form as
+/// the file's name made every such link a 404.)
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -102,7 +139,24 @@ pub fn segment(s: &str) -> String {
     out
 }
 
-/// Relative output paths, shared by links and the writer so they cannot disagree.
+/// A name as one folder of the output: as written, unless it could not be
+/// one folder (empty, `.`, `..`, a separator or a control character), then
+/// percent-encoded so it still names exactly one folder inside the site.
+/// `check` reports such names (and names too long to be a file name), so
+/// the fallback only matters to a build of a knowledge base with errors.
+pub fn segment(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_name = matches!(s, "" | "." | "..")
+        || s.contains(|c: char| matches!(c, '/' | '\\') || c.is_control());
+    if unsafe_name {
+        // `.` is unreserved in URLs, but `..` must not stay a folder name.
+        std::borrow::Cow::Owned(encode_path(s).replace('/', "%2F").replace('.', "%2E"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// Relative output paths, shared by links and the writer so they cannot
+/// disagree. They are file paths; [`Urls`] encodes them for links.
 pub mod paths {
     use super::segment;
 
@@ -148,7 +202,10 @@ pub struct IncidentLink {
     pub severity_url: String,
     /// `draft`, `review` or `final`.
     pub status: &'static str,
+    /// The first [`SERVICES_SHOWN`] services (the incident page has them all).
     pub services: Vec<Link>,
+    /// How many services are not in `services`.
+    pub services_more: usize,
     /// The summary as HTML (inline), when there is one.
     pub summary_html: Option<String>,
     /// The incident as a list item: `card.html`, rendered once per incident
@@ -303,6 +360,8 @@ impl Drawing {
 pub struct IncidentView<'a> {
     #[serde(flatten)]
     pub link: &'a IncidentLink,
+    /// Every service (`services` holds the first few, as in lists).
+    pub all_services: Vec<Link>,
     pub tags: Vec<Link>,
     pub authors: Vec<String>,
     pub published: Option<String>,
@@ -381,9 +440,11 @@ pub fn duration(d: jiff::SignedDuration) -> String {
     }
 }
 
-fn service_links(pm: &PostMortem, urls: &Urls) -> Vec<Link> {
+/// Links to the first `limit` services of an incident.
+fn service_links(pm: &PostMortem, urls: &Urls, limit: usize) -> Vec<Link> {
     pm.services
         .iter()
+        .take(limit)
         .map(|s| Link {
             name: s.value.clone(),
             url: urls.page(&paths::service(s)),
@@ -425,6 +486,8 @@ pub struct IncidentFragments {
     /// Its action items as table rows (`action-item-rows.html`), for the
     /// incident page and the pages of its root causes; empty without items.
     pub action_item_rows: String,
+    /// The first [`CAUSE_ITEMS_SHOWN`] rows, when there are more (else empty).
+    pub cause_item_rows: String,
 }
 
 impl<'a> Views<'a> {
@@ -485,10 +548,22 @@ impl<'a> Views<'a> {
         &self.fragments[i].action_item_rows
     }
 
+    /// Incident `i`'s action items as a root-cause page shows them: the
+    /// rows of the first [`CAUSE_ITEMS_SHOWN`], and how many are left out.
+    pub fn cause_item_rows(&self, i: usize) -> (&str, usize) {
+        let fragments = &self.fragments[i];
+        let items = self.kb.postmortems[i].action_items.len();
+        if items > CAUSE_ITEMS_SHOWN {
+            (&fragments.cause_item_rows, items - CAUSE_ITEMS_SHOWN)
+        } else {
+            (&fragments.action_item_rows, 0)
+        }
+    }
+
     fn make_link(pm: &PostMortem, urls: &Urls) -> IncidentLink {
         IncidentLink {
             id: pm.id.value.clone(),
-            title: pm.title.value.clone(),
+            title: super::strip_control(&pm.title).into_owned(),
             url: urls.page(&paths::incident(&pm.id)),
             date: pm.date.to_string(),
             year: pm.date.year(),
@@ -496,15 +571,18 @@ impl<'a> Views<'a> {
             severity_rank: pm.severity.rank,
             severity_url: urls.page(&paths::severity(&pm.severity.name)),
             status: pm.status.as_str(),
-            services: service_links(pm, urls),
-            summary_html: pm.summary_text().map(markdown::render_inline),
+            services: service_links(pm, urls, SERVICES_SHOWN),
+            services_more: pm.services.len().saturating_sub(SERVICES_SHOWN),
+            summary_html: pm
+                .summary_text()
+                .map(|s| super::strip_control(&markdown::render_inline(&excerpt(s))).into_owned()),
             card: String::new(),
         }
     }
 
-    /// The services of an incident, with their pages.
+    /// Every service of an incident, with its page.
     pub fn service_links(&self, pm: &PostMortem) -> Vec<Link> {
-        service_links(pm, self.urls)
+        service_links(pm, self.urls, usize::MAX)
     }
 
     /// The list view of incident `i` (which must be included).
@@ -688,6 +766,7 @@ impl<'a> Views<'a> {
         let (previous, next) = self.analysis.neighbours(i);
         let mut view = IncidentView {
             link: self.link(i),
+            all_services: self.service_links(pm),
             tags: pm
                 .tags
                 .iter()
@@ -785,5 +864,38 @@ impl<'a> Views<'a> {
             })
             .collect();
         view
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_summaries_are_cut_at_a_space() {
+        assert_eq!(excerpt("short"), "short");
+        let exact = "a".repeat(SUMMARY_CHARS);
+        assert_eq!(excerpt(&exact), exact);
+        let words = "word ".repeat(SUMMARY_CHARS);
+        let cut = excerpt(&words);
+        assert!(cut.ends_with("word…"), "{cut}");
+        assert!(cut.chars().count() <= SUMMARY_CHARS + 1);
+        // One long word: cut inside it, on a character boundary.
+        let word = "é".repeat(SUMMARY_CHARS + 5);
+        assert_eq!(excerpt(&word).chars().count(), SUMMARY_CHARS + 1);
+    }
+
+    #[test]
+    fn links_encode_what_paths_keep_plain() {
+        let urls = Urls::new("https://example.org/kb/");
+        assert_eq!(paths::tag("café"), "tags/café/");
+        assert_eq!(urls.page(&paths::tag("café")), "/kb/tags/caf%C3%A9/");
+        assert_eq!(
+            urls.absolute(&paths::incident("My Incident")),
+            "https://example.org/kb/incidents/My%20Incident/"
+        );
+        // A name that is not one folder stays inside one, encoded.
+        assert_eq!(paths::incident(".."), "incidents/%2E%2E/");
+        assert_eq!(paths::incident("a/b"), "incidents/a%2Fb/");
     }
 }

@@ -7,13 +7,17 @@
 //!   root-cause catalogue);
 //! - [`lints`]: `blame-language` and `vague-action-item`;
 //! - [`markup`]: what the site cannot publish as written (heading
-//!   attributes, control characters, bodies over `[limits]`).
+//!   attributes, control characters, bodies over `[limits]`);
+//! - [`limits`]: the number of files (`resource-limit`);
+//! - [`paths`]: names `build` could not write (`unpublishable-path`).
 //!
 //! [`Rule`](crate::diag::Rule) lists them all by name.
 
+pub mod limits;
 pub mod links;
 pub mod lints;
 pub mod markup;
+pub mod paths;
 pub mod template;
 
 use std::path::Path;
@@ -64,5 +68,7 @@ pub fn validate(kb: &KnowledgeBase) -> Vec<Diagnostic> {
         })
         .collect();
     diagnostics.extend(links::check(kb));
+    diagnostics.extend(limits::check(kb));
+    diagnostics.extend(paths::check(kb));
     diagnostics
 }
