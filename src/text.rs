@@ -4,11 +4,15 @@ use std::borrow::Cow;
 
 /// Whether `c` is a control character that no page or feed may contain:
 /// U+0000 to U+001F other than tab, line feed and carriage return, and
-/// U+007F (delete). XML 1.0 forbids the first group outright, so one of them
-/// in a title makes `atom.xml` unparsable; none of them shows as anything a
-/// reader could want.
+/// U+007F (delete), and the non-characters U+FFFE and U+FFFF. XML 1.0
+/// forbids the first group and the last two outright, and has no way to
+/// write them, so one of them in a title makes `atom.xml` unparsable; none
+/// of them shows as anything a reader could want.
 pub fn is_forbidden_control(c: char) -> bool {
-    matches!(c, '\0'..='\x08' | '\x0b' | '\x0c' | '\x0e'..='\x1f' | '\x7f')
+    matches!(
+        c,
+        '\0'..='\x08' | '\x0b' | '\x0c' | '\x0e'..='\x1f' | '\x7f' | '\u{fffe}' | '\u{ffff}'
+    )
 }
 
 /// `s` without the characters [`is_forbidden_control`] matches. Borrowed
@@ -18,9 +22,10 @@ pub fn is_forbidden_control(c: char) -> bool {
 /// text that reaches a page or feed without going through one (titles, feed
 /// entries, labels).
 pub fn strip_control(s: &str) -> Cow<'_, str> {
-    // All of them are ASCII, so a byte scan finds them, and removing whole
-    // ASCII bytes cannot split a UTF-8 sequence (its bytes are all >= 0x80).
-    let is_control = |b: &u8| b.is_ascii() && is_forbidden_control(char::from(*b));
+    // A byte scan finds where to start: the ASCII ones are single bytes, and
+    // U+FFFE and U+FFFF are the only ones that start with 0xEF (which some
+    // other characters share: the slow path tells them apart).
+    let is_control = |b: &u8| *b == 0xef || (b.is_ascii() && is_forbidden_control(char::from(*b)));
     match s.as_bytes().iter().position(is_control) {
         None => Cow::Borrowed(s),
         Some(first) => {
@@ -39,6 +44,19 @@ pub fn strip_control_in_place(s: &mut String) {
     }
 }
 
+/// `96500` → `96,500`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,6 +68,10 @@ mod tests {
         assert_eq!(strip_control("\u{8}é\u{1f}"), "é");
         // U+0085 (NEL) and other C1 controls are valid XML: kept.
         assert_eq!(strip_control("a\u{85}b"), "a\u{85}b");
+        assert_eq!(
+            strip_control("a\u{fffe}b\u{ffff}c\u{fffd}\u{ff01}"),
+            "abc\u{fffd}\u{ff01}"
+        );
         for c in '\0'..='\u{80}' {
             let forbidden = (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}';
             assert_eq!(is_forbidden_control(c), forbidden, "{c:?}");

@@ -251,15 +251,19 @@ fn links_out_of_the_knowledge_base_are_not_followed() {
         dir.path().join("postmortems/c.md"),
     )
     .unwrap();
-    let out = hindsight().arg("check").arg(dir.path()).assert().success();
+    // The link out is an error (it would publish a file nobody reviewed
+    // here); the dangling one is skipped with a warning.
+    let out = hindsight().arg("check").arg(dir.path()).assert().code(1);
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert_eq!(
         stdout.matches("warning[unreadable-file]").count(),
-        2,
+        1,
         "{stdout}"
     );
+    assert!(stdout.contains("error[outside-root]"), "{stdout}");
+    assert!(stdout.contains("b.md"), "{stdout}");
     assert!(
-        stdout.contains("checked 1 post-mortem: 2 warnings"),
+        stdout.contains("checked 1 post-mortem: 1 error, 1 warning"),
         "{stdout}"
     );
 }

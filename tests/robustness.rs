@@ -61,6 +61,7 @@ fn check_bytes(config: &Config, bytes: Vec<u8>) {
         content::parse_file(path, Path::new("postmortems/x.md"), bytes, config);
     let kb = KnowledgeBase {
         root: PathBuf::from("kb"),
+        content_dir: PathBuf::from("kb/postmortems"),
         config: config.clone(),
         catalogue: Some(Default::default()),
         postmortems: pm.into_iter().collect(),

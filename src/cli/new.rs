@@ -75,6 +75,15 @@ pub fn run(args: &NewArgs, _color: ColorChoice) -> Result<u8, String> {
         .date
         .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
     let dir = args.dir.join(&config.content.dir);
+    // As `check` and `build` do: the post-mortem folder (links and `..`
+    // resolved, even where it does not exist yet) is inside the root.
+    let resolve = crate::site::output::resolve;
+    if !resolve(&dir).starts_with(resolve(&args.dir)) {
+        return Err(format!(
+            "the post-mortem folder `{}` (`[content] dir`) is outside the knowledge base; not writing there",
+            config.content.dir.display()
+        ));
+    }
     let template = match std::fs::read_to_string(dir.join("_template.md")) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => BUILTIN_TEMPLATE.to_string(),

@@ -16,9 +16,9 @@ use toml::de::{DeTable, DeValue};
 use super::model::*;
 use crate::config::{Config, Visibility, toml_error};
 use crate::diag::{Diagnostic, Level, Rule};
-use crate::site::views::thousands;
 use crate::source::{Source, Span};
 use crate::suggest;
+use crate::text::{strip_control, thousands};
 
 type TomlSpanned<'a> = toml::Spanned<DeValue<'a>>;
 
@@ -431,7 +431,12 @@ impl<'a> Reader<'a> {
 
     fn string(&mut self, key: &str, value: &TomlSpanned<'_>) -> Option<Spanned<String>> {
         match value.get_ref() {
-            DeValue::String(s) => Some(Spanned::new(s.to_string(), self.span(value))),
+            // Control characters are dropped here, once, so no page, feed or
+            // export can carry one; `check` warns about each (markup.rs).
+            DeValue::String(s) => Some(Spanned::new(
+                strip_control(s).into_owned(),
+                self.span(value),
+            )),
             _ => {
                 let help = format!("write it as a quoted string: `{} = \"...\"`", leaf(key));
                 self.type_error(key, value, "a string", &help);
@@ -484,7 +489,9 @@ impl<'a> Reader<'a> {
         let mut ok = true;
         for item in items.iter() {
             match item.get_ref() {
-                DeValue::String(s) => out.push(Spanned::new(s.to_string(), self.span(item))),
+                DeValue::String(s) => {
+                    out.push(Spanned::new(strip_control(s).into_owned(), self.span(item)))
+                }
                 _ => {
                     self.type_error(&format!("{key} items"), item, "strings", &example);
                     ok = false;

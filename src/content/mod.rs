@@ -37,14 +37,7 @@ pub struct Loaded {
 /// not a content problem.
 pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let (config, config_source) = Config::load(root)?;
-    // From here on no build in this process may replace or surround it.
-    crate::site::output::protect_root(root);
     let dir = paths::content_dir(root, &config, &config_source)?;
-    // The post-mortem folder is the root itself when `dir = "."`; then only
-    // the rules for the root apply, or no output inside it would be allowed.
-    if paths::canonical_root(&dir) != paths::canonical_root(root) {
-        crate::site::output::protect_content(&dir);
-    }
     let mut diagnostics = paths::check_site_folders(root, &config);
     let catalogue = load_catalogue(root, &config, &mut diagnostics);
     let files = discover(root, &dir, &mut diagnostics);
@@ -69,6 +62,7 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     Ok(Loaded {
         kb: KnowledgeBase {
             root: root.to_path_buf(),
+            content_dir: dir,
             config,
             catalogue,
             postmortems,
@@ -116,20 +110,33 @@ pub fn discover(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> V
             continue;
         }
         if entry.path_is_symlink() {
-            let inside = path
-                .canonicalize()
-                .is_ok_and(|target| target.starts_with(&canonical_root) && target.is_file());
-            if !inside {
-                let source = Arc::new(Source::new(path.to_path_buf(), String::new()));
-                diagnostics.push(
-                    Diagnostic::warning(
-                        Rule::Unreadable,
-                        "skipped a link that points outside the knowledge base (or nowhere)",
-                    )
-                    .in_file(&source)
-                    .help("copy the file in instead of linking to it"),
-                );
-                continue;
+            let source = || Arc::new(Source::new(path.to_path_buf(), String::new()));
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
+                // A post-mortem that is a link out of the knowledge base
+                // would publish a file nobody reviewed in this repository.
+                Ok(target) if !target.starts_with(&canonical_root) => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Rule::OutsideRoot,
+                            format!(
+                                "this file is a link to {}, outside the knowledge base",
+                                target.display()
+                            ),
+                        )
+                        .in_file(&source())
+                        .help("copy the post-mortem in instead of linking to it"),
+                    );
+                    continue;
+                }
+                _ => {
+                    diagnostics.push(
+                        Diagnostic::warning(Rule::Unreadable, "skipped a link that points nowhere")
+                            .in_file(&source())
+                            .help("remove the link, or point it at a post-mortem in the knowledge base"),
+                    );
+                    continue;
+                }
             }
         } else if !entry.file_type().is_file() {
             continue;

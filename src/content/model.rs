@@ -354,6 +354,8 @@ pub struct Catalogue {
 pub struct KnowledgeBase {
     /// The root as the user named it.
     pub root: PathBuf,
+    /// The post-mortem folder (`[content] dir`), resolved inside the root.
+    pub content_dir: PathBuf,
     pub config: Config,
     /// `None` when the knowledge base has no `root-causes.toml`.
     pub catalogue: Option<Catalogue>,

@@ -18,6 +18,7 @@ use tera::Context;
 use crate::analysis::{self, Analysis, Selection};
 use crate::content::KnowledgeBase;
 use crate::render::theme::{Theme, error_chain};
+use crate::text;
 use views::{IncidentLink, Link, SiteView, Urls, Views, paths};
 
 /// How to build.
@@ -205,7 +206,10 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
         .out
         .clone()
         .unwrap_or_else(|| kb.root.join("public"));
-    output::check_target(&out)?;
+    // The knowledge base is kept out of reach of the output, whatever
+    // marker it holds: checked now, before the work, and again in `commit`.
+    let keep = output::Keep::knowledge_base(&kb.root, &kb.content_dir);
+    output::check_target(&out, &keep)?;
     let timer = Timings::start();
     // The few steps that run on one thread go side by side.
     let (theme, analysis) = rayon::join(
@@ -228,13 +232,13 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
             .unwrap_or(&kb.config.site.base_url),
     );
     let site = SiteView {
-        title: strip_control(&kb.config.site.title).into_owned(),
+        title: text::strip_control(&kb.config.site.title).into_owned(),
         description: kb
             .config
             .site
             .description
             .as_deref()
-            .map(|d| strip_control(d).into_owned()),
+            .map(|d| text::strip_control(d).into_owned()),
         base_url: urls.base_url.clone(),
         base_path: urls.base_path.clone(),
         absolute: urls.is_absolute(),
@@ -267,7 +271,7 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
         .map(Job::Learning)
         .collect();
     jobs.extend(plan(&analysis, kb, urls.is_absolute()));
-    let staging = output::Staging::new(&out)?;
+    let staging = output::Staging::new(&out, &keep)?;
     let bytes = AtomicUsize::new(0);
     // Pages are written as they are rendered: memory stays flat however
     // large the site. Each page's bytes depend only on the input, so the
@@ -466,7 +470,7 @@ impl Renderer<'_> {
         let urls = self.views.urls;
         PageView {
             kind,
-            title: strip_control(&title).into_owned(),
+            title: text::strip_control(&title).into_owned(),
             url: urls.page(&path),
             permalink: urls.absolute(&path),
             feed_url: feed.map(|f| urls.page(&f)),
@@ -1018,15 +1022,15 @@ impl Renderer<'_> {
                     .map_or(pm.date.value, |p| p.value.max(pm.date.value));
                 let path = paths::incident(&pm.id);
                 FeedEntry {
-                    title: strip_control(&pm.title).into_owned(),
+                    title: text::strip_control(&pm.title).into_owned(),
                     id: views.urls.atom_id(&path),
                     url: views.urls.absolute(&path),
                     updated: format!("{day}T00:00:00Z"),
                     date: pm.date.to_string(),
-                    severity: strip_control(&pm.severity.name).into_owned(),
+                    severity: text::strip_control(&pm.severity.name).into_owned(),
                     summary: pm.summary_text().map(|s| {
                         let text = crate::render::markdown::plain_text(s);
-                        strip_control(&views::excerpt(&text)).into_owned()
+                        text::strip_control(&views::excerpt(&text)).into_owned()
                     }),
                 }
             })
@@ -1050,7 +1054,7 @@ impl Renderer<'_> {
             .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
         let feed_path = format!("{path}atom.xml");
         let feed = Feed {
-            title: strip_control(title).into_owned(),
+            title: text::strip_control(title).into_owned(),
             id: views.urls.atom_id(&feed_path),
             alternate: views.urls.absolute(path),
             url: views.urls.absolute(&feed_path),
@@ -1129,23 +1133,6 @@ impl Timings {
             eprintln!("timing: {what}: {:.3} s", (now - last.get()).as_secs_f64());
             last.set(now);
         }
-    }
-}
-
-/// `s` without the control characters XML 1.0 forbids (U+0000 to U+001F
-/// but tab, line feed and carriage return; and U+FFFE, U+FFFF). One of them
-/// in a title makes `atom.xml` unreadable to every feed reader, and escaping
-/// cannot help: XML has no way to write them. `check` warns about them;
-/// pages and feeds drop them.
-pub fn strip_control(s: &str) -> std::borrow::Cow<'_, str> {
-    let forbidden = |c: char| {
-        matches!(c, '\0'..='\u{1f}' if !matches!(c, '\t' | '\n' | '\r'))
-            || matches!(c, '\u{fffe}' | '\u{ffff}')
-    };
-    if s.contains(forbidden) {
-        std::borrow::Cow::Owned(s.chars().filter(|&c| !forbidden(c)).collect())
-    } else {
-        std::borrow::Cow::Borrowed(s)
     }
 }
 

@@ -73,7 +73,7 @@ pub struct Urls {
 impl Urls {
     pub fn new(base_url: &str) -> Urls {
         // The base URL is in every feed and the sitemap: no control characters.
-        let mut base_url = super::strip_control(base_url.trim()).into_owned();
+        let mut base_url = crate::text::strip_control(base_url.trim()).into_owned();
         if !base_url.ends_with('/') {
             base_url.push('/');
         }
@@ -411,18 +411,7 @@ pub fn cause_kind_str(k: CauseKind) -> &'static str {
     }
 }
 
-/// `96500` → `96,500`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (k, c) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::text::thousands;
 
 /// "46 min", "2 h 5 min", "3 d 4 h".
 pub fn duration(d: jiff::SignedDuration) -> String {
@@ -563,7 +552,7 @@ impl<'a> Views<'a> {
     fn make_link(pm: &PostMortem, urls: &Urls) -> IncidentLink {
         IncidentLink {
             id: pm.id.value.clone(),
-            title: super::strip_control(&pm.title).into_owned(),
+            title: crate::text::strip_control(&pm.title).into_owned(),
             url: urls.page(&paths::incident(&pm.id)),
             date: pm.date.to_string(),
             year: pm.date.year(),
@@ -573,9 +562,9 @@ impl<'a> Views<'a> {
             status: pm.status.as_str(),
             services: service_links(pm, urls, SERVICES_SHOWN),
             services_more: pm.services.len().saturating_sub(SERVICES_SHOWN),
-            summary_html: pm
-                .summary_text()
-                .map(|s| super::strip_control(&markdown::render_inline(&excerpt(s))).into_owned()),
+            summary_html: pm.summary_text().map(|s| {
+                crate::text::strip_control(&markdown::render_inline(&excerpt(s))).into_owned()
+            }),
             card: String::new(),
         }
     }
@@ -762,7 +751,10 @@ impl<'a> Views<'a> {
 
     pub fn incident(&self, i: usize) -> IncidentView<'_> {
         let pm = &self.kb.postmortems[i];
-        let rendered = markdown::render(pm.markdown());
+        let rendered = markdown::render_with(
+            pm.markdown(),
+            &markdown::RenderOptions::from_config(&self.kb.config),
+        );
         let (previous, next) = self.analysis.neighbours(i);
         let mut view = IncidentView {
             link: self.link(i),
