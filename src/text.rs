@@ -57,6 +57,39 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// Percent-encodes a site path for a link: every byte but unreserved
+/// characters and `/`. Files are written under the plain path
+/// (`tags/café/`) and linked by its encoded form (`tags/caf%C3%A9/`): a web
+/// server decodes the link and finds the file. (Writing the encoded form as
+/// the file's name made every such link a 404.)
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A name as one folder of the output: as written, unless it could not be
+/// one folder (empty, `.`, `..`, a separator or a control character), then
+/// percent-encoded so it still names exactly one folder inside the site.
+/// `check` reports such names (and names too long to be a file name), so
+/// the fallback only matters to a build of a knowledge base with errors.
+pub fn segment(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_name = matches!(s, "" | "." | "..")
+        || s.contains(|c: char| matches!(c, '/' | '\\') || c.is_control());
+    if unsafe_name {
+        // `.` is unreserved in URLs, but `..` must not stay a folder name.
+        std::borrow::Cow::Owned(encode_path(s).replace('/', "%2F").replace('.', "%2E"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -729,3 +729,30 @@ fn stale_staging_folders_of_ours_are_removed_and_others_kept() {
     assert!(!stale.exists());
     assert!(lookalike.join("incidents/page.html").is_file());
 }
+
+#[test]
+fn attachments_beside_a_post_mortem_are_published_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = generated(
+        "tags = [\"deploys\"]",
+        "![graph](img/error-rate.png) and [the log](deploy.log) and [hidden](.env)",
+    );
+    let root = kb(dir.path(), &[("2025-03-14-graph.md", text)]);
+    fs::create_dir(root.join("postmortems/img")).unwrap();
+    fs::write(root.join("postmortems/img/error-rate.png"), b"\x89PNG").unwrap();
+    fs::write(root.join("postmortems/deploy.log"), "09:12 deploy").unwrap();
+    fs::write(root.join("postmortems/.env"), "SECRET=1").unwrap();
+    let out = dir.path().join("site");
+    let built = run(&[&"build", &root, &"-o", &out]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let page = out.join("incidents/2025-03-14-graph");
+    assert_eq!(
+        fs::read(page.join("img/error-rate.png")).unwrap(),
+        b"\x89PNG"
+    );
+    assert!(page.join("deploy.log").is_file());
+    // Hidden files are never published, even when linked.
+    assert!(!page.join(".env").exists());
+    let html = fs::read_to_string(page.join("index.html")).unwrap();
+    assert!(html.contains("src=\"img/error-rate.png\""), "{html}");
+}

@@ -41,10 +41,19 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let mut diagnostics = paths::check_site_folders(root, &config);
     let catalogue = load_catalogue(root, &config, &mut diagnostics);
     let files = discover(root, &dir, &mut diagnostics);
-    let results: Vec<(Option<PostMortem>, Vec<Diagnostic>)> = files
-        .par_iter()
-        .map(|rel| load_file(root, rel, &config))
-        .collect();
+    // Past `[limits] max_files` nothing is read: the folder is more likely
+    // the wrong one than a team's history, and reading it all first would
+    // spend the time and memory the limit is there to save. The
+    // `resource-limit` error comes from `validate::limits`.
+    let results: Vec<(Option<PostMortem>, Vec<Diagnostic>)> =
+        if files.len() > config.limits.max_files {
+            Vec::new()
+        } else {
+            files
+                .par_iter()
+                .map(|rel| load_file(root, rel, &config))
+                .collect()
+        };
     let mut postmortems = Vec::with_capacity(results.len());
     let mut unloaded = Vec::new();
     for ((pm, diags), rel) in results.into_iter().zip(&files) {

@@ -300,8 +300,25 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
             bytes.fetch_add(data.len(), Ordering::Relaxed);
         }
     }
+    // Attachments: the images and files a post-mortem links to beside it,
+    // published next to its page so the same relative link works there.
+    // Only files inside the knowledge base are ever listed (a link out is an
+    // `outside-root` error in `check`).
+    let canonical_root = crate::content::paths::canonical_root(&kb.root);
+    for &i in &analysis.incidents {
+        let pm = &kb.postmortems[i];
+        for attachment in crate::validate::links::attachments(kb, &canonical_root, pm) {
+            let data = std::fs::read(&attachment.path)
+                .map_err(|e| format!("cannot read {}: {e}", attachment.path.display()))?;
+            let rel = format!("{}{}", paths::incident(&pm.id), attachment.rel);
+            if staging.write_if_absent(&rel, &data)? {
+                files += 1;
+                bytes.fetch_add(data.len(), Ordering::Relaxed);
+            }
+        }
+    }
     staging.commit()?;
-    timer.lap("static files, swap in");
+    timer.lap("static files, attachments, swap in");
     Ok(Built {
         out,
         incidents: analysis.incidents.len(),

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use crate::content::KnowledgeBase;
 use crate::diag::{Diagnostic, Rule};
-use crate::site::views::thousands;
 use crate::source::Source;
+use crate::text::thousands;
 
 /// `[limits] max_files`: a build writes a page per incident and lists each
 /// on several index pages; past the limit a knowledge base is more likely a
@@ -18,10 +18,7 @@ pub fn check(kb: &KnowledgeBase) -> Vec<Diagnostic> {
         return Vec::new();
     }
     // A problem with the folder as a whole: reported against the folder.
-    let dir = Arc::new(Source::new(
-        kb.root.join(&kb.config.content.dir),
-        String::new(),
-    ));
+    let dir = Arc::new(Source::new(kb.content_dir.clone(), String::new()));
     vec![
         Diagnostic::error(
             Rule::ResourceLimit,

@@ -14,8 +14,8 @@ use crate::analysis::slug;
 use crate::config::CONFIG_FILE;
 use crate::content::{KnowledgeBase, PostMortem};
 use crate::diag::{Diagnostic, Rule};
-use crate::site::views::segment;
 use crate::source::{Source, Span};
+use crate::text::segment;
 
 /// The longest file name, in bytes, on the usual file systems (ext4, APFS,
 /// NTFS in practice).
