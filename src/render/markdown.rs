@@ -35,11 +35,7 @@ pub fn render(markdown: &str) -> Rendered {
     while i < events.len() {
         match &events[i] {
             Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-                ..
+                level, id, classes, ..
             }) => {
                 // Collect the heading's text for its id.
                 let mut text = String::new();
@@ -70,11 +66,15 @@ pub fn render(markdown: &str) -> Rendered {
                     level,
                     id: Some(CowStr::from(unique.clone())),
                     classes: classes.clone(),
-                    attrs: attrs.clone(),
+                    // `{key=value}` attributes are dropped: they would let
+                    // content write `onclick` (see fuzz/README.md).
+                    attrs: Vec::new(),
                 }));
                 out.extend(events[i + 1..j].iter().cloned().map(escape_html));
+                // The id may come from `{#id}`, so it is escaped.
                 out.push(Event::InlineHtml(CowStr::from(format!(
-                    " <a class=\"anchor\" href=\"#{unique}\" aria-label=\"Link to this section\">#</a>"
+                    " <a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a>",
+                    tera::escape_html(&unique)
                 ))));
                 out.push(Event::End(TagEnd::Heading(level)));
                 i = j + 1;
