@@ -59,6 +59,7 @@ fn check(text: &str) -> (Option<PostMortem>, Vec<Diagnostic>) {
     let (pm, mut diagnostics) = parse(text);
     let kb = KnowledgeBase {
         root: PathBuf::from("kb"),
+        content_dir: PathBuf::from("kb/postmortems"),
         config,
         catalogue: Some(Default::default()),
         postmortems: pm.clone().into_iter().collect(),

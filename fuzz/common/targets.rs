@@ -30,6 +30,7 @@ pub fn frontmatter(data: &[u8]) {
     );
     let kb = KnowledgeBase {
         root: PathBuf::from("kb"),
+        content_dir: PathBuf::from("kb/postmortems"),
         config: config.clone(),
         catalogue: Some(Default::default()),
         postmortems: pm.into_iter().collect(),
