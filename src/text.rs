@@ -90,6 +90,20 @@ pub fn segment(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The longest `{#id}` kept: longer ones are not ids a person wrote.
+pub const MAX_HEADING_ID_LEN: usize = 100;
+
+/// Whether an explicit `{#id}` is kept as written: an ASCII letter, then
+/// ASCII letters, digits, `-` and `_`, at most [`MAX_HEADING_ID_LEN`] bytes.
+/// Nothing in such an id can end an attribute or a URL fragment.
+pub fn is_valid_heading_id(id: &str) -> bool {
+    id.len() <= MAX_HEADING_ID_LEN
+        && id.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

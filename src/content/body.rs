@@ -10,11 +10,11 @@ use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::Offset;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use super::markup::{self, BodyLimits};
 use super::model::{Body, Instant, Section, TimelineEvent};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Rule};
 use crate::source::{Source, Span};
-use crate::validate::markup::{self, BodyLimits};
 
 /// The Markdown dialect of FORMAT.md: CommonMark with tables, footnotes,
 /// strikethrough and task lists (and `{#id}` heading attributes). The

@@ -45,19 +45,7 @@ impl RenderOptions {
     }
 }
 
-/// The longest `{#id}` kept: longer ones are not ids a person wrote.
-pub const MAX_HEADING_ID_LEN: usize = 100;
-
-/// Whether an explicit `{#id}` is kept as written: an ASCII letter, then
-/// ASCII letters, digits, `-` and `_`, at most [`MAX_HEADING_ID_LEN`] bytes.
-/// Nothing in such an id can end an attribute or a URL fragment.
-pub fn is_valid_heading_id(id: &str) -> bool {
-    id.len() <= MAX_HEADING_ID_LEN
-        && id.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
+pub use crate::text::{MAX_HEADING_ID_LEN, is_valid_heading_id};
 
 /// Renders a post-mortem body with the default (safe) options. `#` headings
 /// become `<h2>` and deeper levels shift by one as needed, so the page's

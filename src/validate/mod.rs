@@ -6,8 +6,9 @@
 //! - [`links`]: rules across post-mortems (unique ids, `related`, the
 //!   root-cause catalogue);
 //! - [`lints`]: `blame-language` and `vague-action-item`;
-//! - [`markup`]: what the site cannot publish as written (heading
-//!   attributes, control characters, bodies over `[limits]`);
+//! - [`content::markup`] (run while loading, beside the body's one parse):
+//!   what the site cannot publish as written (heading attributes, control
+//!   characters, bodies over `[limits]`);
 //! - [`limits`]: the number of files (`resource-limit`);
 //! - [`paths`]: names `build` could not write (`unpublishable-path`).
 //!
@@ -16,7 +17,6 @@
 pub mod limits;
 pub mod links;
 pub mod lints;
-pub mod markup;
 pub mod paths;
 pub mod template;
 
@@ -63,7 +63,7 @@ pub fn validate(kb: &KnowledgeBase) -> Vec<Diagnostic> {
         .flat_map_iter(|pm| {
             let mut out = template::check(pm, &kb.config);
             out.extend(lints.check(pm));
-            out.extend(markup::control_characters(pm));
+            out.extend(content::markup::control_characters(pm));
             out
         })
         .collect();

@@ -4,7 +4,7 @@
 //! headings (`resource-limit`).
 //!
 //! The heading and limit checks need the Markdown events, so
-//! [`crate::content::body::parse`] calls [`heading_attributes`] and keeps a
+//! [`super::body::parse`] calls [`heading_attributes`] and keeps a
 //! [`BodyLimits`] during its one pass; control characters are found in the
 //! file's text by [`control_characters`], run with the other rules.
 
@@ -15,9 +15,8 @@ use toml::de::{DeTable, DeValue};
 use crate::config::{CONFIG_FILE, Limits};
 use crate::content::PostMortem;
 use crate::diag::{Diagnostic, Rule};
-use crate::render::markdown::{MAX_HEADING_ID_LEN, is_valid_heading_id};
 use crate::source::{Source, Span};
-use crate::text::is_forbidden_control;
+use crate::text::{MAX_HEADING_ID_LEN, is_forbidden_control, is_valid_heading_id};
 
 /// Checks the `{...}` attribute block at the end of the heading at
 /// `heading` (the heading's source range), if it has one, and reports what
