@@ -3,7 +3,7 @@
 # time and median peak RSS over RUNS runs of
 #   - hindsight check,
 #   - hindsight build (a clean build into a new folder each run),
-#   - hugo with the minimal site in ../shared/bench/hugo-site, on the same Markdown,
+#   - hugo with the minimal site in bench/hugo-site, on the same Markdown,
 #     in the same run, also into a new folder each run (skipped when hugo is not
 #     installed; Debian package `hugo`).
 #
@@ -24,7 +24,9 @@ cd "$(dirname "$0")/.."
 
 runs=${RUNS:-5}
 work=${BENCH_DIR:-/tmp/hindsight-bench}
-shared=../shared/bench
+# Copies of the shared corpus generator and Hugo site, kept here so the
+# repository stands alone.
+shared=bench
 mkdir -p "$work"
 if [ -z "${BENCH_OUT:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
   BENCH_OUT=/dev/shm/hindsight-bench-out
