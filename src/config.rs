@@ -234,8 +234,21 @@ impl Config {
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
         let source = Arc::new(Source::new(path, text));
-        let config: Config = toml::from_str(&source.text)
+        let mut config: Config = toml::from_str(&source.text)
             .map_err(|err| vec![toml_error(&source, Rule::Config, &err, 0)])?;
+        // The site's title and description are on every page and feed:
+        // control characters (TOML escapes) are dropped once, here.
+        crate::text::strip_control_in_place(&mut config.site.title);
+        if let Some(description) = &mut config.site.description {
+            crate::text::strip_control_in_place(description);
+        }
+        // Severity names are page titles and feed fields, and post-mortems
+        // name them with their control characters already dropped.
+        config
+            .template
+            .severities
+            .iter_mut()
+            .for_each(crate::text::strip_control_in_place);
         let problems = config.check(&source);
         if problems.is_empty() {
             Ok((config, source))

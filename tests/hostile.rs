@@ -17,6 +17,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use common::{copy_dir, fixtures};
 use scraper::{Html, Selector};
 
 /// Each file and the diagnostics `check` must report for it, as (rule,
@@ -82,18 +83,6 @@ const CASES: &[(&str, &[(&str, usize)])] = &[
         &[("outside-root", 25), ("outside-root", 25)],
     ),
 ];
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-    }
-}
 
 /// A knowledge base with the rule fixtures' config and these post-mortems.
 fn kb(dir: &Path, files: &[(&str, Vec<u8>)]) -> PathBuf {
@@ -755,4 +744,39 @@ fn attachments_beside_a_post_mortem_are_published_with_it() {
     assert!(!page.join(".env").exists());
     let html = fs::read_to_string(page.join("index.html")).unwrap();
     assert!(html.contains("src=\"img/error-rate.png\""), "{html}");
+}
+
+#[test]
+fn control_characters_in_the_config_and_catalogue_reach_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = valid_kb(dir.path());
+    let config = root.join("hindsight.toml");
+    let text = fs::read_to_string(&config).unwrap().replacen(
+        "title = \"Fixture post-mortems\"",
+        "title = \"Fixture \\u0007post-mortems\"\ndescription = \"Bell \\u0007 and escape \\u001b[2J\"",
+        1,
+    );
+    fs::write(&config, text).unwrap();
+    let catalogue = root.join("root-causes.toml");
+    let text = fs::read_to_string(&catalogue).unwrap().replacen(
+        "title = \"Configuration drift\"",
+        "title = \"Configuration \\u001b[31mdrift\"",
+        1,
+    );
+    fs::write(&catalogue, text).unwrap();
+    let out = dir.path().join("site");
+    let built = run(&[&"build", &root, &"-o", &out]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    for path in files_below(&out) {
+        let text = String::from_utf8_lossy(&fs::read(&path).unwrap()).into_owned();
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')),
+            "{} holds a control character",
+            path.display()
+        );
+    }
+    let home = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(home.contains("Fixture post-mortems"), "{home}");
 }

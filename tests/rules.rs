@@ -6,28 +6,14 @@
 //! `root-causes.toml`) is checked inside `tests/fixtures/kb`. The rendered
 //! report is snapshot-tested and must contain `[<rule-name>]`.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use common::{copy_dir, fixtures};
 use hindsight::diag::{Rule, render};
 use hindsight::validate;
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// Builds a knowledge base in a temporary folder from the shared config and
 /// one fixture, checks it, and renders the report with stable paths.

@@ -22,6 +22,7 @@ pub use model::*;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Rule};
 use crate::source::Source;
+use crate::text::strip_control_in_place;
 
 /// The optional catalogue of known root causes, at the root.
 pub const CATALOGUE_FILE: &str = "root-causes.toml";
@@ -364,8 +365,18 @@ fn load_catalogue(
     let text = String::from_utf8_lossy(&bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
     let source = Arc::new(Source::new(path, text));
-    let catalogue: Catalogue = match toml::from_str(&source.text) {
-        Ok(c) => c,
+    let catalogue: Catalogue = match toml::from_str::<Catalogue>(&source.text) {
+        Ok(mut c) => {
+            // As for front matter: control characters (TOML escapes such as
+            // `\u0007`) are dropped once, here, so no page or feed gets one.
+            for entry in c.causes.values_mut() {
+                strip_control_in_place(&mut entry.title);
+                if let Some(description) = &mut entry.description {
+                    strip_control_in_place(description);
+                }
+            }
+            c
+        }
         Err(err) => {
             let mut d = crate::config::toml_error(&source, Rule::Catalogue, &err, 0);
             d.message = format!("invalid {CATALOGUE_FILE}: {}", d.message);

@@ -125,7 +125,7 @@ impl<'a> BodyEvents<'a> {
         // change to either cannot open the attribute.
         self.queue.push_back(Event::InlineHtml(CowStr::from(format!(
             " <a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a>",
-            escape_attribute(&id)
+            super::theme::escape(&id)
         ))));
         self.queue.push_back(Event::End(TagEnd::Heading(level)));
         self.headings.push(Heading {
@@ -177,25 +177,6 @@ impl HeadingIds {
             }
         }
     }
-}
-
-/// `s` escaped for a double-quoted HTML attribute value.
-fn escape_attribute(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.contains(['&', '<', '>', '"', '\'']) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
 }
 
 /// Renders a short fragment (a summary) as inline HTML: paragraphs are
@@ -589,11 +570,10 @@ mod tests {
 
     #[test]
     fn anchors_escape_the_id_even_if_it_were_unsafe() {
-        assert_eq!(escape_attribute("a\"b'<c>&"), "a&quot;b&#39;&lt;c&gt;&amp;");
-        assert!(matches!(
-            escape_attribute("plain-id"),
-            std::borrow::Cow::Borrowed(_)
-        ));
+        assert_eq!(
+            super::super::theme::escape("a\"b'<c>&"),
+            "a&quot;b&#39;&lt;c&gt;&amp;"
+        );
     }
 
     /// The ids the renderer gave before it kept a counter per base: for

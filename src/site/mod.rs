@@ -232,13 +232,8 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> Result<Built, String
             .unwrap_or(&kb.config.site.base_url),
     );
     let site = SiteView {
-        title: text::strip_control(&kb.config.site.title).into_owned(),
-        description: kb
-            .config
-            .site
-            .description
-            .as_deref()
-            .map(|d| text::strip_control(d).into_owned()),
+        title: kb.config.site.title.clone(),
+        description: kb.config.site.description.clone(),
         base_url: urls.base_url.clone(),
         base_path: urls.base_path.clone(),
         absolute: urls.is_absolute(),
@@ -1039,15 +1034,15 @@ impl Renderer<'_> {
                     .map_or(pm.date.value, |p| p.value.max(pm.date.value));
                 let path = paths::incident(&pm.id);
                 FeedEntry {
-                    title: text::strip_control(&pm.title).into_owned(),
+                    title: pm.title.value.clone(),
                     id: views.urls.atom_id(&path),
                     url: views.urls.absolute(&path),
                     updated: format!("{day}T00:00:00Z"),
                     date: pm.date.to_string(),
-                    severity: text::strip_control(&pm.severity.name).into_owned(),
+                    severity: pm.severity.name.clone(),
                     summary: pm.summary_text().map(|s| {
                         let text = crate::render::markdown::plain_text(s);
-                        text::strip_control(&views::excerpt(&text)).into_owned()
+                        views::excerpt(&text).into_owned()
                     }),
                 }
             })

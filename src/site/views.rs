@@ -521,7 +521,7 @@ impl<'a> Views<'a> {
     fn make_link(pm: &PostMortem, urls: &Urls) -> IncidentLink {
         IncidentLink {
             id: pm.id.value.clone(),
-            title: crate::text::strip_control(&pm.title).into_owned(),
+            title: pm.title.value.clone(),
             url: urls.page(&paths::incident(&pm.id)),
             date: pm.date.to_string(),
             year: pm.date.year(),
@@ -531,9 +531,9 @@ impl<'a> Views<'a> {
             status: pm.status.as_str(),
             services: service_links(pm, urls, SERVICES_SHOWN),
             services_more: pm.services.len().saturating_sub(SERVICES_SHOWN),
-            summary_html: pm.summary_text().map(|s| {
-                crate::text::strip_control(&markdown::render_inline(&excerpt(s))).into_owned()
-            }),
+            summary_html: pm
+                .summary_text()
+                .map(|s| markdown::render_inline(&excerpt(s))),
             card: String::new(),
         }
     }
