@@ -11,7 +11,7 @@ use jiff::tz::Offset;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::markup::{self, BodyLimits};
-use super::model::{Body, Instant, Section, TimelineEvent};
+use super::model::{Body, Instant, RelativeLink, Section, TimelineEvent};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Rule};
 use crate::source::{Source, Span};
@@ -63,6 +63,27 @@ pub fn parse(
 
     for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
         let range = range.start + base..range.end + base;
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
+            && let Some(file) = super::paths::relative_file(dest_url)
+        {
+            let what = if matches!(event, Event::Start(Tag::Image { .. })) {
+                "image"
+            } else {
+                "link"
+            };
+            // Point at the destination when it is written in the link itself.
+            let at = match source.text[range.clone()].rfind(dest_url.as_ref()) {
+                Some(i) if !dest_url.is_empty() => {
+                    range.start + i..range.start + i + dest_url.len()
+                }
+                _ => range.clone(),
+            };
+            body.relative_links.push(RelativeLink {
+                file,
+                span: at,
+                what,
+            });
+        }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 limits.heading(source, range.clone());

@@ -276,6 +276,22 @@ pub struct Body {
     pub whys: Vec<String>,
     /// The first paragraph of `## Summary`.
     pub summary: Option<Span>,
+    /// Links and images to files relative to the post-mortem, in order:
+    /// read once here, checked by `outside-root` and published as
+    /// attachments.
+    pub relative_links: Vec<RelativeLink>,
+}
+
+/// A relative link or image in a post-mortem's body.
+#[derive(Clone, Debug)]
+pub struct RelativeLink {
+    /// The file it names ([`super::paths::relative_file`]).
+    pub file: String,
+    /// Its destination in the source (the whole link when the destination
+    /// is elsewhere, as in a reference link).
+    pub span: Span,
+    /// `"link"` or `"image"`.
+    pub what: &'static str,
 }
 
 /// One post-mortem.

@@ -174,3 +174,49 @@ pub fn check_site_folders(root: &Path, config: &Config) -> Vec<Diagnostic> {
     }
     out
 }
+
+/// The file path a link destination names, when it names one relative to
+/// the post-mortem: no scheme (`https:`, `mailto:`), not site-absolute
+/// (`/x`), not only a `#fragment`. Query and fragment are dropped and
+/// `%XX` decoded, as a browser would before asking for the file.
+pub fn relative_file(dest: &str) -> Option<String> {
+    let dest = dest.trim();
+    if dest.is_empty() || dest.starts_with(['#', '/', '\\', '?']) {
+        return None;
+    }
+    if let Some((scheme, _)) = dest.split_once(':')
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    {
+        return None;
+    }
+    let path = dest.split(['?', '#']).next().unwrap_or("");
+    if path.is_empty() {
+        return None;
+    }
+    Some(percent_decode(path))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(hi), Some(lo)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((hi * 16 + lo) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

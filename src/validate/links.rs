@@ -5,13 +5,11 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
-use pulldown_cmark::{Event, Parser, Tag};
 use rayon::prelude::*;
 
 use crate::content::paths;
 use crate::content::{KnowledgeBase, PostMortem};
 use crate::diag::{Diagnostic, Level, Rule};
-use crate::source::Span;
 use crate::suggest;
 
 pub fn check(kb: &KnowledgeBase) -> Vec<Diagnostic> {
@@ -157,52 +155,6 @@ fn catalogue(kb: &KnowledgeBase, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The file path a link destination names, when it names one relative to
-/// the post-mortem: no scheme (`https:`, `mailto:`), not site-absolute
-/// (`/x`), not only a `#fragment`. Query and fragment are dropped and
-/// `%XX` decoded, as a browser would before asking for the file.
-pub fn relative_file(dest: &str) -> Option<String> {
-    let dest = dest.trim();
-    if dest.is_empty() || dest.starts_with(['#', '/', '\\', '?']) {
-        return None;
-    }
-    if let Some((scheme, _)) = dest.split_once(':')
-        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    {
-        return None;
-    }
-    let path = dest.split(['?', '#']).next().unwrap_or("");
-    if path.is_empty() {
-        return None;
-    }
-    Some(percent_decode(path))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && let (Some(hi), Some(lo)) = (
-                bytes.get(i + 1).copied().and_then(hex),
-                bytes.get(i + 2).copied().and_then(hex),
-            )
-        {
-            out.push((hi * 16 + lo) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// Where a relative `file` linked from the post-mortem at `rel_path`
 /// (relative to the root) is, relative to the root; `None` when its `..`
 /// climb out of the root. Both separators count: `..\..\x` on one machine
@@ -226,57 +178,11 @@ pub fn resolve_relative(rel_path: &str, file: &str) -> Option<PathBuf> {
         .then_some(path)
 }
 
-/// A relative link or image in a post-mortem's body.
-struct RelativeLink {
-    /// The file it names ([`relative_file`]).
-    file: String,
-    /// Its destination in the source (the whole link when the destination
-    /// is elsewhere, as in a reference link).
-    span: Span,
-    what: &'static str,
-}
-
-fn relative_links(pm: &PostMortem) -> Vec<RelativeLink> {
-    let span = pm.body.span.clone();
-    let Some(body) = pm.source.text.get(span.clone()) else {
-        return Vec::new();
-    };
-    // Most bodies link to nothing relative; skip the parse for them.
-    if !body.contains("](") && !body.contains("]:") {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    let parser = Parser::new_ext(body, crate::content::body::markdown_options());
-    for (event, range) in parser.into_offset_iter() {
-        let (dest, what) = match &event {
-            Event::Start(Tag::Link { dest_url, .. }) => (dest_url, "link"),
-            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, "image"),
-            _ => continue,
-        };
-        let Some(file) = relative_file(dest) else {
-            continue;
-        };
-        // Point at the destination when it is written in the link itself.
-        let whole = (range.start + span.start)..(range.end + span.start);
-        let text = &pm.source.text[whole.clone()];
-        let at = match text.rfind(dest.as_ref()) {
-            Some(i) if !dest.is_empty() => (whole.start + i)..(whole.start + i + dest.len()),
-            _ => whole,
-        };
-        out.push(RelativeLink {
-            file,
-            span: at,
-            what,
-        });
-    }
-    out
-}
-
 /// `outside-root` for every relative link or image in the body that leads
 /// outside the knowledge base, by its `..` or through a link on disk.
 fn paths_in_body(kb: &KnowledgeBase, canonical_root: &Path, pm: &PostMortem) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for link in relative_links(pm) {
+    for link in &pm.body.relative_links {
         let leaves = match resolve_relative(&pm.rel_path, &link.file) {
             None => None,
             Some(inside) => match paths::resolve_inside(canonical_root, &kb.root.join(&inside)) {
@@ -293,7 +199,7 @@ fn paths_in_body(kb: &KnowledgeBase, canonical_root: &Path, pm: &PostMortem) -> 
                     leaves.map_or(String::new(), |l| format!(" ({l})"))
                 ),
             )
-            .at(&pm.source, link.span)
+            .at(&pm.source, link.span.clone())
             .label(format!("`{}` is not inside the knowledge base", link.file))
             .help(
                 "link to a page by its URL, or copy the file into the knowledge base \
@@ -324,7 +230,7 @@ pub struct Attachment {
 pub fn attachments(kb: &KnowledgeBase, canonical_root: &Path, pm: &PostMortem) -> Vec<Attachment> {
     let folder = Path::new(&pm.rel_path).parent().unwrap_or(Path::new(""));
     let mut out: Vec<Attachment> = Vec::new();
-    for link in relative_links(pm) {
+    for link in &pm.body.relative_links {
         let parts: Vec<&str> = link
             .file
             .split(['/', '\\'])
@@ -353,6 +259,7 @@ pub fn attachments(kb: &KnowledgeBase, canonical_root: &Path, pm: &PostMortem) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::paths::relative_file;
 
     #[test]
     fn relative_files_are_told_from_urls() {
