@@ -35,6 +35,15 @@ where
     }
 }
 
+/// The help for a misspelt `word`: "did you mean …?" with the nearest
+/// `candidates` ([`did_you_mean`]), or `fallback()` when none is near enough.
+pub fn help<'a, I>(word: &str, candidates: I, fallback: impl FnOnce() -> String) -> String
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    help_line(&did_you_mean(word, candidates)).unwrap_or_else(fallback)
+}
+
 /// A help line for the suggestions, or `None` when there are none.
 pub fn help_line(suggestions: &[&str]) -> Option<String> {
     match suggestions {
@@ -64,5 +73,13 @@ mod tests {
         assert!(did_you_mean("SEV-9", sevs).is_empty());
         assert_eq!(did_you_mean("sev-2", sevs), vec!["SEV-2"]);
         assert_eq!(help_line(&["a"]).unwrap(), "did you mean `a`?");
+        assert_eq!(
+            help("sevrity", keys, || "x".into()),
+            "did you mean `severity`?"
+        );
+        assert_eq!(
+            help("zzzzzz", keys, || "known keys: …".into()),
+            "known keys: …"
+        );
     }
 }
