@@ -100,7 +100,7 @@ pub fn run(args: &BuildArgs, color: ColorChoice) -> Result<u8, String> {
         drafts: args.drafts,
         base_url: args.base_url.clone(),
     };
-    let built = site::build(&report.kb, &options)?;
+    let built = site::build(&report.kb, &options).map_err(|e| format!("{e:#}"))?;
     if !built.absolute {
         let _ = writeln!(
             err,

@@ -10,6 +10,7 @@
 //! a git repository, or sits inside the post-mortem folder. Those checks run
 //! before anything is created and again just before the old site is removed.
 
+use anyhow::Context as _;
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
@@ -98,7 +99,7 @@ pub fn resolve(path: &Path) -> PathBuf {
 }
 
 /// Checks, before any work, that `out` may be (re)placed.
-pub fn check_target(out: &Path, keep: &Keep) -> Result<(), String> {
+pub fn check_target(out: &Path, keep: &Keep) -> anyhow::Result<()> {
     let resolved = resolve(out);
     for p in &keep.protected {
         if p.path.starts_with(&resolved) {
@@ -108,26 +109,26 @@ pub fn check_target(out: &Path, keep: &Keep) -> Result<(), String> {
                 "the knowledge base"
             };
             let how = if p.path == resolved { "is" } else { "holds" };
-            return Err(format!(
+            anyhow::bail!(
                 "the output folder {} {how} {what} ({}); not replacing it: \
                  choose another folder with -o, such as public/ in the knowledge base",
                 out.display(),
                 p.path.display()
-            ));
+            );
         }
         if p.no_output_inside && resolved.starts_with(&p.path) {
-            return Err(format!(
+            anyhow::bail!(
                 "the output folder {} is inside the post-mortem folder {}; \
                  choose a folder outside it with -o",
                 out.display(),
                 p.path.display()
-            ));
+            );
         }
     }
     match fs::symlink_metadata(out) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(format!("cannot inspect {}: {e}", out.display())),
-        Ok(meta) if !meta.is_dir() => Err(format!(
+        Err(e) => Err(anyhow::Error::new(e).context(format!("cannot inspect {}", out.display()))),
+        Ok(meta) if !meta.is_dir() => Err(anyhow::anyhow!(
             "{} exists and is not a folder; not replacing it",
             out.display()
         )),
@@ -136,24 +137,24 @@ pub fn check_target(out: &Path, keep: &Keep) -> Result<(), String> {
             // never site output, and removing it would lose work.
             for precious in [crate::config::CONFIG_FILE, ".git"] {
                 if fs::symlink_metadata(out.join(precious)).is_ok() {
-                    return Err(format!(
+                    anyhow::bail!(
                         "{} holds {precious}, so it is not (only) a generated site; \
                          not replacing it: choose another folder with -o",
                         out.display()
-                    ));
+                    );
                 }
             }
             if out.join(MARKER).is_file() {
                 return Ok(());
             }
             let empty = fs::read_dir(out)
-                .map_err(|e| format!("cannot read {}: {e}", out.display()))?
+                .with_context(|| format!("cannot read {}", out.display()))?
                 .next()
                 .is_none();
             if empty {
                 Ok(())
             } else {
-                Err(format!(
+                Err(anyhow::anyhow!(
                     "{} exists and was not created by hindsight (it has no {MARKER}); \
                      not replacing it: choose another folder with -o, or empty this one",
                     out.display()
@@ -341,7 +342,7 @@ pub struct Staging {
 impl Staging {
     /// Checks `out` may be replaced and creates the staging folder beside it,
     /// after removing what interrupted builds left there.
-    pub fn new(out: &Path, keep: &Keep) -> Result<Staging, String> {
+    pub fn new(out: &Path, keep: &Keep) -> anyhow::Result<Staging> {
         check_target(out, keep)?;
         // `site/..` names a folder but has no name to put siblings beside
         // (they would land inside it): use the folder it resolves to.
@@ -357,18 +358,17 @@ impl Staging {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            .with_context(|| format!("cannot create {}", parent.display()))?;
         remove_stale(out);
         let tmp = sibling(out, "tmp");
         // Created, registered and marked under the lock the signal handler
         // takes, so a signal never finds a folder it does not know of.
         let mut guard = active();
-        fs::create_dir(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+        fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
         guard.push((out.to_path_buf(), tmp.clone()));
         // The marker now, not at the end: it is how the next build tells a
         // folder left by a killed build from someone else's.
-        let marked = fs::write(tmp.join(MARKER), MARKER_TEXT)
-            .map_err(|e| format!("cannot write the marker: {e}"));
+        let marked = fs::write(tmp.join(MARKER), MARKER_TEXT).context("cannot write the marker");
         drop(guard);
         let staging = Staging {
             out: out.to_path_buf(),
@@ -382,19 +382,19 @@ impl Staging {
 
     /// Writes one file (a `/`-separated path relative to the site root).
     /// Two pages with the same path are an error, not a race.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String> {
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
         self.write_file(rel, bytes).map_err(|e| match e.kind() {
-            io::ErrorKind::AlreadyExists => format!("two pages would be written to {rel}"),
-            _ => format!("cannot write {rel}: {e}"),
+            io::ErrorKind::AlreadyExists => anyhow::anyhow!("two pages would be written to {rel}"),
+            _ => anyhow::Error::new(e).context(format!("cannot write {rel}")),
         })
     }
 
     /// Writes a file unless one is already there (static files give way to pages).
-    pub fn write_if_absent(&self, rel: &str, bytes: &[u8]) -> Result<bool, String> {
+    pub fn write_if_absent(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<bool> {
         match self.write_file(rel, bytes) {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-            Err(e) => Err(format!("cannot write {rel}: {e}")),
+            Err(e) => Err(anyhow::Error::new(e).context(format!("cannot write {rel}"))),
         }
     }
 
@@ -421,7 +421,7 @@ impl Staging {
     }
 
     /// Swaps the staged site in place of the output.
-    pub fn commit(mut self) -> Result<(), String> {
+    pub fn commit(mut self) -> anyhow::Result<()> {
         test_pause();
         // Checked again: the folder may have changed while we rendered.
         check_target(&self.out, &self.keep)?;
@@ -430,7 +430,7 @@ impl Staging {
         let mut guard = active();
         if !self.out.exists() {
             fs::rename(&self.tmp, &self.out)
-                .map_err(|e| format!("cannot move the site to {}: {e}", self.out.display()))?;
+                .with_context(|| format!("cannot move the site to {}", self.out.display()))?;
             self.committed = true;
             guard.retain(|(_, p)| p != &self.tmp);
             return Ok(());
@@ -439,17 +439,14 @@ impl Staging {
         // old. An empty folder gets the marker first, so that if we are
         // killed before it is removed, the next build recognises it.
         if !self.out.join(MARKER).is_file() {
-            fs::write(self.out.join(MARKER), MARKER_TEXT)
-                .map_err(|e| format!("cannot write the marker: {e}"))?;
+            fs::write(self.out.join(MARKER), MARKER_TEXT).context("cannot write the marker")?;
         }
         let old = sibling(&self.out, "old");
-        fs::rename(&self.out, &old).map_err(|e| format!("cannot move the old site aside: {e}"))?;
+        fs::rename(&self.out, &old).context("cannot move the old site aside")?;
         if let Err(e) = fs::rename(&self.tmp, &self.out) {
             let _ = fs::rename(&old, &self.out);
-            return Err(format!(
-                "cannot move the site to {}: {e}",
-                self.out.display()
-            ));
+            return Err(anyhow::Error::new(e)
+                .context(format!("cannot move the site to {}", self.out.display())));
         }
         self.committed = true;
         for (_, p) in guard.iter_mut().filter(|(_, p)| *p == self.tmp) {
@@ -459,7 +456,7 @@ impl Staging {
         // `remove_dir_all` removes links, never what they point to (Rust
         // 1.58 and later), so a link someone put in the old site is safe.
         let removed = fs::remove_dir_all(&old)
-            .map_err(|e| format!("cannot remove the old site {}: {e}", old.display()));
+            .with_context(|| format!("cannot remove the old site {}", old.display()));
         active().retain(|(_, p)| p != &old);
         removed
     }
@@ -482,12 +479,16 @@ mod tests {
         write_site_keeping(out, files, &Keep::default())
     }
 
+    /// The error as the command line prints it.
     fn write_site_keeping(out: &Path, files: &[(&str, &str)], keep: &Keep) -> Result<(), String> {
-        let staging = Staging::new(out, keep)?;
-        for (rel, text) in files {
-            staging.write(rel, text.as_bytes())?;
-        }
-        staging.commit()
+        let write = || {
+            let staging = Staging::new(out, keep)?;
+            for (rel, text) in files {
+                staging.write(rel, text.as_bytes())?;
+            }
+            staging.commit()
+        };
+        write().map_err(|e| format!("{e:#}"))
     }
 
     #[test]

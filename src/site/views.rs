@@ -430,7 +430,7 @@ pub trait Fragments: Sync {
         &self,
         incident: &IncidentLink,
         items: &[ActionItemView],
-    ) -> Result<IncidentFragments, String>;
+    ) -> anyhow::Result<IncidentFragments>;
 }
 
 /// One incident's [`Fragments`].
@@ -456,7 +456,7 @@ impl<'a> Views<'a> {
         analysis: &'a Analysis,
         urls: &'a Urls,
         fragments: &dyn Fragments,
-    ) -> Result<Self, String> {
+    ) -> anyhow::Result<Self> {
         use rayon::prelude::*;
         let n = kb.postmortems.len();
         let mut views = Views {
@@ -486,7 +486,7 @@ impl<'a> Views<'a> {
                     .collect();
                 fragments.render(link, &items).map(Some)
             })
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect::<anyhow::Result<Vec<_>>>()?;
         views.fragments = rendered
             .into_iter()
             .zip(&mut views.links)

@@ -1,0 +1,131 @@
+//! Quarterly learning summaries: a page per quarter with incidents (its
+//! figures against the quarter before, and its top systemic learnings), and
+//! the index of every quarter (`quarters/`).
+
+use serde::Serialize;
+
+use crate::analysis::metrics::{PeriodMetrics, Quarter};
+use crate::site::context::Site;
+use crate::site::job::{Job, Target};
+use crate::site::learning::{self, PeriodView, QuarterRow, quarter_path};
+use crate::site::views::{IncidentLink, IncidentRef, Link, paths};
+
+pub fn plan<'s>(site: &'s Site<'_>, jobs: &mut Vec<Job<'s>>) {
+    jobs.push(Job::page("quarters", "quarters/".into(), move |target| {
+        quarters_page(site, target)
+    }));
+    for (index, (q, m)) in site.metrics.quarters.iter().enumerate() {
+        if m.incidents > 0 {
+            jobs.push(Job::page("quarter", quarter_path(*q), move |target| {
+                quarter_page(site, target, index)
+            }));
+        }
+    }
+}
+
+/// Included incidents of a quarter, newest first.
+fn quarter_incidents(site: &Site<'_>, q: Quarter) -> Vec<usize> {
+    let pms = &site.kb.postmortems;
+    site.views
+        .analysis
+        .incidents
+        .iter()
+        .copied()
+        .filter(|&i| Quarter::of(pms[i].date.value) == q)
+        .collect()
+}
+
+fn quarter_page(site: &Site<'_>, target: &Target, index: usize) -> anyhow::Result<Vec<u8>> {
+    let views = site.views;
+    let (q, m) = &site.metrics.quarters[index];
+    let previous = index.checked_sub(1).map(|p| &site.metrics.quarters[p]);
+    let next = site.metrics.quarters.get(index + 1);
+    let shown = quarter_incidents(site, *q);
+    let all = &site.metrics.members[index];
+    let quarter_link = |q: Quarter, m: &PeriodMetrics| {
+        (m.incidents > 0).then(|| Link {
+            name: q.to_string(),
+            url: views.urls.page(&quarter_path(q)),
+        })
+    };
+    #[derive(Serialize)]
+    struct LearningView<'a> {
+        cause: Link,
+        /// The cause's id.
+        id: String,
+        score: usize,
+        incidents_ever: usize,
+        incidents: Vec<IncidentRef<'a>>,
+        sentences: Vec<String>,
+    }
+    #[derive(Serialize)]
+    struct QuarterView<'a> {
+        slug: String,
+        title: String,
+        start: String,
+        end: String,
+        previous: Option<Link>,
+        next: Option<Link>,
+        incidents: Vec<&'a IncidentLink>,
+        /// Drafts of the quarter that are counted in the figures but not on this site.
+        drafts_not_shown: usize,
+        figures: PeriodView,
+        top_learnings: Vec<LearningView<'a>>,
+    }
+    let top = site.metrics.learnings[index].clone();
+    let quarter = QuarterView {
+        slug: q.slug(),
+        title: q.to_string(),
+        start: quarter_start(*q).to_string(),
+        end: quarter_start(q.next())
+            .yesterday()
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        previous: previous.and_then(|(pq, pm)| quarter_link(*pq, pm)),
+        next: next.and_then(|(nq, nm)| quarter_link(*nq, nm)),
+        incidents: views.links(&shown),
+        drafts_not_shown: all.len() - shown.len(),
+        figures: learning::period_view(site, m, previous.map(|(_, pm)| pm)),
+        top_learnings: top
+            .into_iter()
+            .map(|l| LearningView {
+                cause: Link {
+                    name: views.cause_title(&l.cause),
+                    url: views.urls.page(&paths::cause(&l.cause)),
+                },
+                id: l.cause.clone(),
+                score: l.score,
+                incidents_ever: l.incidents_ever,
+                incidents: l
+                    .incidents
+                    .iter()
+                    .filter(|&&i| views.analysis.includes(i))
+                    .map(|&i| views.reference(i, i))
+                    .collect(),
+                sentences: l.sentences,
+            })
+            .collect(),
+    };
+    let page = site.page(target, &format!("{q}: what we learned"), None);
+    #[derive(Serialize)]
+    struct Data<'a> {
+        quarter: QuarterView<'a>,
+    }
+    site.render("quarter.html", page, Data { quarter })
+}
+
+fn quarters_page(site: &Site<'_>, target: &Target) -> anyhow::Result<Vec<u8>> {
+    let mut rows = learning::quarter_rows(site);
+    rows.reverse();
+    let page = site.page(target, "Quarters", None);
+    #[derive(Serialize)]
+    struct Data {
+        quarters: Vec<QuarterRow>,
+    }
+    site.render("quarters.html", page, Data { quarters: rows })
+}
+
+fn quarter_start(q: Quarter) -> jiff::civil::Date {
+    jiff::civil::Date::new(q.year, (q.q as i8 - 1) * 3 + 1, 1)
+        .expect("a quarter starts on a real day")
+}
