@@ -351,9 +351,9 @@ pub fn toml_error(
         _ => "the front matter is not valid TOML".to_string(),
     };
     if let Some((field, expected)) = unknown_field(&message) {
-        let suggestions = crate::suggest::did_you_mean(field, expected.iter().copied());
-        let help = crate::suggest::help_line(&suggestions)
-            .unwrap_or_else(|| format!("known keys here: {}", expected.join(", ")));
+        let help = crate::suggest::help(field, expected.iter().copied(), || {
+            format!("known keys here: {}", expected.join(", "))
+        });
         return Diagnostic::error(rule, format!("{what}: unknown key `{field}`"))
             .at(source, span)
             .label("not a known key")
@@ -419,16 +419,14 @@ fn plain_toml_error(
     span: crate::source::Span,
 ) -> Diagnostic {
     match unknown_field(message) {
-        Some((field, expected)) => {
-            let suggestions = crate::suggest::did_you_mean(field, expected.iter().copied());
-            Diagnostic::error(rule, format!("unknown key `{field}`"))
-                .at(source, span)
-                .label("not a known key")
-                .help(
-                    crate::suggest::help_line(&suggestions)
-                        .unwrap_or_else(|| format!("known keys here: {}", expected.join(", "))),
-                )
-        }
+        Some((field, expected)) => Diagnostic::error(rule, format!("unknown key `{field}`"))
+            .at(source, span)
+            .label("not a known key")
+            .help(crate::suggest::help(
+                field,
+                expected.iter().copied(),
+                || format!("known keys here: {}", expected.join(", ")),
+            )),
         None => Diagnostic::error(rule, first_line(message).to_string())
             .at(source, span)
             .label(first_line(message).to_string()),

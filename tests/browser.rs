@@ -5,15 +5,9 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
-use common::{browser_or_skip, dump_dom, serve};
-use scraper::Selector;
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
-}
+use common::{browser_or_skip, dump_dom, example, sel, serve};
 
 #[test]
 fn the_incident_table_filters_and_sorts_from_the_query_string() {
@@ -22,7 +16,7 @@ fn the_incident_table_filters_and_sorts_from_the_query_string() {
     };
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example");
+    let example = example();
     let status = Command::new(env!("CARGO_BIN_EXE_hindsight"))
         .env("SOURCE_DATE_EPOCH", "1795737600")
         .arg("build")

@@ -7,14 +7,13 @@ use std::path::Path;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+mod common;
+use common::example;
+
 fn hindsight() -> Command {
     let mut cmd = Command::cargo_bin("hindsight").unwrap();
     cmd.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
     cmd
-}
-
-fn example() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content-example"))
 }
 
 const GOOD: &str = r#"+++

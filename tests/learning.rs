@@ -6,15 +6,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use scraper::{Html, Selector};
+use scraper::Html;
 use serde_json::Value;
+
+mod common;
+use common::{example, sel};
 
 /// 2026-11-27.
 const EPOCH: &str = "1795737600";
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example")
-}
 
 fn site() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -145,10 +144,6 @@ fn metrics_json_2025_q4_by_hand() {
     assert!(drift["time_to_detect"].is_null() && drift["time_to_mitigate"].is_null());
     assert_eq!(drift["time_to_rca"], 3);
     assert_eq!(drift["recurrence"], true);
-}
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
 }
 
 fn page(out: &Path, rel: &str) -> Html {

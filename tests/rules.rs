@@ -11,7 +11,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{copy_dir, fixtures};
+use common::{copy_dir, example, fixtures};
 use hindsight::diag::{Rule, render};
 use hindsight::validate;
 
@@ -117,8 +117,7 @@ fn valid_fixtures_are_clean() {
 
 #[test]
 fn content_example_is_clean() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example");
-    let report = validate::check(&root).expect("content-example loads");
+    let report = validate::check(&example()).expect("content-example loads");
     assert!(report.kb.postmortems.len() >= 12);
     let shown: Vec<String> = report
         .diagnostics

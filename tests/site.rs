@@ -3,17 +3,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
-use scraper::{Html, Selector};
+use scraper::Html;
+
+mod common;
+use common::{copy_dir, example, sel};
 
 /// 2026-11-27, so overdue badges do not change with the calendar.
 const EPOCH: &str = "1795737600";
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example")
-}
 
 fn build(kb: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     Command::cargo_bin("hindsight")
@@ -51,10 +50,6 @@ fn html(out: &Path, rel: &str) -> Html {
     Html::parse_document(
         &fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
     )
-}
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
 }
 
 fn hrefs(doc: &Html) -> BTreeSet<String> {
@@ -319,18 +314,6 @@ fn output_is_byte_identical_across_builds_and_thread_counts() {
     assert!(trees[0].len() > 100);
     assert!(trees[0] == trees[1], "two builds differ");
     assert!(trees[0] == trees[2], "1 and 2 threads differ");
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -56,7 +56,7 @@ fn clean_up_on_signals() {
 #[cfg(not(unix))]
 fn clean_up_on_signals() {}
 
-pub fn run(args: &BuildArgs, color: ColorChoice) -> Result<u8, String> {
+pub fn run(args: &BuildArgs, color: ColorChoice) -> anyhow::Result<u8> {
     let started = Instant::now();
     clean_up_on_signals();
     let mut err = color.stream(std::io::stderr());
@@ -100,7 +100,7 @@ pub fn run(args: &BuildArgs, color: ColorChoice) -> Result<u8, String> {
         drafts: args.drafts,
         base_url: args.base_url.clone(),
     };
-    let built = site::build(&report.kb, &options).map_err(|e| format!("{e:#}"))?;
+    let built = site::build(&report.kb, &options)?;
     if !built.absolute {
         let _ = writeln!(
             err,

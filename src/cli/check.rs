@@ -23,7 +23,7 @@ pub struct CheckArgs {
     pub deny_warnings: bool,
 }
 
-pub fn run(args: &CheckArgs, color: ColorChoice) -> Result<u8, String> {
+pub fn run(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<u8> {
     // Render into memory and write once: thousands of diagnostics are
     // written in one go, and colour is stripped in one place when stdout is
     // not a terminal or NO_COLOR is set.
@@ -31,7 +31,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> Result<u8, String> {
     let report = match validate::check(&args.dir) {
         Ok(report) => report,
         Err(problems) => {
-            write_fatal(args.format, &problems, color).map_err(|e| e.to_string())?;
+            write_fatal(args.format, &problems, color)?;
             return Ok(EXIT_USAGE);
         }
     };
@@ -50,7 +50,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> Result<u8, String> {
     .or_else(|e| match e.kind() {
         // `hindsight check | head` is not an error.
         std::io::ErrorKind::BrokenPipe => Ok(()),
-        _ => Err(format!("cannot write the report: {e}")),
+        _ => Err(anyhow::Error::new(e).context("cannot write the report")),
     })?;
     let counts = Counts::of(&report.diagnostics);
     let failed = counts.errors > 0 || (args.deny_warnings && counts.warnings > 0);

@@ -39,7 +39,7 @@ fn files(name: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-pub fn run(args: &InitArgs, _color: ColorChoice) -> Result<u8, String> {
+pub fn run(args: &InitArgs, _color: ColorChoice) -> anyhow::Result<u8> {
     let name = args
         .dir
         .canonicalize()
@@ -61,13 +61,13 @@ pub fn run(args: &InitArgs, _color: ColorChoice) -> Result<u8, String> {
         .map(|p| p.display().to_string())
         .collect();
     if !existing.is_empty() {
-        return Err(format!(
+        anyhow::bail!(
             "not overwriting what is already there: {}",
             existing.join(", ")
-        ));
+        );
     }
     for (rel, text) in &files {
-        write_new(&args.dir.join(rel), text)?;
+        write_new(&args.dir.join(rel), text).map_err(anyhow::Error::msg)?;
     }
     let dir = args.dir.display();
     println!("created a knowledge base in {dir}");

@@ -84,14 +84,16 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args, color),
         Command::Build(args) => build::run(&args, color),
-        Command::New(args) => new::run(&args, color),
+        Command::New(args) => new::run(&args, color).map_err(anyhow::Error::msg),
         Command::Init(args) => init::run(&args, color),
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(message) => {
+        Err(error) => {
+            // `{:#}`: the whole chain of causes on one line, outermost first
+            // ("cannot render atom.xml: template `feed.xml`: …").
             let mut err = color.stream(std::io::stderr());
-            let _ = writeln!(err, "\x1b[1;31merror\x1b[0m: {message}");
+            let _ = writeln!(err, "\x1b[1;31merror\x1b[0m: {error:#}");
             ExitCode::from(EXIT_USAGE)
         }
     }

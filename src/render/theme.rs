@@ -33,6 +33,8 @@ impl std::fmt::Display for ThemeError {
     }
 }
 
+impl std::error::Error for ThemeError {}
+
 fn add_embedded(
     dir: &Dir<'static>,
     templates: &mut BTreeMap<String, String>,

@@ -76,7 +76,7 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> anyhow::Result<Built
             )
         },
     );
-    let theme = theme.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let theme = theme?;
     let urls = Urls::new(
         options
             .base_url

@@ -101,7 +101,6 @@ fn related(kb: &KnowledgeBase, by_id: &HashMap<&str, &PostMortem>, out: &mut Vec
             if by_id.contains_key(link.as_str()) || kb.unloaded.iter().any(|u| u == link.as_str()) {
                 continue;
             }
-            let suggestions = suggest::did_you_mean(link, ids.iter().copied());
             out.push(
                 Diagnostic::error(
                     Rule::UnknownRelated,
@@ -109,7 +108,7 @@ fn related(kb: &KnowledgeBase, by_id: &HashMap<&str, &PostMortem>, out: &mut Vec
                 )
                 .at(&pm.source, link.span.clone())
                 .label("`related` must name existing post-mortems")
-                .help(suggest::help_line(&suggestions).unwrap_or_else(|| {
+                .help(suggest::help(link, ids.iter().copied(), || {
                     "an id is the file name without `.md`, unless the file sets `id`".to_string()
                 })),
             );
@@ -133,8 +132,6 @@ fn catalogue(kb: &KnowledgeBase, out: &mut Vec<Diagnostic>) {
             if catalogue.causes.contains_key(cause.id.as_str()) {
                 continue;
             }
-            let suggestions =
-                suggest::did_you_mean(&cause.id, catalogue.causes.keys().map(String::as_str));
             out.push(
                 Diagnostic::new(
                     level,
@@ -143,13 +140,17 @@ fn catalogue(kb: &KnowledgeBase, out: &mut Vec<Diagnostic>) {
                 )
                 .at(&pm.source, cause.id.span.clone())
                 .label("not a known root cause")
-                .help(suggest::help_line(&suggestions).unwrap_or_else(|| {
+                .help(suggest::help(
+                    &cause.id,
+                    catalogue.causes.keys().map(String::as_str),
+                    || {
                     format!(
                         "add `[causes.{}]` with a title, category and description to root-causes.toml, \
                          so other incidents with the same cause link to it",
                         cause.id.value
                     )
-                })),
+                    },
+                )),
             );
         }
     }

@@ -35,12 +35,6 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Report {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-}
-
 /// Loads and validates the knowledge base at `root`. `Err` holds problems
 /// that stop it from being read at all (config, missing folder).
 pub fn check(root: &Path) -> Result<Report, Vec<Diagnostic>> {

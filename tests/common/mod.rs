@@ -1,4 +1,5 @@
-//! Helpers shared by the tests that drive a real headless Chromium.
+//! Helpers shared by the integration tests: fixtures, the example
+//! knowledge base, HTML selectors, and a real headless Chromium.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -6,6 +7,16 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use scraper::Html;
+
+/// `content-example/`, the example knowledge base.
+pub fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example")
+}
+
+/// A CSS selector the test knows is valid.
+pub fn sel(s: &str) -> scraper::Selector {
+    scraper::Selector::parse(s).unwrap()
+}
 
 /// `tests/fixtures`.
 pub fn fixtures() -> PathBuf {
