@@ -108,6 +108,24 @@ pub enum Visibility {
     Public,
 }
 
+impl Visibility {
+    /// Each value with its name: what front matter (`visibility = "public"`)
+    /// is read against and pages show. The config file is read by serde,
+    /// whose names (`rename_all` above) a test holds to these.
+    pub const ALL: &'static [(&'static str, Visibility)] = &[
+        ("internal", Visibility::Internal),
+        ("public", Visibility::Public),
+    ];
+
+    /// The name, from [`Visibility::ALL`].
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, v)| *v == self)
+            .map_or("", |(name, _)| name)
+    }
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TemplateConfig {
@@ -448,6 +466,17 @@ fn unknown_field(message: &str) -> Option<(&str, Vec<&str>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn visibility_names_are_serdes() {
+        for &(name, value) in Visibility::ALL {
+            let toml =
+                format!("[site]\ntitle = \"x\"\n[template]\ndefault_visibility = \"{name}\"\n");
+            let config = Config::from_toml(&toml).unwrap();
+            assert_eq!(config.template.default_visibility, value);
+            assert_eq!(value.as_str(), name);
+        }
+    }
 
     #[test]
     fn defaults_follow_the_format() {

@@ -161,7 +161,7 @@ pub struct IncidentMetrics {
     pub date: String,
     pub quarter: Quarter,
     pub severity: String,
-    pub status: &'static str,
+    pub status: Status,
     /// `detected - started`, in minutes.
     pub time_to_detect: Option<i64>,
     /// `mitigated - started`, in minutes.
@@ -278,7 +278,7 @@ pub fn compute(kb: &KnowledgeBase, today: Date) -> Metrics {
                 date: pm.date.to_string(),
                 quarter: Quarter::of(pm.date.value),
                 severity: pm.severity.name.clone(),
-                status: pm.status.as_str(),
+                status: pm.status.value,
                 time_to_detect: minutes(impact.and_then(|m| m.time_to_detect())),
                 time_to_mitigate: minutes(impact.and_then(|m| m.time_to_mitigate())),
                 time_to_resolve: minutes(impact.and_then(|m| m.time_to_resolve())),

@@ -79,25 +79,29 @@ pub fn split(source: &Arc<Source>) -> Result<Split, Box<Diagnostic>> {
     ))
 }
 
-const KEYS: &[&str] = &[
-    "title",
-    "date",
-    "severity",
-    "status",
-    "services",
-    "summary",
-    "id",
-    "authors",
-    "tags",
-    "published",
-    "related",
-    "learnings",
-    "visibility",
-    "allow",
-    "impact",
-    "root_causes",
-    "action_items",
-];
+names! {
+    /// The top-level front-matter keys, as FORMAT.md lists them.
+    pub enum Key {
+        Title = "title",
+        Date = "date",
+        Severity = "severity",
+        Status = "status",
+        Services = "services",
+        Summary = "summary",
+        Id = "id",
+        Authors = "authors",
+        Tags = "tags",
+        Published = "published",
+        Related = "related",
+        Learnings = "learnings",
+        Visibility = "visibility",
+        Allow = "allow",
+        Impact = "impact",
+        RootCauses = "root_causes",
+        ActionItems = "action_items",
+    }
+}
+
 const IMPACT_KEYS: &[&str] = &[
     "started",
     "detected",
@@ -118,7 +122,7 @@ const ITEM_KEYS: &[&str] = &[
 ];
 
 /// Everything read from the front matter. Required keys are `Option` here;
-/// [`FrontMatter::into_parts`] checks they are present.
+/// [`FrontMatter::required`] checks they are present.
 #[derive(Default)]
 pub struct FrontMatter {
     pub id: Option<Spanned<String>>,
@@ -127,17 +131,9 @@ pub struct FrontMatter {
     pub severity: Option<Spanned<Severity>>,
     pub status: Option<Spanned<Status>>,
     pub services: Option<Vec<Spanned<String>>>,
-    pub summary: Option<String>,
-    pub authors: Vec<String>,
-    pub tags: Vec<String>,
-    pub published: Option<Spanned<Date>>,
-    pub related: Vec<Spanned<String>>,
-    pub learnings: Vec<String>,
     pub visibility: Option<Visibility>,
-    pub allow: Vec<String>,
-    pub impact: Option<Impact>,
-    pub root_causes: Vec<RootCause>,
-    pub action_items: Vec<ActionItem>,
+    /// The optional keys, as the [`PostMortem`] keeps them.
+    pub details: Details,
     /// Spans of free-text strings, for the wording lints.
     pub prose: Vec<Span>,
     /// Top-level keys that were present (valid or not), with their spans.
@@ -145,6 +141,15 @@ pub struct FrontMatter {
     /// Top-level keys whose value had an error: rules that depend on them
     /// stay quiet rather than pile follow-on errors on the first one.
     pub invalid_keys: Vec<String>,
+}
+
+/// The required keys of a front matter that has them all.
+pub struct Required {
+    pub title: Spanned<String>,
+    pub date: Spanned<Date>,
+    pub severity: Spanned<Severity>,
+    pub status: Spanned<Status>,
+    pub services: Vec<Spanned<String>>,
 }
 
 /// Reads the front matter at `split.front` of `source`.
@@ -177,14 +182,15 @@ pub fn parse(
         if let DeValue::Array(items) = value.get_ref() {
             reader.list_limit(name, items);
         }
-        match name {
-            "title" => {
+        let details = &mut fm.details;
+        match Key::from_name(name) {
+            Some(Key::Title) => {
                 fm.title = reader.string(name, value).and_then(|t| reader.title(t));
             }
-            "date" => fm.date = reader.date(name, value),
-            "severity" => fm.severity = reader.severity(value),
-            "status" => fm.status = reader.choice(name, value, &Status::ALL),
-            "services" => {
+            Some(Key::Date) => fm.date = reader.date(name, value),
+            Some(Key::Severity) => fm.severity = reader.severity(value),
+            Some(Key::Status) => fm.status = reader.choice(name, value, Status::ALL),
+            Some(Key::Services) => {
                 fm.services = reader.string_list(name, value).inspect(|list| {
                     reader.kebab_list(name, list);
                     if list.is_empty() {
@@ -197,39 +203,36 @@ pub fn parse(
                     }
                 })
             }
-            "summary" => fm.summary = reader.prose_string(name, value),
-            "id" => {
+            Some(Key::Summary) => details.summary = reader.prose_string(name, value),
+            Some(Key::Id) => {
                 fm.id = reader
                     .string(name, value)
                     .filter(|id| reader.kebab(name, id))
             }
-            "authors" => fm.authors = reader.plain_list(name, value),
-            "tags" => fm.tags = reader.plain_list(name, value),
-            "published" => fm.published = reader.date(name, value),
-            "related" => fm.related = reader.string_list(name, value).unwrap_or_default(),
-            "learnings" => {
+            Some(Key::Authors) => details.authors = reader.plain_list(name, value),
+            Some(Key::Tags) => details.tags = reader.plain_list(name, value),
+            Some(Key::Published) => details.published = reader.date(name, value),
+            Some(Key::Related) => {
+                details.related = reader.string_list(name, value).unwrap_or_default()
+            }
+            Some(Key::Learnings) => {
                 if let Some(list) = reader.string_list(name, value) {
                     reader.prose.extend(list.iter().map(|s| s.span.clone()));
-                    fm.learnings = list.into_iter().map(|s| s.value).collect();
+                    details.learnings = list.into_iter().map(|s| s.value).collect();
                 }
             }
-            "visibility" => {
-                fm.visibility = reader
-                    .choice(
-                        name,
-                        value,
-                        &[
-                            ("internal", Visibility::Internal),
-                            ("public", Visibility::Public),
-                        ],
-                    )
-                    .map(|v| v.value)
+            Some(Key::Visibility) => {
+                fm.visibility = reader.choice(name, value, Visibility::ALL).map(|v| v.value)
             }
-            "allow" => fm.allow = reader.allow(value),
-            "impact" => fm.impact = reader.impact(reader.span(key), value),
-            "root_causes" => fm.root_causes = reader.tables(name, value, Reader::root_cause),
-            "action_items" => fm.action_items = reader.tables(name, value, Reader::action_item),
-            _ => reader.unknown_key("the front matter", name, reader.span(key), KEYS),
+            Some(Key::Allow) => details.allow = reader.allow(value),
+            Some(Key::Impact) => details.impact = reader.impact(reader.span(key), value),
+            Some(Key::RootCauses) => {
+                details.root_causes = reader.tables(name, value, Reader::root_cause)
+            }
+            Some(Key::ActionItems) => {
+                details.action_items = reader.tables(name, value, Reader::action_item)
+            }
+            None => reader.unknown_key("the front matter", name, reader.span(key), Key::NAMES),
         }
         if reader.errors() > errors_before {
             fm.invalid_keys.push(name.to_string());
@@ -241,26 +244,20 @@ pub fn parse(
 
 impl FrontMatter {
     /// The required keys, or a diagnostic for each one that is missing.
-    #[allow(clippy::type_complexity)]
     pub fn required(
         &mut self,
         source: &Arc<Source>,
         config: &Config,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<(
-        Spanned<String>,
-        Spanned<Date>,
-        Spanned<Severity>,
-        Spanned<Status>,
-        Vec<Spanned<String>>,
-    )> {
+    ) -> Option<Required> {
         let first_line = source.line_span(0);
         let unknown: Vec<&(String, Span)> = self
             .seen
             .iter()
-            .filter(|(k, _)| !KEYS.contains(&k.as_str()))
+            .filter(|(k, _)| Key::from_name(k).is_none())
             .collect();
-        let mut missing = |key: &str, help: String| {
+        let mut missing = |key: Key, help: String| {
+            let key = key.as_str();
             // A key that is present but invalid already has its diagnostic.
             if self.seen.iter().any(|(k, _)| k == key) {
                 return;
@@ -286,19 +283,19 @@ impl FrontMatter {
         let severities = &config.template.severities;
         if self.title.is_none() {
             missing(
-                "title",
+                Key::Title,
                 "add `title = \"What happened, in one line\"`".into(),
             );
         }
         if self.date.is_none() {
             missing(
-                "date",
+                Key::Date,
                 "add `date = 2025-03-14`, the day the incident started (no quotes)".into(),
             );
         }
         if self.severity.is_none() {
             missing(
-                "severity",
+                Key::Severity,
                 format!(
                     "add `severity = \"{}\"`, one of {}",
                     severities
@@ -311,23 +308,23 @@ impl FrontMatter {
         }
         if self.status.is_none() {
             missing(
-                "status",
+                Key::Status,
                 "add `status = \"draft\"`; it moves to `review`, then `final`".into(),
             );
         }
         if self.services.is_none() {
             missing(
-                "services",
+                Key::Services,
                 "add `services = [\"checkout-api\"]`, every affected system".into(),
             );
         }
-        Some((
-            self.title.take()?,
-            self.date.take()?,
-            self.severity.take()?,
-            self.status.take()?,
-            self.services.take()?,
-        ))
+        Some(Required {
+            title: self.title.take()?,
+            date: self.date.take()?,
+            severity: self.severity.take()?,
+            status: self.status.take()?,
+            services: self.services.take()?,
+        })
     }
 }
 
@@ -656,7 +653,6 @@ impl<'a> Reader<'a> {
     }
 
     fn not_in_list(&mut self, key: &str, s: &Spanned<String>, names: &[&str]) {
-        let suggestions = suggest::did_you_mean(&s.value, names.iter().copied());
         let list = names
             .iter()
             .map(|n| format!("`{n}`"))
@@ -668,7 +664,9 @@ impl<'a> Reader<'a> {
         )
         .at(self.source, s.span.clone())
         .label(format!("expected one of {list}"))
-        .help(suggest::help_line(&suggestions).unwrap_or_else(|| format!("use one of {list}")));
+        .help(suggest::help(&s.value, names.iter().copied(), || {
+            format!("use one of {list}")
+        }));
         self.push(d);
     }
 
@@ -720,17 +718,15 @@ impl<'a> Reader<'a> {
                 if lints.contains(&s.value.as_str()) {
                     return Some(s.value);
                 }
-                let suggestions = suggest::did_you_mean(&s.value, lints);
-                let d =
-                    Diagnostic::warning(
-                        Rule::InvalidValue,
-                        format!("`allow` names `{}`, which is not a lint", s.value),
-                    )
-                    .at(self.source, s.span.clone())
-                    .label("unknown lint")
-                    .help(suggest::help_line(&suggestions).unwrap_or_else(|| {
-                        format!("lints that can be allowed: {}", lints.join(", "))
-                    }));
+                let d = Diagnostic::warning(
+                    Rule::InvalidValue,
+                    format!("`allow` names `{}`, which is not a lint", s.value),
+                )
+                .at(self.source, s.span.clone())
+                .label("unknown lint")
+                .help(suggest::help(&s.value, lints, || {
+                    format!("lints that can be allowed: {}", lints.join(", "))
+                }));
                 self.push(d);
                 None
             })
@@ -738,7 +734,6 @@ impl<'a> Reader<'a> {
     }
 
     fn unknown_key(&mut self, place: &str, key: &str, span: Span, known: &[&str]) {
-        let suggestions = suggest::did_you_mean(key, known.iter().copied());
         let d = Diagnostic::new(
             Level::Warning,
             Rule::UnknownKey,
@@ -746,7 +741,7 @@ impl<'a> Reader<'a> {
         )
         .at(self.source, span)
         .label("Hindsight does not use this key")
-        .help(suggest::help_line(&suggestions).unwrap_or_else(|| {
+        .help(suggest::help(key, known.iter().copied(), || {
             "remove it; the guide's format page lists the keys a post-mortem can have".to_string()
         }));
         self.push(d);
@@ -904,7 +899,7 @@ impl<'a> Reader<'a> {
                     id_present = true;
                     id = self.string(&path, v).filter(|id| self.kebab(&path, id));
                 }
-                "kind" => kind = self.choice(&path, v, &CauseKind::ALL).map(|k| k.value),
+                "kind" => kind = self.choice(&path, v, CauseKind::ALL).map(|k| k.value),
                 "category" => category = self.category(&path, v),
                 "description" => description = self.prose_string(&path, v),
                 _ => self.unknown_key("a `[[root_causes]]` entry", name, self.span(k), CAUSE_KEYS),
@@ -956,8 +951,8 @@ impl<'a> Reader<'a> {
                 }
                 "owner" => owner = self.string(&path, v),
                 "due" => due = self.date(&path, v),
-                "status" => status = self.choice(&path, v, &ItemStatus::ALL).map(|s| s.value),
-                "kind" => kind = self.choice(&path, v, &ItemKind::ALL).map(|k| k.value),
+                "status" => status = self.choice(&path, v, ItemStatus::ALL).map(|s| s.value),
+                "kind" => kind = self.choice(&path, v, ItemKind::ALL).map(|k| k.value),
                 "tracker" => tracker = self.string(&path, v).filter(|t| self.url(&path, t)),
                 "completed" => completed = self.date(&path, v).map(|d| d.value),
                 _ => self.unknown_key("an `[[action_items]]` entry", name, self.span(k), ITEM_KEYS),

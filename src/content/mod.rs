@@ -244,8 +244,13 @@ pub fn parse_file(
         &mut diagnostics,
         &mut prose,
     );
-    let Some((title, date, severity, status, services)) =
-        fm.required(&source, config, &mut diagnostics)
+    let Some(frontmatter::Required {
+        title,
+        date,
+        severity,
+        status,
+        services,
+    }) = fm.required(&source, config, &mut diagnostics)
     else {
         return (None, diagnostics);
     };
@@ -281,17 +286,8 @@ pub fn parse_file(
         severity,
         status,
         services,
-        summary: fm.summary,
-        authors: fm.authors,
-        tags: fm.tags,
-        published: fm.published,
-        related: fm.related,
-        learnings: fm.learnings,
         visibility: fm.visibility.unwrap_or(config.template.default_visibility),
-        allow: fm.allow,
-        impact: fm.impact,
-        root_causes: fm.root_causes,
-        action_items: fm.action_items,
+        details: fm.details,
         body,
         prose,
         invalid_keys: fm.invalid_keys,

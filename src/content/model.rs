@@ -36,27 +36,63 @@ impl<T> Deref for Spanned<T> {
     }
 }
 
-/// The state of a write-up.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Status {
-    Draft,
-    Review,
-    Final,
-}
-
-impl Status {
-    pub const ALL: [(&'static str, Status); 3] = [
-        ("draft", Status::Draft),
-        ("review", Status::Review),
-        ("final", Status::Final),
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::Review => "review",
-            Status::Final => "final",
+/// Declares a fieldless enum with the name each variant is written as (in
+/// front matter, on pages, in exports), once, in the style of
+/// `diag::rules!`, and generates from it: `ALL` (each name with its value,
+/// in order, which front matter is read against), `NAMES`, `from_name`,
+/// `as_str`, `Display` and `Serialize` (as the name).
+macro_rules! names {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $enum:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $name:literal, )+
         }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        $vis enum $enum {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $enum {
+            /// Every value with its name, in declaration order.
+            pub const ALL: &'static [(&'static str, $enum)] = &[$(($name, $enum::$variant),)+];
+
+            /// Every name, in declaration order.
+            pub const NAMES: &'static [&'static str] = &[$($name,)+];
+
+            /// The name, as written in front matter and shown on pages.
+            pub fn as_str(self) -> &'static str {
+                match self { $($enum::$variant => $name,)+ }
+            }
+
+            /// The value written `name`.
+            pub fn from_name(name: &str) -> Option<$enum> {
+                match name { $($name => Some($enum::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $enum {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $enum {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use names;
+
+names! {
+    /// The state of a write-up.
+    pub enum Status {
+        Draft = "draft",
+        Review = "review",
+        Final = "final",
     }
 }
 
@@ -162,20 +198,13 @@ impl Impact {
     }
 }
 
-/// The role a cause played.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum CauseKind {
-    Root,
-    Contributing,
-    Trigger,
-}
-
-impl CauseKind {
-    pub const ALL: [(&'static str, CauseKind); 3] = [
-        ("root", CauseKind::Root),
-        ("contributing", CauseKind::Contributing),
-        ("trigger", CauseKind::Trigger),
-    ];
+names! {
+    /// The role a cause played.
+    pub enum CauseKind {
+        Root = "root",
+        Contributing = "contributing",
+        Trigger = "trigger",
+    }
 }
 
 /// One `[[root_causes]]` entry.
@@ -188,43 +217,31 @@ pub struct RootCause {
     pub description: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ItemStatus {
-    Open,
-    InProgress,
-    Done,
-    WontFix,
+names! {
+    /// Where an action item stands.
+    pub enum ItemStatus {
+        Open = "open",
+        InProgress = "in-progress",
+        Done = "done",
+        WontFix = "wont-fix",
+    }
 }
 
 impl ItemStatus {
-    pub const ALL: [(&'static str, ItemStatus); 4] = [
-        ("open", ItemStatus::Open),
-        ("in-progress", ItemStatus::InProgress),
-        ("done", ItemStatus::Done),
-        ("wont-fix", ItemStatus::WontFix),
-    ];
-
     /// Done or wont-fix: nothing more will happen.
     pub fn is_closed(self) -> bool {
         matches!(self, ItemStatus::Done | ItemStatus::WontFix)
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ItemKind {
-    Prevent,
-    Detect,
-    Mitigate,
-    Process,
-}
-
-impl ItemKind {
-    pub const ALL: [(&'static str, ItemKind); 4] = [
-        ("prevent", ItemKind::Prevent),
-        ("detect", ItemKind::Detect),
-        ("mitigate", ItemKind::Mitigate),
-        ("process", ItemKind::Process),
-    ];
+names! {
+    /// What an action item is for.
+    pub enum ItemKind {
+        Prevent = "prevent",
+        Detect = "detect",
+        Mitigate = "mitigate",
+        Process = "process",
+    }
 }
 
 /// One `[[action_items]]` entry.
@@ -294,6 +311,24 @@ pub struct RelativeLink {
     pub what: &'static str,
 }
 
+/// The front-matter keys a post-mortem may leave out, as read: filled in by
+/// [`super::frontmatter::parse`] and kept whole in the [`PostMortem`], which
+/// derefs to it (`pm.tags`).
+#[derive(Clone, Debug, Default)]
+pub struct Details {
+    pub summary: Option<String>,
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+    pub published: Option<Spanned<Date>>,
+    pub related: Vec<Spanned<String>>,
+    pub learnings: Vec<String>,
+    /// Lints silenced for this file (`allow = ["blame-language"]`).
+    pub allow: Vec<String>,
+    pub impact: Option<Impact>,
+    pub root_causes: Vec<RootCause>,
+    pub action_items: Vec<ActionItem>,
+}
+
 /// One post-mortem.
 #[derive(Clone, Debug)]
 pub struct PostMortem {
@@ -307,24 +342,22 @@ pub struct PostMortem {
     pub severity: Spanned<Severity>,
     pub status: Spanned<Status>,
     pub services: Vec<Spanned<String>>,
-    pub summary: Option<String>,
-    pub authors: Vec<String>,
-    pub tags: Vec<String>,
-    pub published: Option<Spanned<Date>>,
-    pub related: Vec<Spanned<String>>,
-    pub learnings: Vec<String>,
     pub visibility: Visibility,
-    /// Lints silenced for this file (`allow = ["blame-language"]`).
-    pub allow: Vec<String>,
-    pub impact: Option<Impact>,
-    pub root_causes: Vec<RootCause>,
-    pub action_items: Vec<ActionItem>,
+    /// The optional keys; their fields read as the post-mortem's own.
+    pub details: Details,
     pub body: Body,
     /// Spans of prose (front-matter strings and body text, not code) that
     /// the wording lints read.
     pub prose: Vec<Span>,
     /// Front-matter keys that were present but invalid (already reported).
     pub invalid_keys: Vec<String>,
+}
+
+impl Deref for PostMortem {
+    type Target = Details;
+    fn deref(&self) -> &Details {
+        &self.details
+    }
 }
 
 impl PostMortem {

@@ -1836,16 +1836,12 @@ pub fn whys_chain(id: &str, title: &str, whys: &[String], listed_in: Option<&str
 // ---------------------------------------------------------------------------
 // Fishbone
 
-/// The short marker written before a cause of `kind`.
+/// The short marker written before a cause of `kind`: its initial (`[R]`
+/// root, `[C]` contributing, `[T]` trigger).
 fn cause_marker(kind: &str) -> String {
-    match kind {
-        "root" => "[R]".to_string(),
-        "contributing" => "[C]".to_string(),
-        "trigger" => "[T]".to_string(),
-        other => match other.chars().next() {
-            Some(c) => format!("[{}]", c.to_uppercase()),
-            None => "[?]".to_string(),
-        },
+    match kind.chars().next() {
+        Some(c) => format!("[{}]", c.to_uppercase()),
+        None => "[?]".to_string(),
     }
 }
 

@@ -170,7 +170,7 @@ pub struct IncidentLink {
     /// The severity's page.
     pub severity_url: String,
     /// `draft`, `review` or `final`.
-    pub status: &'static str,
+    pub status: crate::content::Status,
     /// The first [`SERVICES_SHOWN`] services (the incident page has them all).
     pub services: Vec<Link>,
     /// How many services are not in `services`.
@@ -202,7 +202,7 @@ pub struct IncidentRef<'a> {
     pub date: &'a str,
     pub severity: &'a str,
     pub severity_rank: usize,
-    pub status: &'static str,
+    pub status: crate::content::Status,
     /// Relative to the page's incident: `earlier`, `later` or `same day`.
     pub relation: &'static str,
     /// The incident rendered by `reference.html` (HTML).
@@ -263,7 +263,7 @@ pub struct RootCauseView<'a> {
     /// The catalogue's title, or the id.
     pub title: String,
     /// `root`, `contributing` or `trigger`.
-    pub kind: &'static str,
+    pub kind: CauseKind,
     pub category: Option<String>,
     pub description: Option<String>,
     /// How many other incidents share this cause.
@@ -281,8 +281,8 @@ pub struct ActionItemView {
     pub owner: Option<String>,
     pub due: Option<String>,
     /// `open`, `in-progress`, `done` or `wont-fix`.
-    pub status: &'static str,
-    pub kind: Option<&'static str>,
+    pub status: ItemStatus,
+    pub kind: Option<ItemKind>,
     pub tracker: Option<String>,
     /// The tracker link's last path segment (`OPS-123`), to show as its text.
     pub tracker_label: Option<String>,
@@ -352,32 +352,6 @@ pub struct IncidentView<'a> {
     pub source_path: String,
     /// Inline SVG drawings (already safe markup), each null when there is nothing to draw.
     pub drawings: Drawings,
-}
-
-pub fn status_str(s: ItemStatus) -> &'static str {
-    match s {
-        ItemStatus::Open => "open",
-        ItemStatus::InProgress => "in-progress",
-        ItemStatus::Done => "done",
-        ItemStatus::WontFix => "wont-fix",
-    }
-}
-
-pub fn item_kind_str(k: ItemKind) -> &'static str {
-    match k {
-        ItemKind::Prevent => "prevent",
-        ItemKind::Detect => "detect",
-        ItemKind::Mitigate => "mitigate",
-        ItemKind::Process => "process",
-    }
-}
-
-pub fn cause_kind_str(k: CauseKind) -> &'static str {
-    match k {
-        CauseKind::Root => "root",
-        CauseKind::Contributing => "contributing",
-        CauseKind::Trigger => "trigger",
-    }
 }
 
 pub use crate::text::thousands;
@@ -528,7 +502,7 @@ impl<'a> Views<'a> {
             severity: pm.severity.name.clone(),
             severity_rank: pm.severity.rank,
             severity_url: urls.page(&paths::severity(&pm.severity.name)),
-            status: pm.status.as_str(),
+            status: pm.status.value,
             services: service_links(pm, urls, SERVICES_SHOWN),
             services_more: pm.services.len().saturating_sub(SERVICES_SHOWN),
             summary_html: pm
@@ -636,7 +610,7 @@ impl<'a> Views<'a> {
                         .root_causes
                         .iter()
                         .filter(|c| category_of(c).as_deref() == Some(name.as_str()))
-                        .map(|c| (self.cause_title(&c.id), cause_kind_str(c.kind)))
+                        .map(|c| (self.cause_title(&c.id), c.kind.as_str()))
                         .collect(),
                 })
                 .collect();
@@ -644,7 +618,7 @@ impl<'a> Views<'a> {
                 .root_causes
                 .iter()
                 .filter(|c| category_of(c).is_none_or(|cat| !categories.contains(&cat)))
-                .map(|c| (self.cause_title(&c.id), cause_kind_str(c.kind)))
+                .map(|c| (self.cause_title(&c.id), c.kind.as_str()))
                 .collect();
             if !other.is_empty() {
                 bones.push(svg::Bone {
@@ -679,8 +653,8 @@ impl<'a> Views<'a> {
             title: item.title.value.clone(),
             owner: item.owner.as_ref().map(|o| o.value.clone()),
             due: item.due.as_ref().map(|d| d.to_string()),
-            status: status_str(item.status),
-            kind: item.kind.map(item_kind_str),
+            status: item.status,
+            kind: item.kind,
             tracker: item.tracker.clone(),
             tracker_label: item.tracker.as_ref().map(|t| {
                 let t = t.trim_end_matches('/');
@@ -738,10 +712,7 @@ impl<'a> Views<'a> {
                 .collect(),
             authors: pm.authors.clone(),
             published: pm.published.as_ref().map(|d| d.to_string()),
-            visibility: match pm.visibility {
-                crate::config::Visibility::Internal => "internal",
-                crate::config::Visibility::Public => "public",
-            },
+            visibility: pm.visibility.as_str(),
             body_html: rendered.html,
             toc: rendered.headings,
             impact: pm.impact.as_ref().map(|imp| {
@@ -782,7 +753,7 @@ impl<'a> Views<'a> {
                         id: c.id.value.clone(),
                         url: self.urls.page(&paths::cause(&c.id)),
                         title: self.cause_title(&c.id),
-                        kind: cause_kind_str(c.kind),
+                        kind: c.kind,
                         category: c.category.clone().or_else(|| {
                             self.kb
                                 .catalogue

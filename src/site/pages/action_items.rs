@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::analysis::metrics;
+use crate::content::ItemKind;
 use crate::site::context::Site;
 use crate::site::job::{Job, Target};
 use crate::site::views::{self, paths};
@@ -132,8 +133,8 @@ fn csv(site: &Site<'_>) -> anyhow::Result<Vec<u8>> {
             csv_text(&r.severity),
             csv_text(&r.item.title),
             csv_text(r.item.owner.as_deref().unwrap_or("")),
-            csv_text(r.item.status),
-            csv_text(r.item.kind.unwrap_or("")),
+            csv_text(r.item.status.as_str()),
+            csv_text(r.item.kind.map_or("", ItemKind::as_str)),
             csv_text(r.item.due.as_deref().unwrap_or("")),
             csv_text(r.item.completed.as_deref().unwrap_or("")),
             Cow::Borrowed(if r.item.overdue { "yes" } else { "no" }),

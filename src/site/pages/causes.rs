@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::analysis;
+use crate::content::CauseKind;
 use crate::site::context::Site;
 use crate::site::job::{Job, Target};
 use crate::site::views::{self, IncidentRef, Link, paths};
@@ -100,7 +101,7 @@ struct CauseIncident<'a> {
     services: &'a [Link],
     services_more: usize,
     /// The cause's role in this incident.
-    kind: &'static str,
+    kind: CauseKind,
     description: Option<String>,
 }
 
@@ -179,7 +180,7 @@ fn cause_page(
                     link: views.reference(i, i),
                     services: &link.services,
                     services_more: link.services_more,
-                    kind: rc.map_or("root", |c| views::cause_kind_str(c.kind)),
+                    kind: rc.map_or(CauseKind::Root, |c| c.kind),
                     description: rc.and_then(|c| c.description.clone()),
                 }
             })
