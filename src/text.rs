@@ -1,4 +1,5 @@
-//! Small text helpers shared by checking and rendering.
+//! Small text helpers shared by checking and rendering: control
+//! characters, numbers, paths and slugs, whitespace, durations.
 
 use std::borrow::Cow;
 
@@ -90,6 +91,131 @@ pub fn segment(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+// ---------------------------------------------------------------------------
+// Slugs. Three, for three uses, each with its own output: a URL folder keeps
+// letters of any script, a suggested id and a new file's name keep ASCII only.
+
+/// Lowercase runs of the characters `keep` accepts, joined by single `-`:
+/// every other character separates words and is dropped. No leading or
+/// trailing `-`; empty when `s` has no character to keep.
+fn dashed(s: &str, keep: impl Fn(char) -> bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if keep(c) {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let len = out.trim_end_matches('-').len();
+    out.truncate(len);
+    out
+}
+
+/// The URL slug of a free-form label (a tag, a severity, a heading's id):
+/// lowercase words and digits of any script joined by `-`, other characters
+/// dropped (`TLS/SSL` → `tls-ssl`, `café` → `café`). `-` when nothing is
+/// left, so it is never an empty folder name.
+pub fn slug(label: &str) -> String {
+    let out = dashed(label, char::is_alphanumeric);
+    if out.is_empty() { "-".to_string() } else { out }
+}
+
+/// The kebab-case spelling of `s` that a diagnostic suggests when an id or
+/// value is not kebab-case: lowercase ASCII letters and digits joined by
+/// `-`, other characters dropped (`Checkout_Outage` → `checkout-outage`).
+/// Empty when `s` has no ASCII letter or digit.
+pub fn kebab(s: &str) -> String {
+    dashed(s, |c| c.is_ascii_alphanumeric())
+}
+
+/// The longest [`file_slug`], in bytes.
+pub const MAX_FILE_SLUG_LEN: usize = 60;
+
+/// The slug in a new post-mortem's file name (`hindsight new`): its
+/// [`kebab`] form cut after the last whole word that fits in
+/// [`MAX_FILE_SLUG_LEN`] bytes (a first word longer than that is cut), or
+/// `incident` when the title has no ASCII letter or digit.
+pub fn file_slug(title: &str) -> String {
+    let mut out = kebab(title);
+    if out.is_empty() {
+        return "incident".to_string();
+    }
+    if out.len() > MAX_FILE_SLUG_LEN {
+        // All ASCII: any byte is a char boundary. A `-` at `MAX_FILE_SLUG_LEN`
+        // ends a word that just fits.
+        let cut = out.as_bytes()[..=MAX_FILE_SLUG_LEN]
+            .iter()
+            .rposition(|&b| b == b'-')
+            .unwrap_or(MAX_FILE_SLUG_LEN);
+        out.truncate(cut);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Whitespace
+
+/// `s` trimmed, with each run of whitespace as one space.
+pub fn collapse_whitespace(s: &str) -> String {
+    // One pass, no list of words: this runs for every label of every page.
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Durations. Two forms today, kept apart so that output does not change;
+// issue 12 makes them one formatter.
+
+/// `minutes` as its sign (`-` or nothing) and whole days, hours and minutes.
+fn days_hours_minutes(minutes: i64) -> (&'static str, u64, u64, u64) {
+    let sign = if minutes < 0 { "-" } else { "" };
+    let a = minutes.unsigned_abs();
+    (sign, a / 1440, a / 60 % 24, a % 60)
+}
+
+/// A duration to read at a glance, in at most two units, the smaller ones
+/// dropped from a day up: "46 min", "2 h", "2 h 5 min", "3 d", "3 d 4 h",
+/// "-15 min". Seconds are dropped. For the pages' figures (an incident's
+/// time to detect, mitigate and resolve; the learning pages' medians and
+/// means); see [`duration_precise`] for the timeline drawing's form.
+pub fn duration(d: jiff::SignedDuration) -> String {
+    let (sign, days, hours, mins) = days_hours_minutes(d.as_secs() / 60);
+    match (days, hours, mins) {
+        (0, 0, m) => format!("{sign}{m} min"),
+        (0, h, 0) => format!("{sign}{h} h"),
+        (0, h, m) => format!("{sign}{h} h {m} min"),
+        (d, 0, _) => format!("{sign}{d} d"),
+        (d, h, _) => format!("{sign}{d} d {h} h"),
+    }
+}
+
+/// A duration of `minutes` to the minute, every non-zero unit written:
+/// "0 min", "7 min", "1 h 32 min", "1 d 3 h", "1 d 3 h 5 min", "-15 min".
+/// For the timeline drawing, where durations add up along the axis. It
+/// differs from [`duration`] only from a day up (that one drops the
+/// minutes); issue 12 makes the two one formatter.
+pub fn duration_precise(minutes: i64) -> String {
+    let (sign, d, h, m) = days_hours_minutes(minutes);
+    let mut parts = Vec::new();
+    if d > 0 {
+        parts.push(format!("{d} d"));
+    }
+    if h > 0 {
+        parts.push(format!("{h} h"));
+    }
+    if m > 0 || parts.is_empty() {
+        parts.push(format!("{m} min"));
+    }
+    format!("{sign}{}", parts.join(" "))
+}
+
 /// The longest `{#id}` kept: longer ones are not ids a person wrote.
 pub const MAX_HEADING_ID_LEN: usize = 100;
 
@@ -130,5 +256,75 @@ mod tests {
         let mut s = String::from("x\u{7}y");
         strip_control_in_place(&mut s);
         assert_eq!(s, "xy");
+    }
+
+    #[test]
+    fn slugs_keep_unicode_letters() {
+        assert_eq!(slug("Black Friday"), "black-friday");
+        assert_eq!(slug("TLS/SSL"), "tls-ssl");
+        assert_eq!(slug("café"), "café");
+        assert_eq!(slug("!!"), "-");
+    }
+
+    #[test]
+    fn kebab_keeps_ascii_only() {
+        assert_eq!(kebab("Checkout_Outage 2"), "checkout-outage-2");
+        assert_eq!(kebab("--a--b--"), "a-b");
+        assert_eq!(kebab("café"), "caf");
+        assert_eq!(kebab("ÜÜÜ"), "");
+    }
+
+    #[test]
+    fn file_slugs() {
+        assert_eq!(
+            file_slug("Checkout 502s after deploy #4411!"),
+            "checkout-502s-after-deploy-4411"
+        );
+        assert_eq!(file_slug("ÜÜÜ"), "incident");
+        assert!(file_slug(&"word ".repeat(40)).len() <= 60);
+        // Whole words that fit in 60 bytes, exactly 60 included.
+        let words = format!("{} {} tail", "a".repeat(29), "b".repeat(30));
+        assert_eq!(
+            file_slug(&words),
+            format!("{}-{}", "a".repeat(29), "b".repeat(30))
+        );
+        let words = format!("{} {} tail", "a".repeat(29), "b".repeat(31));
+        assert_eq!(file_slug(&words), "a".repeat(29));
+        // A first word too long for the limit is cut.
+        assert_eq!(file_slug(&"x".repeat(70)), "x".repeat(60));
+    }
+
+    #[test]
+    fn collapse_whitespace_matches_split_whitespace() {
+        for s in [
+            "",
+            "   ",
+            "a",
+            "  a  b\t\tc\n",
+            "a\x0bb\x0cc\rd",
+            "caf\u{e9}  au\u{a0}lait",
+            "\u{2003}wide\u{2003}space ",
+        ] {
+            let expected = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_whitespace(s), expected, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn durations() {
+        let d = |m: i64| duration(jiff::SignedDuration::from_secs(m * 60));
+        assert_eq!(d(0), "0 min");
+        assert_eq!(d(46), "46 min");
+        assert_eq!(d(120), "2 h");
+        assert_eq!(d(125), "2 h 5 min");
+        assert_eq!(d(3 * 1440 + 5), "3 d");
+        assert_eq!(d(3 * 1440 + 4 * 60 + 5), "3 d 4 h");
+        assert_eq!(d(-15), "-15 min");
+        assert_eq!(duration(jiff::SignedDuration::from_secs(-59)), "0 min");
+        assert_eq!(duration_precise(92), "1 h 32 min");
+        assert_eq!(duration_precise(0), "0 min");
+        assert_eq!(duration_precise(1440 + 180), "1 d 3 h");
+        assert_eq!(duration_precise(1440 + 185), "1 d 3 h 5 min");
+        assert_eq!(duration_precise(-15), "-15 min");
     }
 }

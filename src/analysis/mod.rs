@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::civil::Date;
 
 use crate::content::{ItemKind, ItemStatus, KnowledgeBase, PostMortem, Status};
+use crate::text::slug;
 
 /// Which post-mortems a build includes.
 #[derive(Clone, Copy, Debug, Default)]
@@ -219,25 +220,6 @@ fn push_once(list: &mut Vec<usize>, i: usize) {
     }
 }
 
-/// A URL path segment for a free-form label: lowercase ASCII words and
-/// digits joined by `-` (other characters are dropped).
-pub fn slug(label: &str) -> String {
-    let mut out = String::with_capacity(label.len());
-    for c in label.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-');
-    if out.is_empty() {
-        "-".to_string()
-    } else {
-        out.to_string()
-    }
-}
-
 /// Today's date: from `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) when it
 /// is set, so builds are reproducible and tests can pin the day; otherwise
 /// the local date.
@@ -276,13 +258,5 @@ mod tests {
         assert_eq!(a.recurrences("c", 29, 4), (vec![25, 26, 27, 28], 29));
         a.causes.insert("d".into(), vec![3, 7]);
         assert_eq!(a.recurrences("d", 3, 10), (vec![7], 1));
-    }
-
-    #[test]
-    fn slugs_keep_unicode_letters() {
-        assert_eq!(slug("Black Friday"), "black-friday");
-        assert_eq!(slug("TLS/SSL"), "tls-ssl");
-        assert_eq!(slug("café"), "café");
-        assert_eq!(slug("!!"), "-");
     }
 }

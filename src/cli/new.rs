@@ -10,6 +10,7 @@ use jiff::civil::Date;
 use super::ColorChoice;
 use crate::config::Config;
 use crate::content::is_kebab_case;
+use crate::text::file_slug;
 
 /// The template used when a knowledge base has no `postmortems/_template.md`.
 pub const BUILTIN_TEMPLATE: &str = include_str!("scaffold/template.md");
@@ -95,7 +96,7 @@ pub fn run(args: &NewArgs, _color: ColorChoice) -> Result<u8, String> {
         }
     };
     let text = fill(&template, title, date, &severity, &service);
-    let path = dir.join(format!("{date}-{}.md", slug(title)));
+    let path = dir.join(format!("{date}-{}.md", file_slug(title)));
     write_new(&path, &text)?;
     println!("{}", path.display());
     Ok(0)
@@ -163,41 +164,9 @@ pub fn fill(template: &str, title: &str, date: Date, severity: &str, service: &s
     )
 }
 
-/// A file-name slug: lowercase ASCII words joined by dashes, at most 60 bytes.
-pub fn slug(title: &str) -> String {
-    let mut out = String::new();
-    for word in title
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if out.len() + word.len() + 1 > 60 && !out.is_empty() {
-            break;
-        }
-        if !out.is_empty() {
-            out.push('-');
-        }
-        out.push_str(&word.to_ascii_lowercase());
-    }
-    if out.is_empty() {
-        out.push_str("incident");
-    }
-    out.truncate(60);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs() {
-        assert_eq!(
-            slug("Checkout 502s after deploy #4411!"),
-            "checkout-502s-after-deploy-4411"
-        );
-        assert_eq!(slug("ÜÜÜ"), "incident");
-        assert!(slug(&"word ".repeat(40)).len() <= 60);
-    }
 
     #[test]
     fn fill_escapes_front_matter_only() {

@@ -15,6 +15,7 @@ use super::model::{Body, Instant, RelativeLink, Section, TimelineEvent};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Rule};
 use crate::source::{Source, Span};
+use crate::text::collapse_whitespace;
 
 /// The Markdown dialect of FORMAT.md: CommonMark with tables, footnotes,
 /// strikethrough and task lists (and `{#id}` heading attributes). The
@@ -457,41 +458,12 @@ fn timeline_item(
     }
 }
 
-/// `s` trimmed, with each run of whitespace as one space.
-pub fn collapse_whitespace(s: &str) -> String {
-    // One pass, no list of words: this runs for every label of every page.
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn stamp(s: &str) -> Stamp {
         read_stamp(s).unwrap().unwrap()
-    }
-
-    #[test]
-    fn collapse_whitespace_matches_split_whitespace() {
-        for s in [
-            "",
-            "   ",
-            "a",
-            "  a  b\t\tc\n",
-            "a\x0bb\x0cc\rd",
-            "caf\u{e9}  au\u{a0}lait",
-            "\u{2003}wide\u{2003}space ",
-        ] {
-            let expected = s.split_whitespace().collect::<Vec<_>>().join(" ");
-            assert_eq!(collapse_whitespace(s), expected, "{s:?}");
-        }
     }
 
     #[test]

@@ -510,7 +510,7 @@ impl<'a> Reader<'a> {
         if is_kebab_case(value) {
             return true;
         }
-        let fixed = to_kebab(value);
+        let fixed = crate::text::kebab(value);
         let d = Diagnostic::error(
             Rule::InvalidValue,
             format!("`{key}` must be kebab-case, found `{}`", value.value),
@@ -995,23 +995,10 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// A best-effort kebab-case spelling, for the help line.
 /// The last part of a dotted key path: `impact.users_affected` → `users_affected`.
 fn leaf(key: &str) -> &str {
     key.rsplit('.')
         .next()
         .unwrap_or(key)
         .trim_end_matches(" items")
-}
-
-pub(crate) fn to_kebab(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_string()
 }

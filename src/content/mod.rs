@@ -262,7 +262,7 @@ pub fn parse_file(
     let id = fm.id.unwrap_or_else(|| {
         let stem = rel.file_stem().unwrap_or_default().to_string_lossy();
         if !is_kebab_case(&stem) {
-            let fixed = frontmatter::to_kebab(&stem);
+            let fixed = crate::text::kebab(&stem);
             diagnostics.push(
                 Diagnostic::warning(
                     Rule::InvalidValue,
@@ -408,7 +408,7 @@ fn load_catalogue(
                 )
                 .at(&source, key_span.clone())
                 .label("lowercase letters, digits and single dashes only")
-                .help(format!("write `{}`", frontmatter::to_kebab(id))),
+                .help(format!("write `{}`", crate::text::kebab(id))),
             );
         }
         if let Some(category) = &entry.category

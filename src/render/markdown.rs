@@ -11,8 +11,8 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, html};
 
-use crate::content::body::{collapse_whitespace, markdown_options};
-use crate::text::{strip_control, strip_control_in_place};
+use crate::content::body::markdown_options;
+use crate::text::{collapse_whitespace, slug, strip_control, strip_control_in_place};
 
 /// A `##`-or-deeper heading, for a table of contents.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -385,7 +385,7 @@ pub fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
 
 /// A heading id: lowercase words joined by `-`, as GitHub and Zola do.
 pub fn heading_id(text: &str) -> String {
-    let slug = crate::analysis::slug(text);
+    let slug = slug(text);
     if slug == "-" { "section".into() } else { slug }
 }
 

@@ -112,6 +112,8 @@
 
 use std::fmt::Write as _;
 
+use crate::text::{collapse_whitespace, duration_precise};
+
 /// One series of a chart: a name (legend), a CSS class for its colour, one value per x label.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
@@ -309,7 +311,7 @@ fn clean_id(id: &str) -> String {
 
 /// A class attribute value from content: whitespace collapsed, escaped.
 fn class_value(s: &str) -> String {
-    esc(&crate::content::body::collapse_whitespace(s)).into_owned()
+    esc(&collapse_whitespace(s)).into_owned()
 }
 
 /// `kind` as a class suffix (`[a-z0-9-]`).
@@ -1260,30 +1262,12 @@ pub fn bar_chart(
 // ---------------------------------------------------------------------------
 // Timeline
 
-/// A duration in minutes: "0 min", "7 min", "1 h 32 min", "1 d 3 h".
-fn duration_text(minutes: i64) -> String {
-    let a = minutes.unsigned_abs();
-    let (d, h, m) = (a / 1440, (a % 1440) / 60, a % 60);
-    let mut parts = Vec::new();
-    if d > 0 {
-        parts.push(format!("{d} d"));
-    }
-    if h > 0 {
-        parts.push(format!("{h} h"));
-    }
-    if m > 0 || parts.is_empty() {
-        parts.push(format!("{m} min"));
-    }
-    let s = parts.join(" ");
-    if minutes < 0 { format!("-{s}") } else { s }
-}
-
 /// An elapsed time: "+0", "+30 min", "+2 h", "+1 d 3 h", "-15 min".
 fn elapsed_text(minutes: i64) -> String {
     match minutes {
         0 => "+0".to_string(),
-        m if m < 0 => duration_text(m),
-        m => format!("+{}", duration_text(m)),
+        m if m < 0 => duration_precise(m),
+        m => format!("+{}", duration_precise(m)),
     }
 }
 
@@ -1438,7 +1422,7 @@ pub fn timeline(
             (
                 w[0].minute,
                 w[1].minute,
-                format!("{name} {}", duration_text(w[1].minute - w[0].minute)),
+                format!("{name} {}", duration_precise(w[1].minute - w[0].minute)),
             )
         })
         .collect();
@@ -2189,11 +2173,7 @@ mod tests {
             })
             .filter_map(|n| n.text())
             .collect();
-        parts
-            .join(" ")
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
+        collapse_whitespace(&parts.join(" "))
     }
 
     /// The text of all elements named in `tags`, one element a line.
@@ -2594,8 +2574,8 @@ mod tests {
         assert_eq!(elapsed_text(120), "+2 h");
         assert_eq!(elapsed_text(1440 + 180), "+1 d 3 h");
         assert_eq!(elapsed_text(-15), "-15 min");
-        assert_eq!(duration_text(92), "1 h 32 min");
-        assert_eq!(duration_text(0), "0 min");
+        assert_eq!(duration_precise(92), "1 h 32 min");
+        assert_eq!(duration_precise(0), "0 min");
     }
 
     #[test]

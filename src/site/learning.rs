@@ -5,10 +5,11 @@
 use serde::Serialize;
 
 use super::context::Site;
-use super::views::{self, paths};
+use super::views::paths;
 use crate::analysis::metrics::{
     AGING_BUCKETS, Durations, ItemMetrics, PeriodMetrics, Quarter, Ratio, Summary,
 };
+use crate::text;
 
 /// The folder of quarter `q`'s page.
 pub fn quarter_path(q: Quarter) -> String {
@@ -27,7 +28,7 @@ pub struct DurationView {
 }
 
 pub fn minutes_text(m: f64) -> String {
-    views::duration(jiff::SignedDuration::from_secs((m * 60.0).round() as i64))
+    text::duration(jiff::SignedDuration::from_secs((m * 60.0).round() as i64))
 }
 
 impl From<&Summary> for DurationView {

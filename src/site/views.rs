@@ -4,9 +4,10 @@
 
 use serde::Serialize;
 
-use crate::analysis::{self, Analysis};
+use crate::analysis::Analysis;
 use crate::content::{ActionItem, CauseKind, ItemKind, ItemStatus, KnowledgeBase, PostMortem};
 use crate::render::markdown;
+use crate::text::{duration, encode_path, thousands};
 
 /// The most recurrences an incident page lists for one cause.
 pub const RECURRENCES_SHOWN: usize = 6;
@@ -122,12 +123,10 @@ impl Urls {
     }
 }
 
-pub use crate::text::{encode_path, segment};
-
 /// Relative output paths, shared by links and the writer so they cannot
 /// disagree. They are file paths; [`Urls`] encodes them for links.
 pub mod paths {
-    use super::segment;
+    use crate::text::{segment, slug};
 
     pub fn incident(id: &str) -> String {
         format!("incidents/{}/", segment(id))
@@ -142,7 +141,7 @@ pub mod paths {
         format!("tags/{}/", segment(slug))
     }
     pub fn severity(name: &str) -> String {
-        format!("severities/{}/", segment(&crate::analysis::slug(name)))
+        format!("severities/{}/", segment(&slug(name)))
     }
     pub fn year(year: i16) -> String {
         format!("years/{year}/")
@@ -352,24 +351,6 @@ pub struct IncidentView<'a> {
     pub source_path: String,
     /// Inline SVG drawings (already safe markup), each null when there is nothing to draw.
     pub drawings: Drawings,
-}
-
-pub use crate::text::thousands;
-
-/// "46 min", "2 h 5 min", "3 d 4 h".
-pub fn duration(d: jiff::SignedDuration) -> String {
-    let minutes = d.as_secs() / 60;
-    if minutes < 0 {
-        return format!("-{}", duration(-d));
-    }
-    let (days, hours, mins) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
-    match (days, hours, mins) {
-        (0, 0, m) => format!("{m} min"),
-        (0, h, 0) => format!("{h} h"),
-        (0, h, m) => format!("{h} h {m} min"),
-        (d, 0, _) => format!("{d} d"),
-        (d, h, _) => format!("{d} d {h} h"),
-    }
 }
 
 /// Links to the first `limit` services of an incident.
@@ -707,7 +688,7 @@ impl<'a> Views<'a> {
                 .iter()
                 .map(|t| Link {
                     name: t.clone(),
-                    url: self.urls.page(&paths::tag(&analysis::slug(t))),
+                    url: self.urls.page(&paths::tag(&crate::text::slug(t))),
                 })
                 .collect(),
             authors: pm.authors.clone(),

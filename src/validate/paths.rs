@@ -10,12 +10,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::analysis::slug;
 use crate::config::CONFIG_FILE;
 use crate::content::{KnowledgeBase, PostMortem};
 use crate::diag::{Diagnostic, Rule};
 use crate::source::{Source, Span};
-use crate::text::segment;
+use crate::text::{segment, slug};
 
 /// The longest file name, in bytes, on the usual file systems (ext4, APFS,
 /// NTFS in practice).
