@@ -45,7 +45,7 @@ where
 }
 
 /// A help line for the suggestions, or `None` when there are none.
-pub fn help_line(suggestions: &[&str]) -> Option<String> {
+fn help_line(suggestions: &[&str]) -> Option<String> {
     match suggestions {
         [] => None,
         [one] => Some(format!("did you mean `{one}`?")),

@@ -168,7 +168,7 @@ fn control_characters_in_a_title_and_summary_leave_feeds_valid_xml() {
     let pm = &report.kb.postmortems[0];
     // Dropped once, when the front matter is read (`check` warns).
     assert_eq!(*pm.title, "Checkout failed");
-    assert!(!pm.summary.as_deref().unwrap().contains('\u{1b}'));
+    assert!(!pm.details.summary.as_deref().unwrap().contains('\u{1b}'));
     assert!(
         report
             .diagnostics

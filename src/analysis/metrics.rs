@@ -262,17 +262,18 @@ pub fn compute(kb: &KnowledgeBase, today: Date) -> Metrics {
     let mut recurrence = vec![false; pms.len()];
     for &i in &order {
         recurrence[i] = pms[i]
+            .details
             .root_causes
             .iter()
             .any(|c| seen.contains(c.id.as_str()));
         // Causes of the same day count as earlier only for later ids: add after checking.
-        seen.extend(pms[i].root_causes.iter().map(|c| c.id.as_str()));
+        seen.extend(pms[i].details.root_causes.iter().map(|c| c.id.as_str()));
     }
     let incidents: Vec<IncidentMetrics> = order
         .iter()
         .map(|&i| {
             let pm = &pms[i];
-            let impact = pm.impact.as_ref();
+            let impact = pm.details.impact.as_ref();
             IncidentMetrics {
                 id: pm.id.value.clone(),
                 date: pm.date.to_string(),
@@ -283,6 +284,7 @@ pub fn compute(kb: &KnowledgeBase, today: Date) -> Metrics {
                 time_to_mitigate: minutes(impact.and_then(|m| m.time_to_mitigate())),
                 time_to_resolve: minutes(impact.and_then(|m| m.time_to_resolve())),
                 time_to_rca: pm
+                    .details
                     .published
                     .as_ref()
                     .map(|p| days_between(pm.date.value, p.value)),
@@ -350,13 +352,12 @@ impl Context<'_> {
                 .map(|&i| &pms[i])
                 .filter(|pm| filter(pm))
                 .collect();
-            let of = |f: fn(&crate::content::Impact) -> Option<jiff::SignedDuration>| {
-                Summary::of(
-                    chosen
-                        .iter()
-                        .map(|pm| minutes(pm.impact.as_ref().and_then(f)).map(|m| m as f64)),
-                )
-            };
+            let of =
+                |f: fn(&crate::content::Impact) -> Option<jiff::SignedDuration>| {
+                    Summary::of(chosen.iter().map(|pm| {
+                        minutes(pm.details.impact.as_ref().and_then(f)).map(|m| m as f64)
+                    }))
+                };
             Durations {
                 detect: of(crate::content::Impact::time_to_detect),
                 mitigate: of(crate::content::Impact::time_to_mitigate),
@@ -382,6 +383,7 @@ impl Context<'_> {
             ),
             time_to_rca: Summary::of(set.iter().map(|&i| {
                 pms[i]
+                    .details
                     .published
                     .as_ref()
                     .map(|p| days_between(pms[i].date.value, p.value) as f64)
@@ -404,7 +406,7 @@ impl Context<'_> {
             let pm = &pms[i];
             let created = pm.date.value;
             let slo_days = slo.get(&pm.severity.name).map(|&d| i64::from(d));
-            for item in &pm.action_items {
+            for item in &pm.details.action_items {
                 m.created += 1;
                 match item.status {
                     ItemStatus::Done => {
@@ -464,7 +466,12 @@ pub fn cause_scores(kb: &KnowledgeBase) -> BTreeMap<&str, (usize, usize)> {
     let levels = kb.config.template.severities.len();
     let mut scores: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for pm in &kb.postmortems {
-        let ids: BTreeSet<&str> = pm.root_causes.iter().map(|c| c.id.as_str()).collect();
+        let ids: BTreeSet<&str> = pm
+            .details
+            .root_causes
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
         for id in ids {
             let e = scores.entry(id).or_default();
             e.0 += levels.saturating_sub(pm.severity.rank);
@@ -486,7 +493,7 @@ pub fn top_learnings(
     let pms = &kb.postmortems;
     let mut causes: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for &i in set {
-        for c in &pms[i].root_causes {
+        for c in &pms[i].details.root_causes {
             let list = causes.entry(c.id.as_str()).or_default();
             if list.last() != Some(&i) {
                 list.push(i);
@@ -512,7 +519,7 @@ pub fn top_learnings(
             let mut seen: HashSet<&str> = HashSet::new();
             let sentences: Vec<String> = incidents
                 .iter()
-                .flat_map(|&i| &pms[i].learnings)
+                .flat_map(|&i| &pms[i].details.learnings)
                 .filter(|s| seen.insert(s.as_str()))
                 .cloned()
                 .collect();

@@ -70,7 +70,7 @@ impl Analysis {
             for service in &pm.services {
                 push_once(services.entry(service.value.clone()).or_default(), i);
             }
-            for tag in &pm.tags {
+            for tag in &pm.details.tags {
                 let (_, list) = tags
                     .entry(slug(tag))
                     .or_insert_with(|| (tag.clone(), Vec::new()));
@@ -80,7 +80,7 @@ impl Analysis {
             years.entry(pm.date.year()).or_default().push(i);
         }
         for &i in &chronological {
-            for cause in &pms[i].root_causes {
+            for cause in &pms[i].details.root_causes {
                 push_once(causes.entry(cause.id.value.clone()).or_default(), i);
             }
         }
@@ -89,7 +89,7 @@ impl Analysis {
             incidents.iter().map(|&i| (pms[i].id.as_str(), i)).collect();
         let mut related = vec![BTreeSet::new(); pms.len()];
         for &i in &incidents {
-            for link in &pms[i].related {
+            for link in &pms[i].details.related {
                 if let Some(&j) = by_id.get(link.as_str())
                     && j != i
                 {
@@ -191,6 +191,7 @@ pub fn fixes_that_did_not_hold(pms: &[PostMortem], incidents: &[usize]) -> Vec<N
         // Newest earlier incident first; the first with a done fix is the one that did not hold.
         for &earlier in incidents[..n].iter().rev() {
             let items: Vec<usize> = pms[earlier]
+                .details
                 .action_items
                 .iter()
                 .enumerate()

@@ -67,7 +67,7 @@ pub fn run(args: &InitArgs, _color: ColorChoice) -> anyhow::Result<u8> {
         );
     }
     for (rel, text) in &files {
-        write_new(&args.dir.join(rel), text).map_err(anyhow::Error::msg)?;
+        write_new(&args.dir.join(rel), text)?;
     }
     let dir = args.dir.display();
     println!("created a knowledge base in {dir}");

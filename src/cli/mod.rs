@@ -84,7 +84,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args, color),
         Command::Build(args) => build::run(&args, color),
-        Command::New(args) => new::run(&args, color).map_err(anyhow::Error::msg),
+        Command::New(args) => new::run(&args, color),
         Command::Init(args) => init::run(&args, color),
     };
     match result {

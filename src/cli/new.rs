@@ -1,5 +1,6 @@
 //! `hindsight new`: start a post-mortem from the template.
 
+use anyhow::Context as _;
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,29 +34,30 @@ pub struct NewArgs {
     pub dir: PathBuf,
 }
 
-pub fn run(args: &NewArgs, _color: ColorChoice) -> Result<u8, String> {
+pub fn run(args: &NewArgs, _color: ColorChoice) -> anyhow::Result<u8> {
     let (config, _) = Config::load(&args.dir).map_err(|problems| {
-        problems
+        let message = problems
             .iter()
             .map(|d| match &d.help {
                 Some(help) => format!("{}\n  help: {help}", d.message),
                 None => d.message.clone(),
             })
             .collect::<Vec<_>>()
-            .join("\n")
+            .join("\n");
+        anyhow::anyhow!(message)
     })?;
     let title = args.title.trim();
     if title.is_empty() || title.chars().count() > 160 {
-        return Err("the title must be 1 to 160 characters".into());
+        anyhow::bail!("the title must be 1 to 160 characters");
     }
     let severities = &config.template.severities;
     let severity = match &args.severity {
         Some(s) if severities.contains(s) => s.clone(),
         Some(s) => {
-            return Err(format!(
+            anyhow::bail!(
                 "`{s}` is not a configured severity; use one of {}",
                 severities.join(", ")
-            ));
+            );
         }
         None => severities
             .get(2)
@@ -68,9 +70,9 @@ pub fn run(args: &NewArgs, _color: ColorChoice) -> Result<u8, String> {
         .clone()
         .unwrap_or_else(|| "affected-service".into());
     if !is_kebab_case(&service) {
-        return Err(format!(
+        anyhow::bail!(
             "`{service}` is not kebab-case (lowercase letters, digits and single dashes)"
-        ));
+        );
     }
     let date = args
         .date
@@ -80,19 +82,19 @@ pub fn run(args: &NewArgs, _color: ColorChoice) -> Result<u8, String> {
     // resolved, even where it does not exist yet) is inside the root.
     let resolve = crate::site::output::resolve;
     if !resolve(&dir).starts_with(resolve(&args.dir)) {
-        return Err(format!(
+        anyhow::bail!(
             "the post-mortem folder `{}` (`[content] dir`) is outside the knowledge base; not writing there",
             config.content.dir.display()
-        ));
+        );
     }
     let template = match std::fs::read_to_string(dir.join("_template.md")) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => BUILTIN_TEMPLATE.to_string(),
         Err(e) => {
-            return Err(format!(
-                "cannot read {}: {e}",
+            return Err(anyhow::Error::new(e).context(format!(
+                "cannot read {}",
                 dir.join("_template.md").display()
-            ));
+            )));
         }
     };
     let text = fill(&template, title, date, &severity, &service);
@@ -103,10 +105,10 @@ pub fn run(args: &NewArgs, _color: ColorChoice) -> Result<u8, String> {
 }
 
 /// Writes a file that must not exist yet.
-pub(crate) fn write_new(path: &Path, text: &str) -> Result<(), String> {
+pub(crate) fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            .with_context(|| format!("cannot create {}", parent.display()))?;
     }
     let mut file = OpenOptions::new()
         .write(true)
@@ -114,12 +116,12 @@ pub(crate) fn write_new(path: &Path, text: &str) -> Result<(), String> {
         .open(path)
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::AlreadyExists => {
-                format!("{} already exists; not overwriting it", path.display())
+                anyhow::anyhow!("{} already exists; not overwriting it", path.display())
             }
-            _ => format!("cannot create {}: {e}", path.display()),
+            _ => anyhow::Error::new(e).context(format!("cannot create {}", path.display())),
         })?;
     file.write_all(text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Fills `{{title}}`, `{{date}}`, `{{severity}}` and `{{service}}`. Inside

@@ -415,8 +415,6 @@ fn load_catalogue(
             && !config.template.categories.contains(category)
         {
             let categories = &config.template.categories;
-            let suggestions =
-                crate::suggest::did_you_mean(category, categories.iter().map(String::as_str));
             diagnostics.push(
                 Diagnostic::error(
                     Rule::Catalogue,
@@ -424,10 +422,11 @@ fn load_catalogue(
                 )
                 .at(&source, category_span.unwrap_or(key_span))
                 .label("not one of `[template] categories`")
-                .help(
-                    crate::suggest::help_line(&suggestions)
-                        .unwrap_or_else(|| format!("categories are: {}", categories.join(", "))),
-                ),
+                .help(crate::suggest::help(
+                    category,
+                    categories.iter().map(String::as_str),
+                    || format!("categories are: {}", categories.join(", ")),
+                )),
             );
         }
     }

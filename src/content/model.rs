@@ -343,7 +343,7 @@ pub struct PostMortem {
     pub status: Spanned<Status>,
     pub services: Vec<Spanned<String>>,
     pub visibility: Visibility,
-    /// The optional keys; their fields read as the post-mortem's own.
+    /// The optional keys.
     pub details: Details,
     pub body: Body,
     /// Spans of prose (front-matter strings and body text, not code) that
@@ -351,13 +351,6 @@ pub struct PostMortem {
     pub prose: Vec<Span>,
     /// Front-matter keys that were present but invalid (already reported).
     pub invalid_keys: Vec<String>,
-}
-
-impl Deref for PostMortem {
-    type Target = Details;
-    fn deref(&self) -> &Details {
-        &self.details
-    }
 }
 
 impl PostMortem {
@@ -375,7 +368,8 @@ impl PostMortem {
 
     /// `summary`, or the first paragraph of `## Summary`.
     pub fn summary_text(&self) -> Option<&str> {
-        self.summary
+        self.details
+            .summary
             .as_deref()
             .or_else(|| self.body.summary.clone().map(|s| &self.source.text[s]))
     }

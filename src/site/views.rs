@@ -435,6 +435,7 @@ impl<'a> Views<'a> {
                     return Ok(None);
                 };
                 let items: Vec<ActionItemView> = kb.postmortems[i]
+                    .details
                     .action_items
                     .iter()
                     .map(|a| views.action_item(a))
@@ -465,7 +466,7 @@ impl<'a> Views<'a> {
     /// rows of the first [`CAUSE_ITEMS_SHOWN`], and how many are left out.
     pub fn cause_item_rows(&self, i: usize) -> (&str, usize) {
         let fragments = &self.fragments[i];
-        let items = self.kb.postmortems[i].action_items.len();
+        let items = self.kb.postmortems[i].details.action_items.len();
         if items > CAUSE_ITEMS_SHOWN {
             (&fragments.cause_item_rows, items - CAUSE_ITEMS_SHOWN)
         } else {
@@ -514,6 +515,7 @@ impl<'a> Views<'a> {
         use crate::render::svg;
         // The timeline: events with a time, and the impact instants, on one axis.
         let impact_marks: Vec<(&'static str, &crate::content::Instant)> = pm
+            .details
             .impact
             .iter()
             .flat_map(|imp| imp.instants().map(|(k, v)| (k, &v.value)))
@@ -572,7 +574,7 @@ impl<'a> Views<'a> {
                 Some("the 5 Whys above"),
             ))
         });
-        let fishbone = (!pm.root_causes.is_empty()).then(|| {
+        let fishbone = (!pm.details.root_causes.is_empty()).then(|| {
             let categories = &self.kb.config.template.categories;
             let category_of = |c: &crate::content::RootCause| {
                 c.category.clone().or_else(|| {
@@ -588,6 +590,7 @@ impl<'a> Views<'a> {
                 .map(|name| svg::Bone {
                     category: name.clone(),
                     causes: pm
+                        .details
                         .root_causes
                         .iter()
                         .filter(|c| category_of(c).as_deref() == Some(name.as_str()))
@@ -596,6 +599,7 @@ impl<'a> Views<'a> {
                 })
                 .collect();
             let other: Vec<(String, &'static str)> = pm
+                .details
                 .root_causes
                 .iter()
                 .filter(|c| category_of(c).is_none_or(|cat| !categories.contains(&cat)))
@@ -684,6 +688,7 @@ impl<'a> Views<'a> {
             link: self.link(i),
             all_services: self.service_links(pm),
             tags: pm
+                .details
                 .tags
                 .iter()
                 .map(|t| Link {
@@ -691,12 +696,12 @@ impl<'a> Views<'a> {
                     url: self.urls.page(&paths::tag(&crate::text::slug(t))),
                 })
                 .collect(),
-            authors: pm.authors.clone(),
-            published: pm.published.as_ref().map(|d| d.to_string()),
+            authors: pm.details.authors.clone(),
+            published: pm.details.published.as_ref().map(|d| d.to_string()),
             visibility: pm.visibility.as_str(),
             body_html: rendered.html,
             toc: rendered.headings,
-            impact: pm.impact.as_ref().map(|imp| {
+            impact: pm.details.impact.as_ref().map(|imp| {
                 let minutes = |d: Option<jiff::SignedDuration>| d.map(|d| d.as_secs() / 60);
                 ImpactView {
                     started: imp.started.to_string(),
@@ -724,6 +729,7 @@ impl<'a> Views<'a> {
                 }
             }),
             root_causes: pm
+                .details
                 .root_causes
                 .iter()
                 .map(|c| {
@@ -750,12 +756,13 @@ impl<'a> Views<'a> {
                 })
                 .collect(),
             action_items: pm
+                .details
                 .action_items
                 .iter()
                 .map(|a| self.action_item(a))
                 .collect(),
             action_items_html: self.action_item_rows(i),
-            learnings: pm.learnings.clone(),
+            learnings: pm.details.learnings.clone(),
             related: self.analysis.related[i]
                 .iter()
                 .map(|&j| self.link(j))

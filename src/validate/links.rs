@@ -85,7 +85,7 @@ fn related(kb: &KnowledgeBase, by_id: &HashMap<&str, &PostMortem>, out: &mut Vec
     let mut ids: Vec<&str> = by_id.keys().copied().collect();
     ids.sort_unstable();
     for pm in &kb.postmortems {
-        for link in &pm.related {
+        for link in &pm.details.related {
             if link.value == pm.id.value {
                 out.push(
                     Diagnostic::warning(
@@ -128,7 +128,7 @@ fn catalogue(kb: &KnowledgeBase, out: &mut Vec<Diagnostic>) {
         Level::Warning
     };
     for pm in &kb.postmortems {
-        for cause in &pm.root_causes {
+        for cause in &pm.details.root_causes {
             if catalogue.causes.contains_key(cause.id.as_str()) {
                 continue;
             }

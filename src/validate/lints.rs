@@ -229,7 +229,7 @@ fn fold_whitespace(s: &str) -> (std::borrow::Cow<'_, str>, Option<Vec<usize>>) {
 }
 
 fn level(setting: LintLevel, pm: &PostMortem, rule: Rule) -> Option<Level> {
-    if pm.allow.iter().any(|a| a == rule.name()) {
+    if pm.details.allow.iter().any(|a| a == rule.name()) {
         return None;
     }
     match setting {
@@ -278,7 +278,7 @@ fn vague_action_items(pm: &PostMortem, level: Level, out: &mut Vec<Diagnostic>) 
             .label(label)
             .help(help)
     };
-    for item in &pm.action_items {
+    for item in &pm.details.action_items {
         if let Some((label, help)) = vague_title(&item.title) {
             out.push(lint(
                 &item.title.span,

@@ -45,7 +45,7 @@ pub fn check(kb: &KnowledgeBase) -> Vec<Diagnostic> {
         for s in &pm.services {
             too_long(&mut out, pm, s.span.clone(), "service", s, "services");
         }
-        for c in &pm.root_causes {
+        for c in &pm.details.root_causes {
             too_long(
                 &mut out,
                 pm,
@@ -55,7 +55,7 @@ pub fn check(kb: &KnowledgeBase) -> Vec<Diagnostic> {
                 "causes",
             );
         }
-        for t in &pm.tags {
+        for t in &pm.details.tags {
             too_long(&mut out, pm, quoted_span(pm, t), "tag", &slug(t), "tags");
         }
     }

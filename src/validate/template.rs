@@ -23,7 +23,7 @@ fn status_label(pm: &PostMortem) -> String {
 /// order: started <= detected <= mitigated <= resolved.
 fn impact(pm: &PostMortem, config: &Config, out: &mut Vec<Diagnostic>) {
     let major = config.template.is_major(pm.severity.rank);
-    match &pm.impact {
+    match &pm.details.impact {
         None if major && *pm.status == Status::Final && !pm.is_invalid("impact") => out.push(
             Diagnostic::error(
                 Rule::MissingImpact,
@@ -67,7 +67,7 @@ fn final_requirements(pm: &PostMortem, out: &mut Vec<Diagnostic>) {
     if *pm.status != Status::Final {
         return;
     }
-    if pm.root_causes.is_empty() && !pm.is_invalid("root_causes") {
+    if pm.details.root_causes.is_empty() && !pm.is_invalid("root_causes") {
         out.push(
             Diagnostic::error(
                 Rule::MissingRootCauses,
@@ -81,7 +81,7 @@ fn final_requirements(pm: &PostMortem, out: &mut Vec<Diagnostic>) {
             ),
         );
     }
-    if pm.action_items.is_empty() && !pm.is_invalid("action_items") {
+    if pm.details.action_items.is_empty() && !pm.is_invalid("action_items") {
         out.push(
             Diagnostic::error(
                 Rule::MissingActionItems,
@@ -100,7 +100,7 @@ fn final_requirements(pm: &PostMortem, out: &mut Vec<Diagnostic>) {
 /// Owners are required outside drafts; due dates for open SEV-1/SEV-2 items.
 fn action_items(pm: &PostMortem, config: &Config, out: &mut Vec<Diagnostic>) {
     let major = config.template.is_major(pm.severity.rank);
-    for item in &pm.action_items {
+    for item in &pm.details.action_items {
         if item.owner.is_none() && *pm.status != Status::Draft {
             out.push(
                 Diagnostic::error(Rule::ActionItemOwner, "this action item has no owner")

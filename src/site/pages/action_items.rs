@@ -39,7 +39,7 @@ fn all_items(site: &Site<'_>) -> Vec<ItemRow> {
     let mut rows = Vec::new();
     for &i in views.analysis.incidents.iter().rev() {
         let pm = &pms[i];
-        for item in &pm.action_items {
+        for item in &pm.details.action_items {
             let v = views.action_item(item);
             let age = metrics::days_between(pm.date.value, today);
             let open = !item.status.is_closed();

@@ -86,7 +86,7 @@ fn category(site: &Site<'_>, id: &str, list: &[usize]) -> Option<String> {
         .and_then(|e| e.category.clone())
         .or_else(|| {
             list.iter()
-                .flat_map(|&i| &kb.postmortems[i].root_causes)
+                .flat_map(|&i| &kb.postmortems[i].details.root_causes)
                 .find(|c| c.id.as_str() == id)
                 .and_then(|c| c.category.clone())
         })
@@ -174,7 +174,11 @@ fn cause_page(
         incidents: list
             .iter()
             .map(|&i| {
-                let rc = pms[i].root_causes.iter().find(|c| c.id.as_str() == id);
+                let rc = pms[i]
+                    .details
+                    .root_causes
+                    .iter()
+                    .find(|c| c.id.as_str() == id);
                 let link = views.link(i);
                 CauseIncident {
                     link: views.reference(i, i),
@@ -187,7 +191,7 @@ fn cause_page(
             .collect(),
         action_items: list
             .iter()
-            .filter(|&&i| !pms[i].action_items.is_empty())
+            .filter(|&&i| !pms[i].details.action_items.is_empty())
             .map(|&i| {
                 let (items_html, items_more) = views.cause_item_rows(i);
                 CauseItems {
@@ -206,7 +210,7 @@ fn cause_page(
                     .items
                     .iter()
                     .take(views::CAUSE_ITEMS_SHOWN)
-                    .map(|&k| views.action_item(&pms[n.fixed_in].action_items[k]))
+                    .map(|&k| views.action_item(&pms[n.fixed_in].details.action_items[k]))
                     .collect(),
                 items_more: n.items.len().saturating_sub(views::CAUSE_ITEMS_SHOWN),
             })

@@ -86,6 +86,7 @@ fn render(
         .map(|&i| {
             let pm = &pms[i];
             let day = pm
+                .details
                 .published
                 .as_ref()
                 .map_or(pm.date.value, |p| p.value.max(pm.date.value));

@@ -67,7 +67,7 @@ fn render(site: &Site<'_>, target: &Target) -> anyhow::Result<Vec<u8>> {
     for item in analysis
         .incidents
         .iter()
-        .flat_map(|&i| &site.kb.postmortems[i].action_items)
+        .flat_map(|&i| &site.kb.postmortems[i].details.action_items)
     {
         if !item.status.is_closed() {
             open += 1;
