@@ -12,6 +12,7 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod render;
+pub mod search;
 pub mod site;
 pub mod source;
 pub mod suggest;

@@ -1,0 +1,195 @@
+//! The one analyzer: how text becomes search terms, for the tantivy index,
+//! for related incidents, and (mirrored line by line in `search.js`) for
+//! queries typed in the browser. Change it on both sides or not at all:
+//! the in-browser ranking must equal `hindsight search`'s.
+//!
+//! Incidents are full of identifiers (`payments-api`, `orders_db`,
+//! `PgBouncer`, `10.0.3.7`), so an identifier is indexed whole *and* in
+//! parts: `payments-api` gives `payments-api`, `payments` and `api`;
+//! `PgBouncer` gives `pgbouncer`, `pg` and `bouncer`. A search for any of
+//! them finds it, and a search for the whole identifier ranks the incidents
+//! that name it exactly first (they match three terms, not two).
+//!
+//! The rules, in order:
+//! 1. A *word* is a run of alphanumeric characters (Unicode `Alphabetic` or
+//!    `Numeric`, as Rust's `char::is_alphanumeric` and JavaScript's
+//!    `/[\p{Alphabetic}\p{N}]/u`), and a *compound* is words joined by single
+//!    connectors `-`, `_`, `.`, `/` or `:` (`payments-api`, `a.b.c`).
+//! 2. Each word splits further at case changes: before an upper-case letter
+//!    that follows a lower-case one (`PgBouncer` → `Pg` `Bouncer`), and
+//!    before the last of a run of upper-case letters when a lower-case one
+//!    follows (`HTTPServer` → `HTTP` `Server`). Digits never split.
+//! 3. Every part is a term, lower-cased, at consecutive positions (so
+//!    phrases work across parts). A compound or split word of more than one
+//!    part is also a term whole (lower-cased, connectors kept), at the
+//!    position of its first part, emitted before the parts.
+//! 4. Terms longer than [`MAX_TERM_CHARS`] characters are dropped (hashes,
+//!    base64): they would bloat the index and match nothing typed.
+//!
+//! No stemming and no stop words: BM25's idf already weighs common words
+//! down, and both would have to be mirrored exactly in the browser.
+
+/// Longer terms are dropped (rule 4).
+pub const MAX_TERM_CHARS: usize = 40;
+
+/// One term of a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// Lower-cased.
+    pub text: String,
+    /// Byte range in the text it came from.
+    pub from: usize,
+    pub to: usize,
+    /// Word position, for phrases: a whole compound shares its first part's.
+    pub position: usize,
+}
+
+fn is_connector(c: char) -> bool {
+    matches!(c, '-' | '_' | '.' | '/' | ':')
+}
+
+/// The terms of `text`, in order, each given to `emit`.
+pub fn tokenize(text: &str, mut emit: impl FnMut(Token)) {
+    let mut position = 0;
+    let mut chars = text.char_indices().peekable();
+    // Parts of the current compound: byte ranges.
+    let mut parts: Vec<(usize, usize)> = Vec::new();
+    while let Some(&(start, c)) = chars.peek() {
+        if !c.is_alphanumeric() {
+            chars.next();
+            continue;
+        }
+        // One compound: words joined by single connectors.
+        parts.clear();
+        let mut end;
+        loop {
+            let word_start = chars.peek().map_or(text.len(), |&(i, _)| i);
+            end = word_start;
+            while let Some(&(i, c)) = chars.peek() {
+                if !c.is_alphanumeric() {
+                    break;
+                }
+                end = i + c.len_utf8();
+                chars.next();
+            }
+            split_case(text, word_start, end, &mut parts);
+            // A connector continues the compound only when a word follows.
+            let mut ahead = chars.clone();
+            match (ahead.next(), ahead.next()) {
+                (Some((_, c)), Some((_, next))) if is_connector(c) && next.is_alphanumeric() => {
+                    chars.next();
+                }
+                _ => break,
+            }
+        }
+        if parts.len() > 1 {
+            push(text, start, end, position, &mut emit);
+        }
+        for (i, &(from, to)) in parts.iter().enumerate() {
+            push(text, from, to, position + i, &mut emit);
+        }
+        position += parts.len();
+    }
+}
+
+/// Splits the word `text[from..to]` at case changes (rule 2) into `parts`.
+fn split_case(text: &str, from: usize, to: usize, parts: &mut Vec<(usize, usize)>) {
+    let word: Vec<(usize, char)> = text[from..to]
+        .char_indices()
+        .map(|(i, c)| (from + i, c))
+        .collect();
+    let mut part_start = from;
+    for i in 1..word.len() {
+        let (at, c) = word[i];
+        let prev = word[i - 1].1;
+        let next_lower = word.get(i + 1).is_some_and(|&(_, n)| n.is_lowercase());
+        let boundary =
+            c.is_uppercase() && (prev.is_lowercase() || (prev.is_uppercase() && next_lower));
+        if boundary {
+            parts.push((part_start, at));
+            part_start = at;
+        }
+    }
+    parts.push((part_start, to));
+}
+
+fn push(text: &str, from: usize, to: usize, position: usize, emit: &mut impl FnMut(Token)) {
+    let term = text[from..to].to_lowercase();
+    if term.chars().count() > MAX_TERM_CHARS {
+        return;
+    }
+    emit(Token {
+        text: term,
+        from,
+        to,
+        position,
+    });
+}
+
+/// The terms of `text` as strings, in order.
+pub fn terms(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    tokenize(text, |t| out.push(t.text));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_words_are_lower_cased() {
+        assert_eq!(
+            terms("Replication lag, after FAILOVER!"),
+            ["replication", "lag", "after", "failover"]
+        );
+    }
+
+    #[test]
+    fn identifiers_are_kept_whole_and_in_parts() {
+        assert_eq!(terms("payments-api"), ["payments-api", "payments", "api"]);
+        assert_eq!(terms("orders_db"), ["orders_db", "orders", "db"]);
+        assert_eq!(terms("PgBouncer"), ["pgbouncer", "pg", "bouncer"]);
+        assert_eq!(terms("HTTPServer"), ["httpserver", "http", "server"]);
+        assert_eq!(terms("10.0.3.7"), ["10.0.3.7", "10", "0", "3", "7"]);
+        assert_eq!(terms("ec2 s3 v2"), ["ec2", "s3", "v2"]);
+    }
+
+    #[test]
+    fn a_trailing_or_doubled_connector_ends_the_compound() {
+        assert_eq!(terms("api- down"), ["api", "down"]);
+        assert_eq!(terms("a--b"), ["a", "b"]);
+        assert_eq!(terms("end."), ["end"]);
+    }
+
+    #[test]
+    fn positions_let_phrases_cross_parts() {
+        let mut tokens = Vec::new();
+        tokenize("the payments-api failed", |t| tokens.push(t));
+        let at: Vec<(&str, usize)> = tokens
+            .iter()
+            .map(|t| (t.text.as_str(), t.position))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                ("the", 0),
+                ("payments-api", 1),
+                ("payments", 1),
+                ("api", 2),
+                ("failed", 3)
+            ]
+        );
+        assert_eq!(
+            &"the payments-api failed"[tokens[1].from..tokens[1].to],
+            "payments-api"
+        );
+    }
+
+    #[test]
+    fn unicode_letters_are_words_and_long_terms_are_dropped() {
+        assert_eq!(terms("Überlast café"), ["überlast", "café"]);
+        assert_eq!(terms(&"a".repeat(41)), Vec::<String>::new());
+        assert_eq!(terms(&"a".repeat(40)).len(), 1);
+    }
+}
