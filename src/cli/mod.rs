@@ -72,6 +72,18 @@ impl ColorChoice {
     }
 }
 
+/// The knowledge base that `dir` is in: `dir` itself or the nearest folder
+/// above it with a `hindsight.toml`, so that commands that read the knowledge
+/// base (`search`, `related`) work from any folder inside it, as `git` does.
+/// `dir` as given when there is none: loading it then says what is missing.
+pub fn knowledge_base_root(dir: &std::path::Path) -> std::path::PathBuf {
+    let start = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    start
+        .ancestors()
+        .find(|d| d.join(crate::config::CONFIG_FILE).is_file())
+        .map_or_else(|| dir.to_path_buf(), std::path::Path::to_path_buf)
+}
+
 /// Exit status for "it ran, and found errors".
 pub const EXIT_PROBLEMS: u8 = 1;
 /// Exit status for a usage or configuration error (clap uses 2 too).
@@ -96,5 +108,22 @@ pub fn main() -> ExitCode {
             let _ = writeln!(err, "\x1b[1;31merror\x1b[0m: {error:#}");
             ExitCode::from(EXIT_USAGE)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_knowledge_base_is_found_from_a_folder_inside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(root.join("hindsight.toml"), "").unwrap();
+        std::fs::create_dir_all(root.join("postmortems/2025")).unwrap();
+        assert_eq!(knowledge_base_root(&root.join("postmortems/2025")), root);
+        assert_eq!(knowledge_base_root(&root), root);
+        let elsewhere = tempfile::tempdir().unwrap();
+        assert_eq!(knowledge_base_root(elsewhere.path()), elsewhere.path());
     }
 }
