@@ -193,37 +193,41 @@ impl views::Fragments for ThemeFragments<'_> {
             items: &'a [views::ActionItemView],
             site: &'a SiteView,
         }
-        let render = |template: &str, items: &[views::ActionItemView]| {
-            let context = tera::Context::from_serialize(Data {
+        let context = |items| {
+            tera::Context::from_serialize(Data {
                 incident,
                 items,
                 site: self.site,
+            })
+        };
+        let render = |template: &str, context: &tera::Context| {
+            let html = self.theme.tera.render(template, context).with_context(|| {
+                format!(
+                    "cannot render incident {} with template `{template}`",
+                    incident.id
+                )
             })?;
-            let html = self
-                .theme
-                .tera
-                .render(template, &context)
-                .with_context(|| {
-                    format!(
-                        "cannot render incident {} with template `{template}`",
-                        incident.id
-                    )
-                })?;
             // Without the template file's last newline: a fragment goes
             // inside other markup, sometimes in the middle of a line.
             anyhow::Ok(html.trim().to_string())
         };
+        // One context for the three templates: building it (serializing the
+        // incident and its items) costs as much as rendering a fragment.
+        let all = context(items)?;
         Ok(views::IncidentFragments {
-            card: render("card.html", items)?,
-            reference: render("reference.html", items)?,
+            card: render("card.html", &all)?,
+            reference: render("reference.html", &all)?,
             action_item_rows: if items.is_empty() {
                 String::new()
             } else {
-                render("action-item-rows.html", items)?
+                render("action-item-rows.html", &all)?
             },
             // The first rows alone, for root-cause pages, when there are more.
             cause_item_rows: if items.len() > views::CAUSE_ITEMS_SHOWN {
-                render("action-item-rows.html", &items[..views::CAUSE_ITEMS_SHOWN])?
+                render(
+                    "action-item-rows.html",
+                    &context(&items[..views::CAUSE_ITEMS_SHOWN])?,
+                )?
             } else {
                 String::new()
             },
