@@ -2,8 +2,8 @@
 //! in parallel, and write the site atomically.
 //!
 //! The stages: the theme, the analysis and metrics, the [`views`] every
-//! page shares (incident fragments rendered once), then one [`job::Job`]
-//! per file, planned by the page kinds in [`pages`] and rendered with rayon.
+//! page shares (incident fragments rendered once), then one `Job`
+//! per file, planned by the page kinds in `pages` and rendered with rayon.
 //! Each file's bytes depend only on the input, so the output is
 //! byte-identical whatever the thread count.
 

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 /// Phase times on stderr when `HINDSIGHT_TIMINGS` is set: where a build's
 /// time goes, for benchmarking without a profiler. The render phase is also
-/// broken down by kind of page ([`Profile`]).
+/// broken down by kind of page (`Profile`).
 pub struct Timings(Option<(Cell<Instant>, Profile)>);
 
 /// Time spent rendering and writing each kind of page, summed over threads.
