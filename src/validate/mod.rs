@@ -10,7 +10,9 @@
 //!   what the site cannot publish as written (heading attributes, control
 //!   characters, bodies over `[limits]`);
 //! - [`limits`]: the number of files (`resource-limit`);
-//! - [`paths`]: names `build` could not write (`unpublishable-path`).
+//! - [`paths`]: names `build` could not write (`unpublishable-path`);
+//! - [`recurrence`]: a note on incidents alike in text with no root-cause
+//!   id in common (`possible-recurrence`).
 //!
 //! [`Rule`](crate::diag::Rule) lists them all by name.
 
@@ -18,6 +20,7 @@ pub mod limits;
 pub mod links;
 pub mod lints;
 pub mod paths;
+pub mod recurrence;
 pub mod template;
 
 use std::path::Path;
@@ -64,5 +67,6 @@ pub fn validate(kb: &KnowledgeBase) -> Vec<Diagnostic> {
     diagnostics.extend(links::check(kb));
     diagnostics.extend(limits::check(kb));
     diagnostics.extend(paths::check(kb));
+    diagnostics.extend(recurrence::check(kb));
     diagnostics
 }

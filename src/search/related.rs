@@ -1,0 +1,406 @@
+//! Related incidents: for every post-mortem, the few most similar others.
+//!
+//! The score of a pair is the number of root-cause ids they share (each
+//! adds 1.0) plus their text similarity, a cosine in [0, 1]: one shared
+//! cause outranks any text alone, because a shared cause is a fact the
+//! authors wrote down and text is a guess. Text similarity is the cosine of
+//! TF-IDF vectors over the [`analyzer`]'s terms of the title and summary
+//! (weighted higher: they say what the incident *is*), the body as plain
+//! text, root-cause descriptions, services, tags, learnings and
+//! action-item titles.
+//!
+//! It scales by never comparing all pairs of full vectors: each document
+//! keeps its [`TOP_TERMS`] heaviest terms (normalised again, so the cosine
+//! stays in [0, 1]), and dot products are accumulated through an inverted
+//! index of those terms, so a document only meets the documents it shares
+//! a heavy term with. Weights are fixed-point integers, so a dot product is
+//! the same whichever side it is computed from and in whatever order: the
+//! lists are identical whatever the thread count, and a pair is flagged
+//! from both sides or neither.
+//!
+//! "Possible recurrence": two incidents whose texts are at least
+//! `threshold` alike but that share no root-cause id. Often the same cause
+//! written down under two ids; `check` suggests using one.
+//!
+//! Pure: reads the plain model, returns plain data; the site and the CLI
+//! present it.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::analyzer;
+use crate::content::{KnowledgeBase, PostMortem};
+
+/// Terms kept per document. 25 heavy terms say what an incident is about;
+/// more mostly add the long tail that makes every pair a little similar,
+/// and cost time in proportion.
+pub const TOP_TERMS: usize = 25;
+
+/// Field weights (term-frequency multipliers).
+const TITLE_WEIGHT: f64 = 3.0;
+const SUMMARY_WEIGHT: f64 = 2.0;
+const OTHER_WEIGHT: f64 = 1.0;
+
+/// Fixed-point scale of a normalised term weight (at most 1.0): products
+/// of two fit in a `u64` with room for any number of terms.
+const SCALE: f64 = (1u64 << 24) as f64;
+
+/// How many related incidents and when to flag a possible recurrence
+/// (`[related]` in hindsight.toml).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Options {
+    pub count: usize,
+    pub threshold: f64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        let config = crate::config::RelatedConfig::default();
+        Options {
+            count: config.count,
+            threshold: config.threshold,
+        }
+    }
+}
+
+impl From<&crate::config::RelatedConfig> for Options {
+    fn from(config: &crate::config::RelatedConfig) -> Self {
+        Options {
+            count: config.count,
+            threshold: config.threshold,
+        }
+    }
+}
+
+/// One related incident.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Related {
+    /// Its index in `kb.postmortems`.
+    pub index: usize,
+    /// `shared_root_causes.len() + text_similarity`.
+    pub score: f64,
+    /// Root-cause ids both incidents name, in the order the first names them.
+    pub shared_root_causes: Vec<String>,
+    /// Cosine similarity of the two texts, in [0, 1].
+    pub text_similarity: f64,
+    /// Similar text (at or above the threshold) and no shared root-cause id.
+    pub possible_recurrence: bool,
+}
+
+/// A document's heavy terms: (term number, fixed-point weight), by term number.
+type Vector = Vec<(u32, u64)>;
+
+/// For every post-mortem of `kb` (by index), its related incidents among
+/// `selected`, best first (score, then id, then index); empty for those not
+/// in `selected`. Indices out of range and repeats in `selected` are
+/// ignored.
+pub fn compute(kb: &KnowledgeBase, selected: &[usize], options: &Options) -> Vec<Vec<Related>> {
+    let pms = &kb.postmortems;
+    let mut out = vec![Vec::new(); pms.len()];
+    let mut docs: Vec<usize> = selected
+        .iter()
+        .copied()
+        .filter(|&i| i < pms.len())
+        .collect();
+    docs.sort_unstable();
+    docs.dedup();
+    if docs.len() < 2 || options.count == 0 {
+        return out;
+    }
+    let vectors = vectors(pms, &docs);
+
+    // Inverted index of the heavy terms: term → (document slot, weight),
+    // in slot order.
+    let terms = vectors
+        .iter()
+        .flat_map(|v| v.iter().map(|&(t, _)| t as usize + 1))
+        .max()
+        .unwrap_or(0);
+    let mut postings: Vec<Vec<(u32, u64)>> = vec![Vec::new(); terms];
+    for (slot, vector) in vectors.iter().enumerate() {
+        for &(term, weight) in vector {
+            postings[term as usize].push((slot as u32, weight));
+        }
+    }
+
+    // Root-cause id → slots that name it (each once, in slot order).
+    let mut causes: HashMap<&str, Vec<u32>> = HashMap::new();
+    let cause_ids: Vec<Vec<&str>> = docs
+        .iter()
+        .map(|&i| {
+            let mut ids: Vec<&str> = Vec::new();
+            for c in &pms[i].details.root_causes {
+                if !ids.contains(&c.id.as_str()) {
+                    ids.push(c.id.as_str());
+                }
+            }
+            ids
+        })
+        .collect();
+    for (slot, ids) in cause_ids.iter().enumerate() {
+        for id in ids {
+            causes.entry(id).or_default().push(slot as u32);
+        }
+    }
+
+    let lists: Vec<Vec<Related>> = (0..docs.len())
+        .into_par_iter()
+        .map_init(
+            || (vec![0u64; docs.len()], vec![0u32; docs.len()], Vec::new()),
+            |(dots, shared, touched), slot| {
+                for &(term, weight) in &vectors[slot] {
+                    for &(other, w) in &postings[term as usize] {
+                        let o = other as usize;
+                        if dots[o] == 0 && shared[o] == 0 {
+                            touched.push(other);
+                        }
+                        // Both at most SCALE: no overflow for any number of terms.
+                        dots[o] = dots[o].saturating_add(weight * w);
+                    }
+                }
+                for id in &cause_ids[slot] {
+                    for &other in &causes[id] {
+                        let o = other as usize;
+                        if dots[o] == 0 && shared[o] == 0 {
+                            touched.push(other);
+                        }
+                        shared[o] += 1;
+                    }
+                }
+                // (score, text similarity, slot)
+                let mut candidates: Vec<(f64, f64, u32)> = Vec::with_capacity(touched.len());
+                for &other in touched.iter() {
+                    let o = other as usize;
+                    if o != slot {
+                        let text = (dots[o] as f64 / (SCALE * SCALE)).min(1.0);
+                        candidates.push((f64::from(shared[o]) + text, text, other));
+                    }
+                    dots[o] = 0;
+                    shared[o] = 0;
+                }
+                touched.clear();
+                let order = |a: &(f64, f64, u32), b: &(f64, f64, u32)| {
+                    b.0.total_cmp(&a.0).then_with(|| {
+                        let (i, j) = (docs[a.2 as usize], docs[b.2 as usize]);
+                        pms[i].id.as_str().cmp(pms[j].id.as_str()).then(i.cmp(&j))
+                    })
+                };
+                if candidates.len() > options.count {
+                    candidates.select_nth_unstable_by(options.count, order);
+                    candidates.truncate(options.count);
+                }
+                candidates.sort_unstable_by(order);
+                candidates
+                    .into_iter()
+                    .map(|(score, text_similarity, other)| {
+                        let (i, j) = (docs[slot], docs[other as usize]);
+                        let shared_root_causes: Vec<String> = cause_ids[slot]
+                            .iter()
+                            .filter(|id| cause_ids[other as usize].contains(id))
+                            .map(|id| id.to_string())
+                            .collect();
+                        debug_assert!(i != j);
+                        Related {
+                            index: j,
+                            score,
+                            possible_recurrence: shared_root_causes.is_empty()
+                                && text_similarity >= options.threshold,
+                            shared_root_causes,
+                            text_similarity,
+                        }
+                    })
+                    .collect()
+            },
+        )
+        .collect();
+    for (slot, list) in lists.into_iter().enumerate() {
+        out[docs[slot]] = list;
+    }
+    out
+}
+
+/// The weighted text of a post-mortem: (text, field weight) pairs.
+fn fields(pm: &PostMortem) -> Vec<(std::borrow::Cow<'_, str>, f64)> {
+    use std::borrow::Cow;
+    let mut out: Vec<(Cow<'_, str>, f64)> = vec![(Cow::Borrowed(pm.title.as_str()), TITLE_WEIGHT)];
+    if let Some(summary) = pm.summary_text() {
+        out.push((Cow::Borrowed(summary), SUMMARY_WEIGHT));
+    }
+    // The body without its markup: link targets and HTML are not what the
+    // incident is about.
+    out.push((
+        Cow::Owned(crate::render::markdown::plain_text(pm.markdown())),
+        OTHER_WEIGHT,
+    ));
+    let d = &pm.details;
+    let other = d
+        .root_causes
+        .iter()
+        .filter_map(|c| c.description.as_deref())
+        .chain(pm.services.iter().map(|s| s.as_str()))
+        .chain(d.tags.iter().map(String::as_str))
+        .chain(d.learnings.iter().map(String::as_str))
+        .chain(d.action_items.iter().map(|a| a.title.as_str()));
+    out.extend(other.map(|s| (Cow::Borrowed(s), OTHER_WEIGHT)));
+    out
+}
+
+/// Each document's heavy-term vector, normalised, in fixed point; term
+/// numbers are shared across documents.
+fn vectors(pms: &[PostMortem], docs: &[usize]) -> Vec<Vector> {
+    // Term frequencies, field-weighted.
+    let tfs: Vec<HashMap<String, f64>> = docs
+        .par_iter()
+        .map(|&i| {
+            let mut tf: HashMap<String, f64> = HashMap::new();
+            for (text, weight) in fields(&pms[i]) {
+                analyzer::tokenize(&text, |t| *tf.entry(t.text).or_insert(0.0) += weight);
+            }
+            tf
+        })
+        .collect();
+    // Document frequencies (integer counts: the same whatever the order).
+    let df: HashMap<&str, u32> = tfs
+        .par_iter()
+        .fold(HashMap::new, |mut df: HashMap<&str, u32>, tf| {
+            for term in tf.keys() {
+                *df.entry(term.as_str()).or_insert(0) += 1;
+            }
+            df
+        })
+        .reduce(HashMap::new, |mut a, b| {
+            if a.len() < b.len() {
+                return merge(b, a);
+            }
+            merge_into(&mut a, b);
+            a
+        });
+    let n = docs.len() as f64;
+    // Heavy terms per document: tf (dampened: a word said ten times is not
+    // ten times the topic) times idf. `ln(n / df)` is zero for a term in
+    // every document, so boilerplate (`summary`, `timeline`) weighs nothing.
+    // The kept terms are normalised again: the cosine of two documents is
+    // that of what each is most about, so the same story told twice scores
+    // near 1 however long its bodies are.
+    let heavy: Vec<Vec<(&str, f64)>> = tfs
+        .par_iter()
+        .map(|tf| {
+            let mut weighted: Vec<(&str, f64)> = tf
+                .iter()
+                // A term in one document only can match no other: it would
+                // take a slot from one that can.
+                .filter(|(term, _)| df[term.as_str()] > 1)
+                .map(|(term, &f)| {
+                    let idf = (n / f64::from(df[term.as_str()])).ln();
+                    (term.as_str(), (1.0 + f.ln()) * idf)
+                })
+                .filter(|&(_, w)| w > 0.0)
+                .collect();
+            let by_weight =
+                |a: &(&str, f64), b: &(&str, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(b.0));
+            if weighted.len() > TOP_TERMS {
+                weighted.select_nth_unstable_by(TOP_TERMS, by_weight);
+                weighted.truncate(TOP_TERMS);
+            }
+            weighted.sort_unstable_by(by_weight);
+            let norm = weighted.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+            if norm > 0.0 {
+                weighted.iter_mut().for_each(|(_, w)| *w /= norm);
+            }
+            weighted
+        })
+        .collect();
+    // Number the kept terms in first-seen order (documents in index order).
+    let mut numbers: HashMap<&str, u32> = HashMap::new();
+    heavy
+        .iter()
+        .map(|terms| {
+            let mut v: Vector = terms
+                .iter()
+                .map(|&(term, w)| {
+                    let next = numbers.len() as u32;
+                    let number = *numbers.entry(term).or_insert(next);
+                    (number, (w * SCALE).round() as u64)
+                })
+                .collect();
+            v.sort_unstable();
+            v
+        })
+        .collect()
+}
+
+fn merge<'a>(mut a: HashMap<&'a str, u32>, b: HashMap<&'a str, u32>) -> HashMap<&'a str, u32> {
+    merge_into(&mut a, b);
+    a
+}
+
+fn merge_into<'a>(a: &mut HashMap<&'a str, u32>, b: HashMap<&'a str, u32>) {
+    for (term, n) in b {
+        *a.entry(term).or_insert(0) += n;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Distribution of best text similarities without a shared cause, and
+    /// timing, on a real knowledge base: `HINDSIGHT_RELATED_KB=/dev/shm/c1k
+    /// cargo test --release related_stats -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn related_stats() {
+        let Ok(root) = std::env::var("HINDSIGHT_RELATED_KB") else {
+            return;
+        };
+        let kb = crate::content::load(std::path::Path::new(&root))
+            .unwrap()
+            .kb;
+        let all: Vec<usize> = (0..kb.postmortems.len()).collect();
+        let started = std::time::Instant::now();
+        let lists = compute(&kb, &all, &Options::default());
+        eprintln!("{} post-mortems: {:?}", all.len(), started.elapsed());
+        // Every candidate, for the distribution.
+        let options = Options {
+            count: all.len(),
+            ..Options::default()
+        };
+        let lists_all = compute(&kb, &all, &options);
+        let shared: Vec<f64> = lists_all
+            .iter()
+            .flatten()
+            .filter(|r| !r.shared_root_causes.is_empty())
+            .map(|r| r.text_similarity)
+            .collect();
+        eprintln!(
+            "pairs sharing a cause: {}, mean text similarity {:.3}",
+            shared.len(),
+            shared.iter().sum::<f64>() / shared.len().max(1) as f64
+        );
+        let lists = if std::env::var("HINDSIGHT_RELATED_ALL").is_ok() {
+            lists_all
+        } else {
+            lists
+        };
+        let mut best: Vec<(f64, usize, usize)> = Vec::new();
+        for (i, list) in lists.iter().enumerate() {
+            for r in list.iter().filter(|r| r.shared_root_causes.is_empty()) {
+                if i < r.index {
+                    best.push((r.text_similarity, i, r.index));
+                }
+            }
+        }
+        best.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (sim, i, j) in best.iter().take(15) {
+            eprintln!(
+                "{sim:.3} {} {}",
+                kb.postmortems[*i].id.as_str(),
+                kb.postmortems[*j].id.as_str()
+            );
+        }
+        for t in [0.3, 0.4, 0.5, 0.6, 0.7] {
+            eprintln!("pairs >= {t}: {}", best.iter().filter(|b| b.0 >= t).count());
+        }
+    }
+}
