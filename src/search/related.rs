@@ -345,6 +345,233 @@ fn merge_into<'a>(a: &mut HashMap<&'a str, u32>, b: HashMap<&'a str, u32>) {
 mod tests {
     use super::*;
 
+    /// A post-mortem file: id (the file stem), title, body words, causes.
+    fn post(dir: &std::path::Path, id: &str, title: &str, text: &str, causes: &[&str]) {
+        let mut front = format!(
+            "+++\ntitle = \"{title}\"\ndate = 2025-01-{:02}\nseverity = \"SEV-3\"\nstatus = \"review\"\nservices = [\"svc\"]\n",
+            1 + id.len() % 28
+        );
+        for c in causes {
+            front.push_str(&format!("\n[[root_causes]]\nid = \"{c}\"\n"));
+        }
+        std::fs::write(
+            dir.join(format!("postmortems/{id}.md")),
+            format!("{front}+++\n\n## Summary\n\n{text}\n"),
+        )
+        .unwrap();
+    }
+
+    fn make_kb(posts: &[(&str, &str, &str, &[&str])]) -> (tempfile::TempDir, KnowledgeBase) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("hindsight.toml"), "[site]\ntitle = \"t\"\n").unwrap();
+        std::fs::create_dir(dir.path().join("postmortems")).unwrap();
+        for (id, title, text, causes) in posts {
+            post(dir.path(), id, title, text, causes);
+        }
+        let kb = crate::content::load(dir.path()).unwrap().kb;
+        (dir, kb)
+    }
+
+    fn index(kb: &KnowledgeBase, id: &str) -> usize {
+        kb.postmortems
+            .iter()
+            .position(|p| p.id.as_str() == id)
+            .unwrap()
+    }
+
+    const CERT: &str = "The wildcard certificate on the edge proxy expired; browsers refused TLS handshakes for the storefront.";
+    const POOL: &str =
+        "A reporting query held the orders database connection pool and checkout timed out.";
+    const DISK: &str =
+        "Kafka brokers ran out of disk after retention was raised for the tracking topic.";
+    const DNS: &str = "Internal DNS resolvers dropped queries during a zone transfer and services could not find each other.";
+
+    fn sample() -> (tempfile::TempDir, KnowledgeBase) {
+        make_kb(&[
+            (
+                "cert-a",
+                "Edge proxy certificate expired",
+                CERT,
+                &["expired-cert"],
+            ),
+            (
+                "cert-b",
+                "Edge proxy certificate expired again",
+                CERT,
+                &["config-drift"],
+            ),
+            (
+                "pool-a",
+                "Orders database pool exhausted",
+                POOL,
+                &["pool-exhaustion"],
+            ),
+            (
+                "disk-a",
+                "Kafka disk full",
+                DISK,
+                &["pool-exhaustion", "capacity"],
+            ),
+            ("dns-a", "DNS resolvers dropped queries", DNS, &["capacity"]),
+            ("dns-b", "Resolvers failed in a zone transfer", DNS, &[]),
+        ])
+    }
+
+    #[test]
+    fn a_shared_cause_ranks_first() {
+        let (_dir, kb) = sample();
+        let all: Vec<usize> = (0..kb.postmortems.len()).collect();
+        let lists = compute(&kb, &all, &Options::default());
+        // pool-a's text is like none other, but disk-a shares its cause.
+        let pool = &lists[index(&kb, "pool-a")];
+        assert_eq!(pool[0].index, index(&kb, "disk-a"));
+        assert_eq!(pool[0].shared_root_causes, ["pool-exhaustion"]);
+        assert!(pool[0].score >= 1.0);
+        assert!(!pool[0].possible_recurrence);
+        // A shared cause outranks identical text: dns-a's first is disk-a
+        // (shared `capacity`), before dns-b (same text, no cause).
+        let dns = &lists[index(&kb, "dns-a")];
+        assert_eq!(dns[0].index, index(&kb, "disk-a"));
+        assert_eq!(dns[1].index, index(&kb, "dns-b"));
+        for list in &lists {
+            assert!(list.windows(2).all(|w| w[0].score >= w[1].score));
+            assert!(
+                list.iter()
+                    .all(|r| (0.0..=1.0).contains(&r.text_similarity))
+            );
+        }
+    }
+
+    #[test]
+    fn similar_text_without_a_shared_cause_is_a_possible_recurrence() {
+        let (_dir, kb) = sample();
+        let all: Vec<usize> = (0..kb.postmortems.len()).collect();
+        let lists = compute(&kb, &all, &Options::default());
+        let (a, b) = (index(&kb, "cert-a"), index(&kb, "cert-b"));
+        let first = &lists[b][0];
+        assert_eq!(first.index, a);
+        assert!(first.text_similarity >= 0.5, "{first:?}");
+        assert!(first.shared_root_causes.is_empty());
+        assert!(first.possible_recurrence);
+        // Both ways, with the very same similarity (fixed-point sums).
+        assert_eq!(lists[a][0].index, b);
+        assert_eq!(lists[a][0].text_similarity, first.text_similarity);
+        // Not flagged above the threshold, nor when they share a cause.
+        let strict = Options {
+            count: 5,
+            threshold: 1.01,
+        };
+        assert!(!compute(&kb, &all, &strict)[b][0].possible_recurrence);
+        // Unselected incidents are in no list and have none.
+        let some = [a, index(&kb, "pool-a"), index(&kb, "disk-a")];
+        let lists = compute(&kb, &some, &Options::default());
+        assert!(lists[b].is_empty());
+        assert!(lists.iter().flatten().all(|r| r.index != b));
+    }
+
+    #[test]
+    fn degenerate_inputs_do_not_panic() {
+        let (_dir, kb) = sample();
+        let n = kb.postmortems.len();
+        assert!(
+            compute(&kb, &[], &Options::default())
+                .iter()
+                .all(Vec::is_empty)
+        );
+        assert!(
+            compute(&kb, &[0], &Options::default())
+                .iter()
+                .all(Vec::is_empty)
+        );
+        // Repeats and out-of-range indices are ignored.
+        let lists = compute(&kb, &[0, 0, 1, n + 7], &Options::default());
+        assert_eq!(lists.len(), n);
+        assert!(lists[0].iter().all(|r| r.index == 1));
+        let none = Options {
+            count: 0,
+            ..Options::default()
+        };
+        assert!(compute(&kb, &[0, 1, 2], &none).iter().all(Vec::is_empty));
+        let (_dir, empty) = make_kb(&[("a", "x", "", &[]), ("b", "x", "", &[])]);
+        let lists = compute(&empty, &[0, 1], &Options::default());
+        assert_eq!(lists[0].len(), 0, "nothing in common: not related");
+    }
+
+    #[test]
+    fn the_lists_do_not_depend_on_the_thread_count() {
+        let words = [
+            "replication",
+            "lag",
+            "failover",
+            "certificate",
+            "expired",
+            "pool",
+            "disk",
+            "kafka",
+            "dns",
+            "retry",
+            "storm",
+            "timeout",
+            "deploy",
+            "rollback",
+            "cache",
+            "eviction",
+            "quota",
+            "throttle",
+            "latency",
+            "packet",
+            "loss",
+            "leader",
+        ];
+        let causes = ["a", "b", "c", "d"];
+        let posts: Vec<(String, String, String, Vec<&str>)> = (0..60)
+            .map(|k: usize| {
+                let text: Vec<&str> = (0..12)
+                    .map(|j| words[(k * 7 + j * j * 3 + k / 5) % words.len()])
+                    .collect();
+                let cause: Vec<&str> = if k % 3 == 0 {
+                    vec![]
+                } else {
+                    vec![causes[k % 4]]
+                };
+                (
+                    format!("pm-{k:02}"),
+                    format!("Incident {}", words[k % words.len()]),
+                    text.join(" "),
+                    cause,
+                )
+            })
+            .collect();
+        let refs: Vec<(&str, &str, &str, &[&str])> = posts
+            .iter()
+            .map(|(a, b, c, d)| (a.as_str(), b.as_str(), c.as_str(), d.as_slice()))
+            .collect();
+        let (_dir, kb) = make_kb(&refs);
+        let all: Vec<usize> = (0..kb.postmortems.len()).collect();
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| compute(&kb, &all, &Options::default()))
+        };
+        let one = run(1);
+        assert_eq!(one, run(2));
+        assert_eq!(one, run(4));
+        assert!(one.iter().all(|l| l.len() == 5));
+        // Ties are broken by id.
+        for list in &one {
+            for w in list.windows(2) {
+                if w[0].score == w[1].score {
+                    assert!(
+                        kb.postmortems[w[0].index].id.as_str()
+                            < kb.postmortems[w[1].index].id.as_str()
+                    );
+                }
+            }
+        }
+    }
+
     /// Distribution of best text similarities without a shared cause, and
     /// timing, on a real knowledge base: `HINDSIGHT_RELATED_KB=/dev/shm/c1k
     /// cargo test --release related_stats -- --ignored --nocapture`.

@@ -2,7 +2,7 @@
 //! very similar but that share no root-cause id, from the same related
 //! incidents the site shows ([`crate::search::related`]).
 
-use crate::content::{KnowledgeBase, PostMortem};
+use crate::content::{KnowledgeBase, PostMortem, Status};
 use crate::diag::{Diagnostic, Level, Rule};
 use crate::search::related::{self, Options};
 
@@ -10,9 +10,13 @@ use crate::search::related::{self, Options};
 /// that file allows the rule.
 pub fn check(kb: &KnowledgeBase) -> Vec<Diagnostic> {
     let pms = &kb.postmortems;
-    // Drafts too: a write-up in progress is where a consistent id helps most.
-    let all: Vec<usize> = (0..pms.len()).collect();
-    let lists = related::compute(kb, &all, &Options::from(&kb.config.related));
+    // The incidents the published site compares (drafts left out), so the
+    // note and the incident page's hint always agree: idf, and so the
+    // similarity, depends on which documents are compared.
+    let published: Vec<usize> = (0..pms.len())
+        .filter(|&i| *pms[i].status != Status::Draft)
+        .collect();
+    let lists = related::compute(kb, &published, &Options::from(&kb.config.related));
     let order = |i: usize| (pms[i].date.value, pms[i].id.as_str(), i);
     let mut pairs: Vec<(usize, usize, f64)> = Vec::new();
     for (i, list) in lists.iter().enumerate() {
@@ -75,8 +79,7 @@ fn note(
     ))
     .help(help)
     .note(format!(
-        "`{}` is not a problem, and does not change the exit status; silence it with `allow = [\"{}\"]` in this file, or tune `[related] threshold` (now {}) in hindsight.toml",
-        Rule::PossibleRecurrence.name(),
+        "not a problem; silence it with `allow = [\"{}\"]` in this file, or tune `[related] threshold` (now {}) in hindsight.toml",
         Rule::PossibleRecurrence.name(),
         kb.config.related.threshold
     ))
