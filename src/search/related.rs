@@ -529,7 +529,7 @@ mod tests {
                 let text: Vec<&str> = (0..12)
                     .map(|j| words[(k * 7 + j * j * 3 + k / 5) % words.len()])
                     .collect();
-                let cause: Vec<&str> = if k % 3 == 0 {
+                let cause: Vec<&str> = if k.is_multiple_of(3) {
                     vec![]
                 } else {
                     vec![causes[k % 4]]
