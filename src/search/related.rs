@@ -323,6 +323,9 @@ fn vectors(pms: &[PostMortem], docs: &[usize]) -> Vec<Vector> {
                     let number = *numbers.entry(term).or_insert(next);
                     (number, (w * SCALE).round() as u64)
                 })
+                // A weight that rounds to nothing adds nothing, and a zero
+                // sum is how the accumulator tells an untouched document.
+                .filter(|&(_, w)| w > 0)
                 .collect();
             v.sort_unstable();
             v
