@@ -26,6 +26,7 @@
 //! present it.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
@@ -88,6 +89,51 @@ pub struct Related {
     pub possible_recurrence: bool,
 }
 
+/// A small fast hash for the term maps (the FxHash of rustc): std's
+/// SipHash guards against hash flooding, which a local build does not need,
+/// and counting millions of terms was most of the time. Nothing depends on
+/// iteration order: every list read out of a map is sorted.
+#[derive(Clone, Copy, Default)]
+struct Fx(u64);
+
+impl Fx {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let mut word = [0; 8];
+        let rest = chunks.remainder();
+        word[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(word) ^ rest.len() as u64);
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
 /// A document's heavy terms: (term number, fixed-point weight), by term number.
 type Vector = Vec<(u32, u64)>;
 
@@ -125,7 +171,7 @@ pub fn compute(kb: &KnowledgeBase, selected: &[usize], options: &Options) -> Vec
     }
 
     // Root-cause id → slots that name it (each once, in slot order).
-    let mut causes: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut causes: FxMap<&str, Vec<u32>> = FxMap::default();
     let cause_ids: Vec<Vec<&str>> = docs
         .iter()
         .map(|&i| {
@@ -250,10 +296,10 @@ fn fields(pm: &PostMortem) -> Vec<(std::borrow::Cow<'_, str>, f64)> {
 /// numbers are shared across documents.
 fn vectors(pms: &[PostMortem], docs: &[usize]) -> Vec<Vector> {
     // Term frequencies, field-weighted.
-    let tfs: Vec<HashMap<String, f64>> = docs
+    let tfs: Vec<FxMap<String, f64>> = docs
         .par_iter()
         .map(|&i| {
-            let mut tf: HashMap<String, f64> = HashMap::new();
+            let mut tf: FxMap<String, f64> = FxMap::default();
             for (text, weight) in fields(&pms[i]) {
                 analyzer::tokenize(&text, |t| *tf.entry(t.text).or_insert(0.0) += weight);
             }
@@ -261,15 +307,15 @@ fn vectors(pms: &[PostMortem], docs: &[usize]) -> Vec<Vector> {
         })
         .collect();
     // Document frequencies (integer counts: the same whatever the order).
-    let df: HashMap<&str, u32> = tfs
+    let df: FxMap<&str, u32> = tfs
         .par_iter()
-        .fold(HashMap::new, |mut df: HashMap<&str, u32>, tf| {
+        .fold(FxMap::default, |mut df: FxMap<&str, u32>, tf| {
             for term in tf.keys() {
                 *df.entry(term.as_str()).or_insert(0) += 1;
             }
             df
         })
-        .reduce(HashMap::new, |mut a, b| {
+        .reduce(FxMap::default, |mut a, b| {
             if a.len() < b.len() {
                 return merge(b, a);
             }
@@ -312,7 +358,7 @@ fn vectors(pms: &[PostMortem], docs: &[usize]) -> Vec<Vector> {
         })
         .collect();
     // Number the kept terms in first-seen order (documents in index order).
-    let mut numbers: HashMap<&str, u32> = HashMap::new();
+    let mut numbers: FxMap<&str, u32> = FxMap::default();
     heavy
         .iter()
         .map(|terms| {
@@ -333,12 +379,12 @@ fn vectors(pms: &[PostMortem], docs: &[usize]) -> Vec<Vector> {
         .collect()
 }
 
-fn merge<'a>(mut a: HashMap<&'a str, u32>, b: HashMap<&'a str, u32>) -> HashMap<&'a str, u32> {
+fn merge<'a>(mut a: FxMap<&'a str, u32>, b: FxMap<&'a str, u32>) -> FxMap<&'a str, u32> {
     merge_into(&mut a, b);
     a
 }
 
-fn merge_into<'a>(a: &mut HashMap<&'a str, u32>, b: HashMap<&'a str, u32>) {
+fn merge_into<'a>(a: &mut FxMap<&'a str, u32>, b: FxMap<&'a str, u32>) {
     for (term, n) in b {
         *a.entry(term).or_insert(0) += n;
     }
@@ -575,9 +621,23 @@ mod tests {
         }
     }
 
-    /// Distribution of best text similarities without a shared cause, and
-    /// timing, on a real knowledge base: `HINDSIGHT_RELATED_KB=/dev/shm/c1k
-    /// cargo test --release related_stats -- --ignored --nocapture`.
+    /// Timing, and the distribution of text similarities of pairs that
+    /// share no cause (what `[related] threshold` was chosen from), on a
+    /// real knowledge base: `HINDSIGHT_RELATED_KB=/dev/shm/c1k cargo test
+    /// --release --lib related_stats -- --ignored --nocapture` (with
+    /// `HINDSIGHT_RELATED_ALL=1`, every candidate pair, not only the lists).
+    /// CPU seconds this process has used (user + system), from /proc.
+    fn cpu() -> f64 {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        let after = stat.rsplit(')').next().unwrap_or("");
+        let f: Vec<f64> = after
+            .split_whitespace()
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        // Fields 14 and 15 of the line; 11 and 12 after the name and state.
+        (f.get(10).unwrap_or(&0.0) + f.get(11).unwrap_or(&0.0)) / 100.0
+    }
+
     #[test]
     #[ignore]
     fn related_stats() {
@@ -589,8 +649,15 @@ mod tests {
             .kb;
         let all: Vec<usize> = (0..kb.postmortems.len()).collect();
         let started = std::time::Instant::now();
+        let cpu_before = cpu();
         let lists = compute(&kb, &all, &Options::default());
-        eprintln!("{} post-mortems: {:?}", all.len(), started.elapsed());
+        eprintln!(
+            "{} post-mortems: {:?} wall, {:.2} s CPU on {} threads",
+            all.len(),
+            started.elapsed(),
+            cpu() - cpu_before,
+            rayon::current_num_threads()
+        );
         // Every candidate, for the distribution.
         let options = Options {
             count: all.len(),
