@@ -393,8 +393,9 @@ pub struct Views<'a> {
     links: Vec<Option<IncidentLink>>,
     /// Per incident, its [`Fragments`] (the card is in its list view).
     fragments: Vec<IncidentFragments>,
-    /// Per incident, its most similar incidents, computed once for the site.
-    similar: Vec<Vec<related::Related>>,
+    /// Per incident, its most similar incidents, computed once for the site
+    /// (or by `check`, for the same selection).
+    similar: std::borrow::Cow<'a, [Vec<related::Related>]>,
 }
 
 /// Pieces of HTML that are the same on every page an incident appears on,
@@ -432,6 +433,7 @@ impl<'a> Views<'a> {
         analysis: &'a Analysis,
         urls: &'a Urls,
         fragments: &dyn Fragments,
+        precomputed: Option<&'a [Vec<related::Related>]>,
     ) -> anyhow::Result<Self> {
         use rayon::prelude::*;
         let n = kb.postmortems.len();
@@ -448,7 +450,7 @@ impl<'a> Views<'a> {
                 })
                 .collect(),
             fragments: Vec::new(),
-            similar: Vec::new(),
+            similar: std::borrow::Cow::Borrowed(&[]),
         };
         let (rendered, similar) = rayon::join(
             || {
@@ -468,12 +470,13 @@ impl<'a> Views<'a> {
                     })
                     .collect::<anyhow::Result<Vec<_>>>()
             },
-            || {
-                related::compute(
+            || match precomputed {
+                Some(lists) if lists.len() == n => std::borrow::Cow::Borrowed(lists),
+                _ => std::borrow::Cow::Owned(related::compute(
                     kb,
                     &analysis.incidents,
                     &related::Options::from(&kb.config.related),
-                )
+                )),
             },
         );
         let rendered = rendered?;

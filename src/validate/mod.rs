@@ -36,6 +36,10 @@ pub struct Report {
     pub kb: KnowledgeBase,
     /// Every problem, sorted by file, line and column.
     pub diagnostics: Vec<Diagnostic>,
+    /// The related incidents of the published incidents (drafts left out),
+    /// computed for `possible-recurrence`: `build` reuses them rather than
+    /// computing them again.
+    pub related: Vec<Vec<crate::search::related::Related>>,
 }
 
 /// Loads and validates the knowledge base at `root`. `Err` holds problems
@@ -43,16 +47,27 @@ pub struct Report {
 pub fn check(root: &Path) -> Result<Report, Vec<Diagnostic>> {
     let loaded = content::load(root)?;
     let mut diagnostics = loaded.diagnostics;
-    diagnostics.extend(validate(&loaded.kb));
+    let kb = &loaded.kb;
+    let (rules, related) = rayon::join(|| rules(kb), || recurrence::published_lists(kb));
+    diagnostics.extend(rules);
+    diagnostics.extend(recurrence::notes(kb, &related));
     diag::sort(&mut diagnostics);
     Ok(Report {
         kb: loaded.kb,
         diagnostics,
+        related,
     })
 }
 
 /// Runs every rule over a loaded knowledge base (unsorted).
 pub fn validate(kb: &KnowledgeBase) -> Vec<Diagnostic> {
+    let mut diagnostics = rules(kb);
+    diagnostics.extend(recurrence::check(kb));
+    diagnostics
+}
+
+/// Every rule but `possible-recurrence`, which reads the related incidents.
+fn rules(kb: &KnowledgeBase) -> Vec<Diagnostic> {
     let lints = lints::Lints::new(&kb.config);
     let mut diagnostics: Vec<Diagnostic> = kb
         .postmortems
@@ -67,6 +82,5 @@ pub fn validate(kb: &KnowledgeBase) -> Vec<Diagnostic> {
     diagnostics.extend(links::check(kb));
     diagnostics.extend(limits::check(kb));
     diagnostics.extend(paths::check(kb));
-    diagnostics.extend(recurrence::check(kb));
     diagnostics
 }

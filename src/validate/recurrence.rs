@@ -4,19 +4,29 @@
 
 use crate::content::{KnowledgeBase, PostMortem, Status};
 use crate::diag::{Diagnostic, Level, Rule};
-use crate::search::related::{self, Options};
+use crate::search::related::{self, Options, Related};
 
 /// One note per flagged pair, on the later incident (date, then id), unless
 /// that file allows the rule.
 pub fn check(kb: &KnowledgeBase) -> Vec<Diagnostic> {
+    notes(kb, &published_lists(kb))
+}
+
+/// The related incidents of the incidents the published site compares
+/// (drafts left out), so the note and the incident page's hint always
+/// agree: idf, and so the similarity, depends on which documents are
+/// compared. `build` without `--drafts` shows these very lists.
+pub fn published_lists(kb: &KnowledgeBase) -> Vec<Vec<Related>> {
     let pms = &kb.postmortems;
-    // The incidents the published site compares (drafts left out), so the
-    // note and the incident page's hint always agree: idf, and so the
-    // similarity, depends on which documents are compared.
     let published: Vec<usize> = (0..pms.len())
         .filter(|&i| *pms[i].status != Status::Draft)
         .collect();
-    let lists = related::compute(kb, &published, &Options::from(&kb.config.related));
+    related::compute(kb, &published, &Options::from(&kb.config.related))
+}
+
+/// The notes for the flagged pairs of `lists` ([`published_lists`]).
+pub fn notes(kb: &KnowledgeBase, lists: &[Vec<Related>]) -> Vec<Diagnostic> {
+    let pms = &kb.postmortems;
     let order = |i: usize| (pms[i].date.value, pms[i].id.as_str(), i);
     let mut pairs: Vec<(usize, usize, f64)> = Vec::new();
     for (i, list) in lists.iter().enumerate() {
