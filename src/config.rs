@@ -45,7 +45,8 @@ pub struct RelatedConfig {
     /// write-up's heavy terms are its own services and details. In the
     /// generated 1,000-incident corpus, whose texts come from one small
     /// vocabulary of templates, 36 unrelated pairs reach 0.4 but only 2 reach
-    /// 0.5 (at most 0.54). A write-up of the same failure told again keeps
+    /// 0.5 (at most 0.54; and `check` notes none of them, since a note comes
+    /// from an incident's related list, which shared causes fill there). A write-up of the same failure told again keeps
     /// most of its heavy terms and scores well above it. So at 0.5 a note
     /// is rare and worth reading; lower, it would fire on every templated
     /// pair.
