@@ -63,7 +63,7 @@ pub fn run(args: &BuildArgs, color: ColorChoice) -> anyhow::Result<u8> {
     let timer = crate::site::Timings::start();
     let report = validate::check(&args.dir);
     timer.lap("load and check");
-    let report = match report {
+    let mut report = match report {
         Ok(report) => report,
         Err(problems) => {
             for d in &problems {
@@ -99,6 +99,9 @@ pub fn run(args: &BuildArgs, color: ColorChoice) -> anyhow::Result<u8> {
         out: args.output.clone(),
         drafts: args.drafts,
         base_url: args.base_url.clone(),
+        // What `check` computed for the published incidents, when the
+        // site shows those.
+        related: (!args.drafts).then(|| std::mem::take(&mut report.related)),
     };
     let built = site::build(&report.kb, &options)?;
     if !built.absolute {

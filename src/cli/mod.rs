@@ -4,6 +4,7 @@ mod build;
 mod check;
 mod init;
 mod new;
+mod related;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -14,6 +15,7 @@ pub use build::BuildArgs;
 pub use check::CheckArgs;
 pub use init::InitArgs;
 pub use new::NewArgs;
+pub use related::RelatedArgs;
 
 /// Hindsight turns a folder of blameless post-mortems (Markdown with TOML
 /// front matter) into a checked, searchable knowledge base.
@@ -51,6 +53,11 @@ pub enum Command {
     /// Writes hindsight.toml, root-causes.toml, postmortems/_template.md, an example
     /// post-mortem, .gitignore and a GitHub Actions workflow. Never overwrites a file.
     Init(InitArgs),
+    /// List the incidents most like one: shared root causes first, then similar text.
+    ///
+    /// The same list as the incident's page. Incidents alike in text with no root-cause id in
+    /// common are marked "possible recurrence". Exit status 2 for an unknown id.
+    Related(RelatedArgs),
 }
 
 /// Colour choice for `--color`.
@@ -98,6 +105,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(&args, color),
         Command::New(args) => new::run(&args, color),
         Command::Init(args) => init::run(&args, color),
+        Command::Related(args) => related::run(&args, color),
     };
     match result {
         Ok(code) => ExitCode::from(code),

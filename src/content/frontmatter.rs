@@ -712,7 +712,11 @@ impl<'a> Reader<'a> {
 
     fn allow(&mut self, value: &TomlSpanned<'_>) -> Vec<String> {
         let list = self.string_list("allow", value).unwrap_or_default();
-        let lints = [Rule::BlameLanguage.name(), Rule::VagueActionItem.name()];
+        let lints = [
+            Rule::BlameLanguage.name(),
+            Rule::VagueActionItem.name(),
+            Rule::PossibleRecurrence.name(),
+        ];
         list.into_iter()
             .filter_map(|s| {
                 if lints.contains(&s.value.as_str()) {

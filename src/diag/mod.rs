@@ -21,6 +21,9 @@ use crate::source::{Source, Span};
 pub enum Level {
     Error,
     Warning,
+    /// A hint worth knowing that is not a problem: never fails a run, not
+    /// even with `--deny-warnings`.
+    Note,
 }
 
 macro_rules! rules {
@@ -114,6 +117,9 @@ rules! {
     BlameLanguage = "blame-language",
     /// An action item nobody can act on: no owner, no due date, or a vague title.
     VagueActionItem = "vague-action-item",
+    // Across incidents, by their text.
+    /// Two incidents with very similar text share no root-cause id (a note, not a problem): perhaps the same cause under two ids.
+    PossibleRecurrence = "possible-recurrence",
     // Hostile or unbuildable input.
     /// A heading's `{...}` attributes that the site drops: classes, key=value pairs, or an id other than letters, digits, `-` and `_`.
     HeadingAttributes = "heading-attributes",
@@ -247,19 +253,21 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
-/// Error and warning counts.
+/// Error, warning and note counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     pub errors: usize,
     pub warnings: usize,
+    pub notes: usize,
 }
 
 impl Counts {
     pub fn of(diagnostics: &[Diagnostic]) -> Self {
-        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        let count = |level| diagnostics.iter().filter(|d| d.level == level).count();
         Counts {
-            errors,
-            warnings: diagnostics.len() - errors,
+            errors: count(Level::Error),
+            warnings: count(Level::Warning),
+            notes: count(Level::Note),
         }
     }
 }

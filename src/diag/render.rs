@@ -62,6 +62,7 @@ pub fn human(diagnostic: &Diagnostic, styled: bool) -> String {
     let level = match diagnostic.level {
         Level::Error => SnippetLevel::ERROR,
         Level::Warning => SnippetLevel::WARNING,
+        Level::Note => SnippetLevel::NOTE,
     };
     let paths: Vec<(Arc<Source>, String)> = diagnostic
         .primary
@@ -139,6 +140,7 @@ pub fn short(diagnostic: &Diagnostic, styled: bool) -> String {
     let (word, style) = match diagnostic.level {
         Level::Error => ("error", "\x1b[1;31m"),
         Level::Warning => ("warning", "\x1b[1;33m"),
+        Level::Note => ("note", "\x1b[1;32m"),
     };
     let place = diagnostic.primary.as_ref().map(|a| {
         let LineCol { line, column } = a.source.line_col(a.span.start);
@@ -163,7 +165,7 @@ pub fn summary_line(counts: Counts, files: usize) -> String {
         }
     };
     let files = plural(files, "post-mortem");
-    match (counts.errors, counts.warnings) {
+    let line = match (counts.errors, counts.warnings) {
         (0, 0) => format!("checked {files}: no problems found"),
         (0, w) => format!("checked {files}: {}", plural(w, "warning")),
         (e, 0) => format!("checked {files}: {}", plural(e, "error")),
@@ -172,6 +174,11 @@ pub fn summary_line(counts: Counts, files: usize) -> String {
             plural(e, "error"),
             plural(w, "warning")
         ),
+    };
+    // Notes are not problems: counted after them, and only when there are some.
+    match counts.notes {
+        0 => line,
+        n => format!("{line}, {}", plural(n, "note")),
     }
 }
 
@@ -211,7 +218,14 @@ struct JsonReport<'a> {
     files: usize,
     errors: usize,
     warnings: usize,
+    /// Absent when there are none, so reports without notes read as before.
+    #[serde(skip_serializing_if = "is_zero")]
+    notes: usize,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn json_span(a: &Annotation) -> JsonSpan {
@@ -234,6 +248,7 @@ pub fn json(diagnostics: &[Diagnostic], files: usize) -> String {
         files,
         errors: counts.errors,
         warnings: counts.warnings,
+        notes: counts.notes,
         diagnostics: diagnostics
             .iter()
             .map(|d| JsonDiagnostic {
@@ -284,6 +299,7 @@ pub fn github(diagnostic: &Diagnostic) -> String {
     let command = match diagnostic.level {
         Level::Error => "error",
         Level::Warning => "warning",
+        Level::Note => "notice",
     };
     let mut properties = Vec::new();
     if let Some(a) = &diagnostic.primary {

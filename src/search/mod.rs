@@ -2,3 +2,4 @@
 //! in-browser search.
 
 pub mod analyzer;
+pub mod related;

@@ -39,6 +39,10 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Overrides `[site] base_url`.
     pub base_url: Option<String>,
+    /// The related incidents, when `check` already computed them for this
+    /// selection ([`crate::validate::Report::related`]; without `--drafts`
+    /// only): computing them is a good part of a large build.
+    pub related: Option<Vec<Vec<crate::search::related::Related>>>,
 }
 
 /// What a build wrote.
@@ -98,7 +102,10 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> anyhow::Result<Built
         site: &site_view,
     };
     let (views, metrics) = rayon::join(
-        || Views::new(kb, &analysis, &urls, &fragments),
+        || {
+            let related = options.related.as_deref().filter(|_| !options.drafts);
+            Views::new(kb, &analysis, &urls, &fragments, related)
+        },
         || crate::analysis::metrics::compute(kb, analysis.today),
     );
     let views = views?;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::analysis::Analysis;
 use crate::content::{ActionItem, CauseKind, ItemKind, ItemStatus, KnowledgeBase, PostMortem};
 use crate::render::markdown;
+use crate::search::related;
 use crate::text::{duration, encode_path, thousands};
 
 /// The most recurrences an incident page lists for one cause.
@@ -320,6 +321,20 @@ impl Drawing {
     }
 }
 
+/// One of an incident's most similar incidents ([`related`]), for the
+/// "Related incidents" section of its page.
+#[derive(Clone, Debug, Serialize)]
+pub struct SimilarView<'a> {
+    #[serde(flatten)]
+    pub incident: IncidentRef<'a>,
+    /// Root causes both name, each with its page.
+    pub shared_root_causes: Vec<Link>,
+    /// Text similarity, in whole percent.
+    pub text_percent: u32,
+    /// Alike in text, no root-cause id in common.
+    pub possible_recurrence: bool,
+}
+
 /// Everything about one incident: `incident` on `incident.html`.
 ///
 /// Lists hold references to the incidents' list views, built once in
@@ -343,6 +358,10 @@ pub struct IncidentView<'a> {
     pub action_items_html: &'a str,
     pub learnings: Vec<String>,
     pub related: Vec<&'a IncidentLink>,
+    /// The most similar incidents, best first (`[related] count` of them).
+    pub similar: Vec<SimilarView<'a>>,
+    /// Those of `similar` flagged as a possible recurrence, for a notice at the top.
+    pub possible_recurrences: Vec<SimilarView<'a>>,
     pub previous: Option<IncidentRef<'a>>,
     pub next: Option<IncidentRef<'a>>,
     /// The root causes that recurred (have other incidents), for a notice at the top.
@@ -374,6 +393,9 @@ pub struct Views<'a> {
     links: Vec<Option<IncidentLink>>,
     /// Per incident, its [`Fragments`] (the card is in its list view).
     fragments: Vec<IncidentFragments>,
+    /// Per incident, its most similar incidents, computed once for the site
+    /// (or by `check`, for the same selection).
+    similar: std::borrow::Cow<'a, [Vec<related::Related>]>,
 }
 
 /// Pieces of HTML that are the same on every page an incident appears on,
@@ -411,6 +433,7 @@ impl<'a> Views<'a> {
         analysis: &'a Analysis,
         urls: &'a Urls,
         fragments: &dyn Fragments,
+        precomputed: Option<&'a [Vec<related::Related>]>,
     ) -> anyhow::Result<Self> {
         use rayon::prelude::*;
         let n = kb.postmortems.len();
@@ -427,22 +450,37 @@ impl<'a> Views<'a> {
                 })
                 .collect(),
             fragments: Vec::new(),
+            similar: std::borrow::Cow::Borrowed(&[]),
         };
-        let rendered = (0..n)
-            .into_par_iter()
-            .map(|i| {
-                let Some(link) = &views.links[i] else {
-                    return Ok(None);
-                };
-                let items: Vec<ActionItemView> = kb.postmortems[i]
-                    .details
-                    .action_items
-                    .iter()
-                    .map(|a| views.action_item(a))
-                    .collect();
-                fragments.render(link, &items).map(Some)
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        let (rendered, similar) = rayon::join(
+            || {
+                (0..n)
+                    .into_par_iter()
+                    .map(|i| {
+                        let Some(link) = &views.links[i] else {
+                            return Ok(None);
+                        };
+                        let items: Vec<ActionItemView> = kb.postmortems[i]
+                            .details
+                            .action_items
+                            .iter()
+                            .map(|a| views.action_item(a))
+                            .collect();
+                        fragments.render(link, &items).map(Some)
+                    })
+                    .collect::<anyhow::Result<Vec<_>>>()
+            },
+            || match precomputed {
+                Some(lists) if lists.len() == n => std::borrow::Cow::Borrowed(lists),
+                _ => std::borrow::Cow::Owned(related::compute(
+                    kb,
+                    &analysis.incidents,
+                    &related::Options::from(&kb.config.related),
+                )),
+            },
+        );
+        let rendered = rendered?;
+        views.similar = similar;
         views.fragments = rendered
             .into_iter()
             .zip(&mut views.links)
@@ -677,6 +715,30 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// Incident `i`'s most similar incidents, as its page shows them.
+    pub fn similar(&self, i: usize) -> Vec<SimilarView<'_>> {
+        let Some(list) = self.similar.get(i) else {
+            return Vec::new();
+        };
+        list.iter()
+            .filter(|r| self.analysis.includes(r.index))
+            .map(|r| SimilarView {
+                incident: self.reference(r.index, i),
+                shared_root_causes: r
+                    .shared_root_causes
+                    .iter()
+                    .map(|id| Link {
+                        name: self.cause_title(id),
+                        url: self.urls.page(&paths::cause(id)),
+                    })
+                    .collect(),
+                // Floor: "100%" only for the same words.
+                text_percent: (r.text_similarity * 100.0).floor() as u32,
+                possible_recurrence: r.possible_recurrence,
+            })
+            .collect()
+    }
+
     pub fn incident(&self, i: usize) -> IncidentView<'_> {
         let pm = &self.kb.postmortems[i];
         let rendered = markdown::render_with(
@@ -767,12 +829,20 @@ impl<'a> Views<'a> {
                 .iter()
                 .map(|&j| self.link(j))
                 .collect(),
+            similar: self.similar(i),
+            possible_recurrences: Vec::new(),
             previous: previous.map(|j| self.reference(j, i)),
             next: next.map(|j| self.reference(j, i)),
             recurring: Vec::new(),
             source_path: pm.rel_path.clone(),
             drawings: self.drawings(pm),
         };
+        view.possible_recurrences = view
+            .similar
+            .iter()
+            .filter(|s| s.possible_recurrence)
+            .cloned()
+            .collect();
         view.recurring = view
             .root_causes
             .iter()

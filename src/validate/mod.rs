@@ -10,7 +10,9 @@
 //!   what the site cannot publish as written (heading attributes, control
 //!   characters, bodies over `[limits]`);
 //! - [`limits`]: the number of files (`resource-limit`);
-//! - [`paths`]: names `build` could not write (`unpublishable-path`).
+//! - [`paths`]: names `build` could not write (`unpublishable-path`);
+//! - [`recurrence`]: a note on incidents alike in text with no root-cause
+//!   id in common (`possible-recurrence`).
 //!
 //! [`Rule`](crate::diag::Rule) lists them all by name.
 
@@ -18,6 +20,7 @@ pub mod limits;
 pub mod links;
 pub mod lints;
 pub mod paths;
+pub mod recurrence;
 pub mod template;
 
 use std::path::Path;
@@ -33,6 +36,10 @@ pub struct Report {
     pub kb: KnowledgeBase,
     /// Every problem, sorted by file, line and column.
     pub diagnostics: Vec<Diagnostic>,
+    /// The related incidents of the published incidents (drafts left out),
+    /// computed for `possible-recurrence`: `build` reuses them rather than
+    /// computing them again.
+    pub related: Vec<Vec<crate::search::related::Related>>,
 }
 
 /// Loads and validates the knowledge base at `root`. `Err` holds problems
@@ -40,16 +47,27 @@ pub struct Report {
 pub fn check(root: &Path) -> Result<Report, Vec<Diagnostic>> {
     let loaded = content::load(root)?;
     let mut diagnostics = loaded.diagnostics;
-    diagnostics.extend(validate(&loaded.kb));
+    let kb = &loaded.kb;
+    let (rules, related) = rayon::join(|| rules(kb), || recurrence::published_lists(kb));
+    diagnostics.extend(rules);
+    diagnostics.extend(recurrence::notes(kb, &related));
     diag::sort(&mut diagnostics);
     Ok(Report {
         kb: loaded.kb,
         diagnostics,
+        related,
     })
 }
 
 /// Runs every rule over a loaded knowledge base (unsorted).
 pub fn validate(kb: &KnowledgeBase) -> Vec<Diagnostic> {
+    let mut diagnostics = rules(kb);
+    diagnostics.extend(recurrence::check(kb));
+    diagnostics
+}
+
+/// Every rule but `possible-recurrence`, which reads the related incidents.
+fn rules(kb: &KnowledgeBase) -> Vec<Diagnostic> {
     let lints = lints::Lints::new(&kb.config);
     let mut diagnostics: Vec<Diagnostic> = kb
         .postmortems

@@ -1,0 +1,703 @@
+//! Related incidents: for every post-mortem, the few most similar others.
+//!
+//! The score of a pair is the number of root-cause ids they share (each
+//! adds 1.0) plus their text similarity, a cosine in [0, 1]: one shared
+//! cause outranks any text alone, because a shared cause is a fact the
+//! authors wrote down and text is a guess. Text similarity is the cosine of
+//! TF-IDF vectors over the [`analyzer`]'s terms of the title and summary
+//! (weighted higher: they say what the incident *is*), the body as plain
+//! text, root-cause descriptions, services, tags, learnings and
+//! action-item titles.
+//!
+//! It scales by never comparing all pairs of full vectors: each document
+//! keeps its [`TOP_TERMS`] heaviest terms (normalised again, so the cosine
+//! stays in [0, 1]), and dot products are accumulated through an inverted
+//! index of those terms, so a document only meets the documents it shares
+//! a heavy term with. Weights are fixed-point integers, so a dot product is
+//! the same whichever side it is computed from and in whatever order: the
+//! lists are identical whatever the thread count, and a pair is flagged
+//! from both sides or neither.
+//!
+//! "Possible recurrence": two incidents whose texts are at least
+//! `threshold` alike but that share no root-cause id. Often the same cause
+//! written down under two ids; `check` suggests using one.
+//!
+//! Pure: reads the plain model, returns plain data; the site and the CLI
+//! present it.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rayon::prelude::*;
+
+use super::analyzer;
+use crate::content::{KnowledgeBase, PostMortem};
+
+/// Terms kept per document. 25 heavy terms say what an incident is about;
+/// more mostly add the long tail that makes every pair a little similar,
+/// and cost time in proportion.
+pub const TOP_TERMS: usize = 25;
+
+/// Field weights (term-frequency multipliers).
+const TITLE_WEIGHT: f64 = 3.0;
+const SUMMARY_WEIGHT: f64 = 2.0;
+const OTHER_WEIGHT: f64 = 1.0;
+
+/// Fixed-point scale of a normalised term weight (at most 1.0): products
+/// of two fit in a `u64` with room for any number of terms.
+const SCALE: f64 = (1u64 << 24) as f64;
+
+/// How many related incidents and when to flag a possible recurrence
+/// (`[related]` in hindsight.toml).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Options {
+    pub count: usize,
+    pub threshold: f64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        let config = crate::config::RelatedConfig::default();
+        Options {
+            count: config.count,
+            threshold: config.threshold,
+        }
+    }
+}
+
+impl From<&crate::config::RelatedConfig> for Options {
+    fn from(config: &crate::config::RelatedConfig) -> Self {
+        Options {
+            count: config.count,
+            threshold: config.threshold,
+        }
+    }
+}
+
+/// One related incident.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Related {
+    /// Its index in `kb.postmortems`.
+    pub index: usize,
+    /// `shared_root_causes.len() + text_similarity`.
+    pub score: f64,
+    /// Root-cause ids both incidents name, in the order the first names them.
+    pub shared_root_causes: Vec<String>,
+    /// Cosine similarity of the two texts, in [0, 1].
+    pub text_similarity: f64,
+    /// Similar text (at or above the threshold) and no shared root-cause id.
+    pub possible_recurrence: bool,
+}
+
+/// A small fast hash for the term maps (the FxHash of rustc): std's
+/// SipHash guards against hash flooding, which a local build does not need,
+/// and counting millions of terms was most of the time. Nothing depends on
+/// iteration order: every list read out of a map is sorted.
+#[derive(Clone, Copy, Default)]
+struct Fx(u64);
+
+impl Fx {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let mut word = [0; 8];
+        let rest = chunks.remainder();
+        word[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(word) ^ rest.len() as u64);
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// A document's heavy terms: (term number, fixed-point weight), by term number.
+type Vector = Vec<(u32, u64)>;
+
+/// For every post-mortem of `kb` (by index), its related incidents among
+/// `selected`, best first (score, then id, then index); empty for those not
+/// in `selected`. Indices out of range and repeats in `selected` are
+/// ignored.
+pub fn compute(kb: &KnowledgeBase, selected: &[usize], options: &Options) -> Vec<Vec<Related>> {
+    let pms = &kb.postmortems;
+    let mut out = vec![Vec::new(); pms.len()];
+    let mut docs: Vec<usize> = selected
+        .iter()
+        .copied()
+        .filter(|&i| i < pms.len())
+        .collect();
+    docs.sort_unstable();
+    docs.dedup();
+    if docs.len() < 2 || options.count == 0 {
+        return out;
+    }
+    let vectors = vectors(pms, &docs);
+
+    // Inverted index of the heavy terms: term → (document slot, weight),
+    // in slot order.
+    let terms = vectors
+        .iter()
+        .flat_map(|v| v.iter().map(|&(t, _)| t as usize + 1))
+        .max()
+        .unwrap_or(0);
+    let mut postings: Vec<Vec<(u32, u64)>> = vec![Vec::new(); terms];
+    for (slot, vector) in vectors.iter().enumerate() {
+        for &(term, weight) in vector {
+            postings[term as usize].push((slot as u32, weight));
+        }
+    }
+
+    // Root-cause id → slots that name it (each once, in slot order).
+    let mut causes: FxMap<&str, Vec<u32>> = FxMap::default();
+    let cause_ids: Vec<Vec<&str>> = docs
+        .iter()
+        .map(|&i| {
+            let mut ids: Vec<&str> = Vec::new();
+            for c in &pms[i].details.root_causes {
+                if !ids.contains(&c.id.as_str()) {
+                    ids.push(c.id.as_str());
+                }
+            }
+            ids
+        })
+        .collect();
+    for (slot, ids) in cause_ids.iter().enumerate() {
+        for id in ids {
+            causes.entry(id).or_default().push(slot as u32);
+        }
+    }
+
+    let lists: Vec<Vec<Related>> = (0..docs.len())
+        .into_par_iter()
+        .map_init(
+            || (vec![0u64; docs.len()], vec![0u32; docs.len()], Vec::new()),
+            |(dots, shared, touched), slot| {
+                for &(term, weight) in &vectors[slot] {
+                    for &(other, w) in &postings[term as usize] {
+                        let o = other as usize;
+                        if dots[o] == 0 && shared[o] == 0 {
+                            touched.push(other);
+                        }
+                        // Both at most SCALE: no overflow for any number of terms.
+                        dots[o] = dots[o].saturating_add(weight * w);
+                    }
+                }
+                for id in &cause_ids[slot] {
+                    for &other in &causes[id] {
+                        let o = other as usize;
+                        if dots[o] == 0 && shared[o] == 0 {
+                            touched.push(other);
+                        }
+                        shared[o] += 1;
+                    }
+                }
+                // (score, text similarity, slot)
+                let mut candidates: Vec<(f64, f64, u32)> = Vec::with_capacity(touched.len());
+                for &other in touched.iter() {
+                    let o = other as usize;
+                    if o != slot {
+                        let text = (dots[o] as f64 / (SCALE * SCALE)).min(1.0);
+                        candidates.push((f64::from(shared[o]) + text, text, other));
+                    }
+                    dots[o] = 0;
+                    shared[o] = 0;
+                }
+                touched.clear();
+                let order = |a: &(f64, f64, u32), b: &(f64, f64, u32)| {
+                    b.0.total_cmp(&a.0).then_with(|| {
+                        let (i, j) = (docs[a.2 as usize], docs[b.2 as usize]);
+                        pms[i].id.as_str().cmp(pms[j].id.as_str()).then(i.cmp(&j))
+                    })
+                };
+                if candidates.len() > options.count {
+                    candidates.select_nth_unstable_by(options.count, order);
+                    candidates.truncate(options.count);
+                }
+                candidates.sort_unstable_by(order);
+                candidates
+                    .into_iter()
+                    .map(|(score, text_similarity, other)| {
+                        let (i, j) = (docs[slot], docs[other as usize]);
+                        let shared_root_causes: Vec<String> = cause_ids[slot]
+                            .iter()
+                            .filter(|id| cause_ids[other as usize].contains(id))
+                            .map(|id| id.to_string())
+                            .collect();
+                        debug_assert!(i != j);
+                        Related {
+                            index: j,
+                            score,
+                            possible_recurrence: shared_root_causes.is_empty()
+                                && text_similarity >= options.threshold,
+                            shared_root_causes,
+                            text_similarity,
+                        }
+                    })
+                    .collect()
+            },
+        )
+        .collect();
+    for (slot, list) in lists.into_iter().enumerate() {
+        out[docs[slot]] = list;
+    }
+    out
+}
+
+/// The weighted text of a post-mortem: (text, field weight) pairs.
+fn fields(pm: &PostMortem) -> Vec<(std::borrow::Cow<'_, str>, f64)> {
+    use std::borrow::Cow;
+    let mut out: Vec<(Cow<'_, str>, f64)> = vec![(Cow::Borrowed(pm.title.as_str()), TITLE_WEIGHT)];
+    if let Some(summary) = pm.summary_text() {
+        out.push((Cow::Borrowed(summary), SUMMARY_WEIGHT));
+    }
+    // The body without its markup: link targets and HTML are not what the
+    // incident is about.
+    out.push((
+        Cow::Owned(crate::render::markdown::plain_text(pm.markdown())),
+        OTHER_WEIGHT,
+    ));
+    let d = &pm.details;
+    let other = d
+        .root_causes
+        .iter()
+        .filter_map(|c| c.description.as_deref())
+        .chain(pm.services.iter().map(|s| s.as_str()))
+        .chain(d.tags.iter().map(String::as_str))
+        .chain(d.learnings.iter().map(String::as_str))
+        .chain(d.action_items.iter().map(|a| a.title.as_str()));
+    out.extend(other.map(|s| (Cow::Borrowed(s), OTHER_WEIGHT)));
+    out
+}
+
+/// Each document's heavy-term vector, normalised, in fixed point; term
+/// numbers are shared across documents.
+fn vectors(pms: &[PostMortem], docs: &[usize]) -> Vec<Vector> {
+    // Term frequencies, field-weighted.
+    let tfs: Vec<FxMap<String, f64>> = docs
+        .par_iter()
+        .map(|&i| {
+            let mut tf: FxMap<String, f64> = FxMap::default();
+            for (text, weight) in fields(&pms[i]) {
+                analyzer::tokenize(&text, |t| *tf.entry(t.text).or_insert(0.0) += weight);
+            }
+            tf
+        })
+        .collect();
+    // Document frequencies (integer counts: the same whatever the order).
+    let df: FxMap<&str, u32> = tfs
+        .par_iter()
+        .fold(FxMap::default, |mut df: FxMap<&str, u32>, tf| {
+            for term in tf.keys() {
+                *df.entry(term.as_str()).or_insert(0) += 1;
+            }
+            df
+        })
+        .reduce(FxMap::default, |mut a, b| {
+            if a.len() < b.len() {
+                return merge(b, a);
+            }
+            merge_into(&mut a, b);
+            a
+        });
+    let n = docs.len() as f64;
+    // Heavy terms per document: tf (dampened: a word said ten times is not
+    // ten times the topic) times idf. `ln(n / df)` is zero for a term in
+    // every document, so boilerplate (`summary`, `timeline`) weighs nothing.
+    // The kept terms are normalised again: the cosine of two documents is
+    // that of what each is most about, so the same story told twice scores
+    // near 1 however long its bodies are.
+    let heavy: Vec<Vec<(&str, f64)>> = tfs
+        .par_iter()
+        .map(|tf| {
+            let mut weighted: Vec<(&str, f64)> = tf
+                .iter()
+                // A term in one document only can match no other: it would
+                // take a slot from one that can.
+                .filter(|(term, _)| df[term.as_str()] > 1)
+                .map(|(term, &f)| {
+                    let idf = (n / f64::from(df[term.as_str()])).ln();
+                    (term.as_str(), (1.0 + f.ln()) * idf)
+                })
+                .filter(|&(_, w)| w > 0.0)
+                .collect();
+            let by_weight =
+                |a: &(&str, f64), b: &(&str, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(b.0));
+            if weighted.len() > TOP_TERMS {
+                weighted.select_nth_unstable_by(TOP_TERMS, by_weight);
+                weighted.truncate(TOP_TERMS);
+            }
+            weighted.sort_unstable_by(by_weight);
+            let norm = weighted.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+            if norm > 0.0 {
+                weighted.iter_mut().for_each(|(_, w)| *w /= norm);
+            }
+            weighted
+        })
+        .collect();
+    // Number the kept terms in first-seen order (documents in index order).
+    let mut numbers: FxMap<&str, u32> = FxMap::default();
+    heavy
+        .iter()
+        .map(|terms| {
+            let mut v: Vector = terms
+                .iter()
+                .map(|&(term, w)| {
+                    let next = numbers.len() as u32;
+                    let number = *numbers.entry(term).or_insert(next);
+                    (number, (w * SCALE).round() as u64)
+                })
+                // A weight that rounds to nothing adds nothing, and a zero
+                // sum is how the accumulator tells an untouched document.
+                .filter(|&(_, w)| w > 0)
+                .collect();
+            v.sort_unstable();
+            v
+        })
+        .collect()
+}
+
+fn merge<'a>(mut a: FxMap<&'a str, u32>, b: FxMap<&'a str, u32>) -> FxMap<&'a str, u32> {
+    merge_into(&mut a, b);
+    a
+}
+
+fn merge_into<'a>(a: &mut FxMap<&'a str, u32>, b: FxMap<&'a str, u32>) {
+    for (term, n) in b {
+        *a.entry(term).or_insert(0) += n;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A post-mortem file: id (the file stem), title, body words, causes.
+    fn post(dir: &std::path::Path, id: &str, title: &str, text: &str, causes: &[&str]) {
+        let mut front = format!(
+            "+++\ntitle = \"{title}\"\ndate = 2025-01-{:02}\nseverity = \"SEV-3\"\nstatus = \"review\"\nservices = [\"svc\"]\n",
+            1 + id.len() % 28
+        );
+        for c in causes {
+            front.push_str(&format!("\n[[root_causes]]\nid = \"{c}\"\n"));
+        }
+        std::fs::write(
+            dir.join(format!("postmortems/{id}.md")),
+            format!("{front}+++\n\n## Summary\n\n{text}\n"),
+        )
+        .unwrap();
+    }
+
+    fn make_kb(posts: &[(&str, &str, &str, &[&str])]) -> (tempfile::TempDir, KnowledgeBase) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("hindsight.toml"), "[site]\ntitle = \"t\"\n").unwrap();
+        std::fs::create_dir(dir.path().join("postmortems")).unwrap();
+        for (id, title, text, causes) in posts {
+            post(dir.path(), id, title, text, causes);
+        }
+        let kb = crate::content::load(dir.path()).unwrap().kb;
+        (dir, kb)
+    }
+
+    fn index(kb: &KnowledgeBase, id: &str) -> usize {
+        kb.postmortems
+            .iter()
+            .position(|p| p.id.as_str() == id)
+            .unwrap()
+    }
+
+    const CERT: &str = "The wildcard certificate on the edge proxy expired; browsers refused TLS handshakes for the storefront.";
+    const POOL: &str =
+        "A reporting query held the orders database connection pool and checkout timed out.";
+    const DISK: &str =
+        "Kafka brokers ran out of disk after retention was raised for the tracking topic.";
+    const DNS: &str = "Internal DNS resolvers dropped queries during a zone transfer and services could not find each other.";
+
+    fn sample() -> (tempfile::TempDir, KnowledgeBase) {
+        make_kb(&[
+            (
+                "cert-a",
+                "Edge proxy certificate expired",
+                CERT,
+                &["expired-cert"],
+            ),
+            (
+                "cert-b",
+                "Edge proxy certificate expired again",
+                CERT,
+                &["config-drift"],
+            ),
+            (
+                "pool-a",
+                "Orders database pool exhausted",
+                POOL,
+                &["pool-exhaustion"],
+            ),
+            (
+                "disk-a",
+                "Kafka disk full",
+                DISK,
+                &["pool-exhaustion", "capacity"],
+            ),
+            ("dns-a", "DNS resolvers dropped queries", DNS, &["capacity"]),
+            ("dns-b", "Resolvers failed in a zone transfer", DNS, &[]),
+        ])
+    }
+
+    #[test]
+    fn a_shared_cause_ranks_first() {
+        let (_dir, kb) = sample();
+        let all: Vec<usize> = (0..kb.postmortems.len()).collect();
+        let lists = compute(&kb, &all, &Options::default());
+        // pool-a's text is like none other, but disk-a shares its cause.
+        let pool = &lists[index(&kb, "pool-a")];
+        assert_eq!(pool[0].index, index(&kb, "disk-a"));
+        assert_eq!(pool[0].shared_root_causes, ["pool-exhaustion"]);
+        assert!(pool[0].score >= 1.0);
+        assert!(!pool[0].possible_recurrence);
+        // A shared cause outranks identical text: dns-a's first is disk-a
+        // (shared `capacity`), before dns-b (same text, no cause).
+        let dns = &lists[index(&kb, "dns-a")];
+        assert_eq!(dns[0].index, index(&kb, "disk-a"));
+        assert_eq!(dns[1].index, index(&kb, "dns-b"));
+        for list in &lists {
+            assert!(list.windows(2).all(|w| w[0].score >= w[1].score));
+            assert!(
+                list.iter()
+                    .all(|r| (0.0..=1.0).contains(&r.text_similarity))
+            );
+        }
+    }
+
+    #[test]
+    fn similar_text_without_a_shared_cause_is_a_possible_recurrence() {
+        let (_dir, kb) = sample();
+        let all: Vec<usize> = (0..kb.postmortems.len()).collect();
+        let lists = compute(&kb, &all, &Options::default());
+        let (a, b) = (index(&kb, "cert-a"), index(&kb, "cert-b"));
+        let first = &lists[b][0];
+        assert_eq!(first.index, a);
+        assert!(first.text_similarity >= 0.5, "{first:?}");
+        assert!(first.shared_root_causes.is_empty());
+        assert!(first.possible_recurrence);
+        // Both ways, with the very same similarity (fixed-point sums).
+        assert_eq!(lists[a][0].index, b);
+        assert_eq!(lists[a][0].text_similarity, first.text_similarity);
+        // Not flagged above the threshold, nor when they share a cause.
+        let strict = Options {
+            count: 5,
+            threshold: 1.01,
+        };
+        assert!(!compute(&kb, &all, &strict)[b][0].possible_recurrence);
+        // Unselected incidents are in no list and have none.
+        let some = [a, index(&kb, "pool-a"), index(&kb, "disk-a")];
+        let lists = compute(&kb, &some, &Options::default());
+        assert!(lists[b].is_empty());
+        assert!(lists.iter().flatten().all(|r| r.index != b));
+    }
+
+    #[test]
+    fn degenerate_inputs_do_not_panic() {
+        let (_dir, kb) = sample();
+        let n = kb.postmortems.len();
+        assert!(
+            compute(&kb, &[], &Options::default())
+                .iter()
+                .all(Vec::is_empty)
+        );
+        assert!(
+            compute(&kb, &[0], &Options::default())
+                .iter()
+                .all(Vec::is_empty)
+        );
+        // Repeats and out-of-range indices are ignored.
+        let lists = compute(&kb, &[0, 0, 1, n + 7], &Options::default());
+        assert_eq!(lists.len(), n);
+        assert!(lists[0].iter().all(|r| r.index == 1));
+        let none = Options {
+            count: 0,
+            ..Options::default()
+        };
+        assert!(compute(&kb, &[0, 1, 2], &none).iter().all(Vec::is_empty));
+        let (_dir, empty) = make_kb(&[("a", "x", "", &[]), ("b", "x", "", &[])]);
+        let lists = compute(&empty, &[0, 1], &Options::default());
+        assert_eq!(lists[0].len(), 0, "nothing in common: not related");
+    }
+
+    #[test]
+    fn the_lists_do_not_depend_on_the_thread_count() {
+        let words = [
+            "replication",
+            "lag",
+            "failover",
+            "certificate",
+            "expired",
+            "pool",
+            "disk",
+            "kafka",
+            "dns",
+            "retry",
+            "storm",
+            "timeout",
+            "deploy",
+            "rollback",
+            "cache",
+            "eviction",
+            "quota",
+            "throttle",
+            "latency",
+            "packet",
+            "loss",
+            "leader",
+        ];
+        let causes = ["a", "b", "c", "d"];
+        let posts: Vec<(String, String, String, Vec<&str>)> = (0..60)
+            .map(|k: usize| {
+                let text: Vec<&str> = (0..12)
+                    .map(|j| words[(k * 7 + j * j * 3 + k / 5) % words.len()])
+                    .collect();
+                let cause: Vec<&str> = if k.is_multiple_of(3) {
+                    vec![]
+                } else {
+                    vec![causes[k % 4]]
+                };
+                (
+                    format!("pm-{k:02}"),
+                    format!("Incident {}", words[k % words.len()]),
+                    text.join(" "),
+                    cause,
+                )
+            })
+            .collect();
+        let refs: Vec<(&str, &str, &str, &[&str])> = posts
+            .iter()
+            .map(|(a, b, c, d)| (a.as_str(), b.as_str(), c.as_str(), d.as_slice()))
+            .collect();
+        let (_dir, kb) = make_kb(&refs);
+        let all: Vec<usize> = (0..kb.postmortems.len()).collect();
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| compute(&kb, &all, &Options::default()))
+        };
+        let one = run(1);
+        assert_eq!(one, run(2));
+        assert_eq!(one, run(4));
+        assert!(one.iter().all(|l| l.len() == 5));
+        // Ties are broken by id.
+        for list in &one {
+            for w in list.windows(2) {
+                if w[0].score == w[1].score {
+                    assert!(
+                        kb.postmortems[w[0].index].id.as_str()
+                            < kb.postmortems[w[1].index].id.as_str()
+                    );
+                }
+            }
+        }
+    }
+
+    /// Timing, and the distribution of text similarities of pairs that
+    /// share no cause (what `[related] threshold` was chosen from), on a
+    /// real knowledge base: `HINDSIGHT_RELATED_KB=/dev/shm/c1k cargo test
+    /// --release --lib related_stats -- --ignored --nocapture` (with
+    /// `HINDSIGHT_RELATED_ALL=1`, every candidate pair, not only the lists).
+    /// CPU seconds this process has used (user + system), from /proc.
+    fn cpu() -> f64 {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        let after = stat.rsplit(')').next().unwrap_or("");
+        let f: Vec<f64> = after
+            .split_whitespace()
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        // Fields 14 and 15 of the line; 11 and 12 after the name and state.
+        (f.get(10).unwrap_or(&0.0) + f.get(11).unwrap_or(&0.0)) / 100.0
+    }
+
+    #[test]
+    #[ignore]
+    fn related_stats() {
+        let Ok(root) = std::env::var("HINDSIGHT_RELATED_KB") else {
+            return;
+        };
+        let kb = crate::content::load(std::path::Path::new(&root))
+            .unwrap()
+            .kb;
+        let all: Vec<usize> = (0..kb.postmortems.len()).collect();
+        let started = std::time::Instant::now();
+        let cpu_before = cpu();
+        let lists = compute(&kb, &all, &Options::default());
+        eprintln!(
+            "{} post-mortems: {:?} wall, {:.2} s CPU on {} threads",
+            all.len(),
+            started.elapsed(),
+            cpu() - cpu_before,
+            rayon::current_num_threads()
+        );
+        // Every candidate, for the distribution.
+        let options = Options {
+            count: all.len(),
+            ..Options::default()
+        };
+        let lists_all = compute(&kb, &all, &options);
+        let shared: Vec<f64> = lists_all
+            .iter()
+            .flatten()
+            .filter(|r| !r.shared_root_causes.is_empty())
+            .map(|r| r.text_similarity)
+            .collect();
+        eprintln!(
+            "pairs sharing a cause: {}, mean text similarity {:.3}",
+            shared.len(),
+            shared.iter().sum::<f64>() / shared.len().max(1) as f64
+        );
+        let lists = if std::env::var("HINDSIGHT_RELATED_ALL").is_ok() {
+            lists_all
+        } else {
+            lists
+        };
+        let mut best: Vec<(f64, usize, usize)> = Vec::new();
+        for (i, list) in lists.iter().enumerate() {
+            for r in list.iter().filter(|r| r.shared_root_causes.is_empty()) {
+                if i < r.index {
+                    best.push((r.text_similarity, i, r.index));
+                }
+            }
+        }
+        best.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (sim, i, j) in best.iter().take(15) {
+            eprintln!(
+                "{sim:.3} {} {}",
+                kb.postmortems[*i].id.as_str(),
+                kb.postmortems[*j].id.as_str()
+            );
+        }
+        for t in [0.3, 0.4, 0.5, 0.6, 0.7] {
+            eprintln!("pairs >= {t}: {}", best.iter().filter(|b| b.0 >= t).count());
+        }
+    }
+}
