@@ -63,6 +63,7 @@ pub enum Format {
 
 pub fn run(args: &SearchArgs, color: ColorChoice) -> anyhow::Result<u8> {
     let mut err = color.stream(std::io::stderr());
+    let timer = crate::site::Timings::start();
     let root = super::knowledge_base_root(&args.dir);
     let fatal = |problems: Vec<crate::diag::Diagnostic>| {
         let mut err = color.stream(std::io::stderr());
@@ -112,6 +113,7 @@ pub fn run(args: &SearchArgs, color: ColorChoice) -> anyhow::Result<u8> {
     // Reuse the index when nothing changed: only hashing the files, not
     // parsing them. Otherwise load the knowledge base and build it.
     let sources = index::sources(&root, &content_dir);
+    timer.lap("hash the sources");
     let opened = match index::open_fresh(&root, &sources, None) {
         Some(opened) => opened,
         None => {
@@ -122,6 +124,7 @@ pub fn run(args: &SearchArgs, color: ColorChoice) -> anyhow::Result<u8> {
             index::build(&loaded.kb, false, sources).context("cannot build the search index")?
         }
     };
+    timer.lap("open (or build) the index");
     let request = Request {
         query: args.query.clone(),
         filters,
@@ -138,7 +141,9 @@ pub fn run(args: &SearchArgs, color: ColorChoice) -> anyhow::Result<u8> {
             return Err(e);
         }
     };
+    timer.lap("query");
     let excerpts = excerpts(&root, &config, &opened, &results);
+    timer.lap("excerpts");
     let text = match args.format {
         Format::Json => json(&args.query, &results, &excerpts),
         Format::Human => human(&args.query, &results, &excerpts, bold(color)),
