@@ -251,8 +251,11 @@ pub fn build(
         .with_context(|| format!("cannot create the index in {shown}"))?;
     register(&index);
     let docs = documents(kb, drafts, &fields);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
+    // One indexing thread per 2,000 incidents, up to 4: each thread writes
+    // its own segment, and every segment file is synced to disk, so a small
+    // knowledge base gets one segment and the fewest syncs.
+    let threads = (docs.len() / 2000 + 1)
+        .min(std::thread::available_parallelism().map_or(1, |n| n.get()))
         .min(4);
     let mut writer = index
         .writer_with_num_threads::<TantivyDocument>(threads, 40_000_000 * threads)
