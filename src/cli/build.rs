@@ -114,6 +114,16 @@ pub fn run(args: &BuildArgs, color: ColorChoice) -> anyhow::Result<u8> {
                 .unwrap_or(&report.kb.config.site.base_url)
         );
     }
+    timer.lap("site");
+    // The search index, beside the site: reused when nothing changed. A
+    // failure is a warning: the site is built and is what matters.
+    if let Err(e) = crate::search::index::ensure(&report.kb, args.drafts) {
+        let _ = writeln!(
+            err,
+            "\x1b[1;33mwarning\x1b[0m: the search index was not updated: {e:#}"
+        );
+    }
+    timer.lap("search index");
     let _ = writeln!(
         err,
         "built {} incidents into {} ({} files, {:.1} MB) in {:.2} s",

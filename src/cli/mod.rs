@@ -5,6 +5,7 @@ mod check;
 mod init;
 mod new;
 mod related;
+mod search;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -16,6 +17,7 @@ pub use check::CheckArgs;
 pub use init::InitArgs;
 pub use new::NewArgs;
 pub use related::RelatedArgs;
+pub use search::SearchArgs;
 
 /// Hindsight turns a folder of blameless post-mortems (Markdown with TOML
 /// front matter) into a checked, searchable knowledge base.
@@ -53,6 +55,16 @@ pub enum Command {
     /// Writes hindsight.toml, root-causes.toml, postmortems/_template.md, an example
     /// post-mortem, .gitignore and a GitHub Actions workflow. Never overwrites a file.
     Init(InitArgs),
+    /// Search past incidents: ranked hits with highlighted excerpts.
+    ///
+    /// Words match anywhere (title, summary, body, root causes, services, tags, learnings,
+    /// action items), a title match weighing most; identifiers match whole and in parts
+    /// (`payments` finds `payments-api`). Query syntax: "a phrase", +required, -excluded,
+    /// field:word. Filters (--service, --severity, --root-cause, --tag, --since, --until)
+    /// narrow the hits, and alone browse by them. Uses the index in .hindsight/index, built
+    /// when missing or out of date. Works from any folder inside the knowledge base. Exit
+    /// status: 0 (hits or none), 2 for a query that cannot be read or a usage error.
+    Search(SearchArgs),
     /// List the incidents most like one: shared root causes first, then similar text.
     ///
     /// The same list as the incident's page. Incidents alike in text with no root-cause id in
@@ -105,6 +117,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(&args, color),
         Command::New(args) => new::run(&args, color),
         Command::Init(args) => init::run(&args, color),
+        Command::Search(args) => search::run(&args, color),
         Command::Related(args) => related::run(&args, color),
     };
     match result {
