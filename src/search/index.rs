@@ -416,6 +416,44 @@ mod tests {
     }
 
     #[test]
+    fn positions_and_offsets_reach_tantivy() {
+        use tantivy::collector::Count;
+        use tantivy::query::QueryParser;
+        let (schema, f) = schema::schema();
+        let index = Index::create_in_ram(schema);
+        register(&index);
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.body, "Then the payments-api failed over to PgBouncer.");
+        doc.add_text(f.title, "Other words");
+        writer.add_document(doc).unwrap();
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let parser = QueryParser::for_index(&index, vec![f.title, f.body]);
+        let count = |q: &str| {
+            searcher
+                .search(&parser.parse_query(q).unwrap(), &Count)
+                .unwrap()
+        };
+        // Phrases across an identifier's parts, and the parts alone.
+        assert_eq!(count("\"payments api failed\""), 1);
+        assert_eq!(count("\"the payments-api failed\""), 1);
+        assert_eq!(count("\"api failed over\""), 1);
+        assert_eq!(count("body:pgbouncer"), 1);
+        assert_eq!(count("bouncer"), 1);
+        assert_eq!(count("\"failed payments\""), 0);
+        assert_eq!(count("title:payments"), 0);
+        // Offsets: the snippet marks the identifier in the text.
+        let query = parser.parse_query("payments-api").unwrap();
+        let generator =
+            tantivy::snippet::SnippetGenerator::create(&searcher, &*query, f.body).unwrap();
+        let text = "Then the payments-api failed";
+        let snippet = generator.snippet(text);
+        let marks = tantivy::snippet::collapse_overlapped_ranges(snippet.highlighted());
+        assert_eq!(&snippet.fragment()[marks[0].clone()], "payments-api");
+    }
+
+    #[test]
     fn the_hash_sees_any_edit() {
         let a = content_hash(b"severity = \"SEV-1\"\n");
         assert_ne!(a, content_hash(b"severity = \"SEV-2\"\n"));

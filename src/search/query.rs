@@ -398,7 +398,9 @@ impl Excerpts {
             (!s.is_empty()).then(|| Excerpt {
                 // Same byte length, so the marks stay in place.
                 text: s.fragment().replace(['\n', '\r', '\t'], " "),
-                marks: s.highlighted().to_vec(),
+                // A compound and its parts overlap (`payments-api`,
+                // `payments`): one mark each.
+                marks: tantivy::snippet::collapse_overlapped_ranges(s.highlighted()),
             })
         };
         if let Some(e) = from(&self.body, body) {
