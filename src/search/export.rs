@@ -58,6 +58,12 @@ pub const VERSION: u32 = 1;
 
 /// Per field: (doc, tf, norm id), in doc order.
 type Postings = Vec<Vec<(u32, u32, u8)>>;
+/// Postings encoded for a shard: per field present, `[field, gap, tf, norm…]`.
+type Encoded = Vec<Vec<u32>>;
+/// A term, its encoded postings and compound postings, and their size.
+type Entry<'a> = (&'a String, Encoded, Option<Encoded>, usize);
+/// A document's facets: date, severity, quarter, status, services, causes.
+type DocFacets = (i64, usize, usize, usize, Vec<usize>, Vec<usize>);
 
 /// The statistics of the documents, as tantivy computes them.
 pub struct Stats {
@@ -197,7 +203,7 @@ struct Shard {
 /// large.
 fn shards(stats: &Stats) -> BTreeMap<String, Shard> {
     // Encoded size of each term's entry, for splitting.
-    let entries: Vec<(&String, Vec<Vec<u32>>, Option<Vec<Vec<u32>>>, usize)> = stats
+    let entries: Vec<Entry> = stats
         .terms
         .iter()
         .map(|(term, p)| {
@@ -249,13 +255,7 @@ fn shards(stats: &Stats) -> BTreeMap<String, Shard> {
     out
 }
 
-#[allow(clippy::type_complexity)]
-fn put(
-    out: &mut BTreeMap<String, Shard>,
-    key: &str,
-    members: &[usize],
-    entries: &[(&String, Vec<Vec<u32>>, Option<Vec<Vec<u32>>>, usize)],
-) {
+fn put(out: &mut BTreeMap<String, Shard>, key: &str, members: &[usize], entries: &[Entry]) {
     let shard = out.entry(key.to_string()).or_default();
     for &i in members {
         let (term, t, c, _) = &entries[i];
@@ -312,7 +312,7 @@ struct Facets<'a> {
     cause: Vec<&'a str>,
     quarter: Vec<String>,
     status: Vec<&'a str>,
-    docs: Vec<(i64, usize, usize, usize, Vec<usize>, Vec<usize>)>,
+    docs: Vec<DocFacets>,
 }
 
 fn summary(pm: &PostMortem) -> String {

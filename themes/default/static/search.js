@@ -416,8 +416,9 @@
       parsed.clauses.forEach(function (c) { if (c.occur !== "not") c.tokens.forEach(function (t) { terms[t.text] = true; }); });
       return showHits(hits, terms, mine).then(function () {
         if (mine !== generation) return;
-        status.textContent = hits.length + (hits.length === 1 ? " incident" : " incidents") +
-          (browse ? ", newest first" : state.sort === "date" ? " match, newest first" : " match, best first");
+        var one = hits.length === 1;
+        status.textContent = hits.length + (one ? " incident" : " incidents") +
+          (browse ? ", newest first" : (one ? " matches" : " match") + (state.sort === "date" ? ", newest first" : ", best first"));
         return showHint(r.unknown, parsed.errors, hits.length, mine);
       });
     }).catch(function (e) {
