@@ -237,7 +237,7 @@ fn files_below(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The theme's own scripts: everything else with script in it came from content.
-const THEME_SCRIPTS: &[&str] = &["table.js"];
+const THEME_SCRIPTS: &[&str] = &["table.js", "search.js"];
 
 /// What makes a page run content's script, read from the parsed HTML: an
 /// event-handler attribute, a script, frame or object element that is not

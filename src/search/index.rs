@@ -301,7 +301,7 @@ fn documents(kb: &KnowledgeBase, drafts: bool, fields: &Fields) -> Vec<TantivyDo
         .collect()
 }
 
-fn document(kb: &KnowledgeBase, pm: &PostMortem, order: u64, f: &Fields) -> TantivyDocument {
+pub fn document(kb: &KnowledgeBase, pm: &PostMortem, order: u64, f: &Fields) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(f.title, pm.title.as_str());
     if let Some(summary) = pm.summary_text() {

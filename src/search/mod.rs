@@ -5,6 +5,7 @@
 //! both call it with a loaded knowledge base.
 
 pub mod analyzer;
+pub mod export;
 pub mod index;
 pub mod query;
 pub mod related;

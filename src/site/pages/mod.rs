@@ -13,6 +13,7 @@ mod metrics_json;
 mod not_found;
 mod quarters;
 mod robots;
+mod search;
 mod sitemap;
 mod taxonomies;
 
@@ -38,6 +39,7 @@ const PLANS: &[Plan] = &[
     feeds::plan,
     not_found::plan,
     robots::plan,
+    search::plan,
 ];
 
 /// The jobs of the whole site: every kind's, then the sitemap of their pages.

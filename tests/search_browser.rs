@@ -1,0 +1,265 @@
+//! The in-browser search ranks like `hindsight search`: for a fixed list of
+//! queries (words, several words, identifiers, `+`/`-`, `field:`, with and
+//! without filters) on `content-example` and on a generated corpus, the
+//! search page's top ten ids (loaded with `?q=…` in a real headless
+//! Chromium) equal `hindsight search --format json --limit 10`'s, ties by
+//! id. And nothing in a post-mortem's title or body injects markup through
+//! the results. Skipped with a message without Chromium, except under
+//! `CI=true`.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{browser_or_skip, copy_dir, dump_dom, example, sel, serve};
+
+fn build(root: &Path, out: &Path) {
+    let output = Command::new(env!("CARGO_BIN_EXE_hindsight"))
+        .env("SOURCE_DATE_EPOCH", "1795737600")
+        .arg("build")
+        .arg(root)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// `hindsight search`'s top ten ids for `query` with `filters` (URL
+/// parameter name, value).
+fn cli_top(root: &Path, query: &str, filters: &[(&str, &str)]) -> Vec<String> {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hindsight"));
+    cmd.arg("search")
+        .arg(query)
+        .arg(root)
+        .args(["--format", "json", "--limit", "10"]);
+    for (name, value) in filters {
+        let flag = match *name {
+            "severity" => "--severity",
+            "service" => "--service",
+            "cause" => "--root-cause",
+            other => panic!("no flag for {other}"),
+        };
+        cmd.arg(flag).arg(value);
+    }
+    let output = cmd.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{query}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn url_of(page: &str, query: &str, filters: &[(&str, &str)]) -> String {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect::<String>()
+    };
+    let mut url = format!("{page}?q={}", enc(query));
+    for (name, value) in filters {
+        url.push_str(&format!("&{name}={}", enc(value)));
+    }
+    url
+}
+
+fn browser_top(browser: &Path, url: &str) -> Vec<String> {
+    let dom = dump_dom(browser, url);
+    dom.select(&sel("#search-results .search-hit"))
+        .take(10)
+        .map(|li| li.value().attr("data-id").unwrap().to_string())
+        .collect()
+}
+
+type Case<'a> = (&'a str, &'a [(&'a str, &'a str)]);
+
+/// Runs every case in the browser (a few Chromiums at a time) and compares.
+fn check(browser: &Path, root: &Path, page: &str, cases: &[Case<'_>]) {
+    let expected: Vec<Vec<String>> = cases.iter().map(|(q, f)| cli_top(root, q, f)).collect();
+    let urls: Vec<String> = cases.iter().map(|(q, f)| url_of(page, q, f)).collect();
+    let got: Vec<Vec<String>> = std::thread::scope(|s| {
+        let chunks: Vec<_> = urls
+            .chunks(urls.len().div_ceil(3))
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|u| browser_top(browser, u))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        chunks.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    let mut failures = Vec::new();
+    let mut non_empty = 0;
+    for (i, (q, f)) in cases.iter().enumerate() {
+        if !expected[i].is_empty() {
+            non_empty += 1;
+        }
+        if got[i] != expected[i] {
+            failures.push(format!(
+                "{q:?} {f:?}:\n  cli:     {:?}\n  browser: {:?}",
+                expected[i], got[i]
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(non_empty * 4 >= cases.len() * 3, "most queries have hits");
+}
+
+const EXAMPLE_CASES: &[Case<'static>] = &[
+    ("database", &[]),
+    ("failover", &[]),
+    ("pool", &[]),
+    ("exhaustion", &[]),
+    ("checkout", &[]),
+    ("dns", &[]),
+    ("certificate", &[]),
+    ("latency", &[]),
+    ("retry", &[]),
+    ("cache", &[]),
+    ("timeout", &[]),
+    ("deploy", &[]),
+    ("database failover", &[]),
+    ("pool exhaustion", &[]),
+    ("retry storm", &[]),
+    ("replication lag after failover", &[]),
+    ("connection pool timeout", &[]),
+    ("memory leak", &[]),
+    ("rate limit", &[]),
+    ("config change rollback", &[]),
+    ("checkout-api", &[]),
+    ("conn-pool-exhaustion", &[]),
+    ("PgBouncer", &[]),
+    ("title:pool", &[]),
+    ("+pool -checkout", &[]),
+    ("+database +lock", &[]),
+    ("database", &[("severity", "SEV-1")]),
+    ("pool", &[("severity", "SEV-2")]),
+    ("retry", &[("service", "checkout-api")]),
+    ("", &[("severity", "SEV-2")]),
+];
+
+#[test]
+fn the_search_page_ranks_like_hindsight_search_on_the_example() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("kb");
+    copy_dir(&example(), &root);
+    let out = dir.path().join("site");
+    build(&root, &out);
+    let page = format!("{}/search/", serve(out));
+    check(&browser, &root, &page, EXAMPLE_CASES);
+}
+
+const CORPUS_CASES: &[Case<'static>] = &[
+    ("kafka", &[]),
+    ("certificate", &[]),
+    ("split-brain", &[]),
+    ("partition", &[]),
+    ("rollback", &[]),
+    ("search relevance", &[]),
+    ("network partition primary", &[]),
+    ("kafka-cluster", &[]),
+    ("secrets-vault", &[]),
+    ("tls", &[]),
+    ("degraded", &[]),
+    ("renewal expiry", &[]),
+    ("ownership", &[]),
+    ("sa-east-1", &[]),
+    ("retain rollback artifacts", &[]),
+    ("alert unacknowledged", &[]),
+    ("title:kafka", &[]),
+    ("+kafka -tls", &[]),
+    ("risk-rules", &[]),
+    ("kafka", &[("severity", "SEV-1")]),
+    ("certificate", &[("service", "kafka-cluster")]),
+    ("partition", &[("cause", "split-brain")]),
+    ("rollback", &[("severity", "SEV-3")]),
+    ("", &[("severity", "SEV-1")]),
+    ("", &[("service", "risk-rules")]),
+];
+
+#[test]
+fn the_search_page_ranks_like_hindsight_search_on_a_generated_corpus() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("kb");
+    let status = Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/gen_corpus.py"))
+        .arg("300")
+        .arg(&root)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = dir.path().join("site");
+    build(&root, &out);
+    let page = format!("{}/search/", serve(out));
+    check(&browser, &root, &page, CORPUS_CASES);
+}
+
+#[test]
+fn post_mortem_text_never_injects_markup_through_results() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("kb");
+    copy_dir(&example(), &root);
+    let pms = root.join("postmortems");
+    let first = std::fs::read_dir(&pms)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .min()
+        .unwrap();
+    let text = std::fs::read_to_string(&first).unwrap();
+    let hostile = r#"xsstest <script>window.pwned=1</script> \"><img src=x onerror=alert(1)>"#;
+    let text = text.replacen("title = \"", &format!("title = \"{hostile} "), 1);
+    let text = text.replacen(
+        "\n## ",
+        "\nxsstest <script>alert(1)</script> \"><img src=x onerror=alert(2)>\n\n## ",
+        1,
+    );
+    std::fs::write(&first, text).unwrap();
+    let out = dir.path().join("site");
+    build(&root, &out);
+    let page = format!("{}/search/", serve(out));
+    let dom = dump_dom(&browser, &url_of(&page, "xsstest", &[]));
+    let hits: Vec<_> = dom.select(&sel("#search-results .search-hit")).collect();
+    assert_eq!(hits.len(), 1, "{}", dom.html());
+    assert!(dom.select(&sel("#search-results img")).next().is_none());
+    assert!(dom.select(&sel("#search-results script")).next().is_none());
+    let title = hits[0]
+        .select(&sel("h2"))
+        .next()
+        .unwrap()
+        .text()
+        .collect::<String>();
+    assert!(title.contains("<script>"), "{title}");
+    assert!(dom.select(&sel("#search-results mark")).next().is_some());
+}
