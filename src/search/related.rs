@@ -611,7 +611,8 @@ mod tests {
         let one = run(1);
         assert_eq!(one, run(2));
         assert_eq!(one, run(4));
-        assert!(one.iter().all(|l| l.len() == 5));
+        // The 40 with a root cause share it with about ten others: full lists.
+        assert!(one.iter().filter(|l| l.len() == 5).count() >= 40);
         // Ties are broken by id.
         for list in &one {
             for w in list.windows(2) {
