@@ -327,11 +327,11 @@ fn a_deleted_truncated_or_old_index_is_rebuilt() {
 
     // Written by an older format.
     let text = std::fs::read_to_string(&manifest).unwrap();
-    assert!(text.starts_with("hindsight-search-index 1\n"));
+    assert!(text.starts_with("hindsight-search-index 2\n"));
     std::fs::write(
         &manifest,
         text.replacen(
-            "hindsight-search-index 1\n",
+            "hindsight-search-index 2\n",
             "hindsight-search-index 0\n",
             1,
         ),
@@ -341,7 +341,7 @@ fn a_deleted_truncated_or_old_index_is_rebuilt() {
     assert!(
         std::fs::read_to_string(&manifest)
             .unwrap()
-            .starts_with("hindsight-search-index 1\n")
+            .starts_with("hindsight-search-index 2\n")
     );
 
     // Garbage everywhere, manifest included.
@@ -349,6 +349,60 @@ fn a_deleted_truncated_or_old_index_is_rebuilt() {
         std::fs::write(e.unwrap().path(), "garbage").unwrap();
     }
     assert_eq!(search(&root, &["certificate"]), expected);
+}
+
+/// Sets `file`'s modification time.
+fn touch(file: &Path, time: std::time::SystemTime) {
+    std::fs::File::options()
+        .write(true)
+        .open(file)
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
+}
+
+/// Rewrites `file` with `from` replaced by `to` (the same length), keeping
+/// its modification time.
+fn same_length_edit(file: &Path, from: &str, to: &str) {
+    assert_eq!(from.len(), to.len());
+    let time = std::fs::metadata(file).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(file).unwrap();
+    std::fs::write(file, text.replacen(from, to, 1)).unwrap();
+    touch(file, time);
+}
+
+#[test]
+fn a_recent_file_is_read_again_even_when_its_stat_looks_unchanged() {
+    // Git's "racily clean" case: written twice within one tick of the file
+    // system's clock, a file has the same length and time both times.
+    let (_tmp, root) = example_copy();
+    let file = root.join("postmortems/2025-09-30-kafka-cluster-disk-full.md");
+    touch(&file, std::time::SystemTime::now());
+    search(&root, &["kafka"]);
+    same_length_edit(&file, "Kafka brokers", "Kafkq brokers");
+    let v = search(&root, &["kafkq"]);
+    assert_eq!(ids(&v), ["2025-09-30-kafka-cluster-disk-full"]);
+}
+
+#[test]
+fn an_old_unchanged_stat_is_trusted_without_reading_the_file() {
+    // What makes `search` fast: files last changed well before the index
+    // was built are not read again while their length and time stay. (An
+    // edit through an editor or git always changes the time.)
+    let (_tmp, root) = example_copy();
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for e in std::fs::read_dir(root.join("postmortems")).unwrap() {
+        touch(&e.unwrap().path(), hour_ago);
+    }
+    let file = root.join("postmortems/2025-09-30-kafka-cluster-disk-full.md");
+    let first = search(&root, &["kafka"]);
+    same_length_edit(&file, "Kafka brokers", "Kafkq brokers");
+    assert_eq!(search(&root, &["kafka"]), first);
+    assert_eq!(search(&root, &["kafkq"])["hits"], serde_json::json!([]));
+    // The same edit with a new time is seen.
+    touch(&file, std::time::SystemTime::now());
+    let v = search(&root, &["kafkq"]);
+    assert_eq!(ids(&v), ["2025-09-30-kafka-cluster-disk-full"]);
 }
 
 #[test]

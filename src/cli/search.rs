@@ -110,13 +110,12 @@ pub fn run(args: &SearchArgs, color: ColorChoice) -> anyhow::Result<u8> {
         }
     }
 
-    // Reuse the index when nothing changed: only hashing the files, not
-    // parsing them. Otherwise load the knowledge base and build it.
-    let sources = index::sources(&root, &content_dir);
-    timer.lap("hash the sources");
-    let opened = match index::open_fresh(&root, &sources, None) {
-        Some(opened) => opened,
-        None => {
+    // Reuse the index when nothing changed: a `stat` of each file, reading
+    // only those that look changed, no parsing. Otherwise load the
+    // knowledge base and build it.
+    let opened = match index::open_fresh(&root, &content_dir, None) {
+        Ok(opened) => opened,
+        Err(sources) => {
             let loaded = match content::load(&root) {
                 Ok(loaded) => loaded,
                 Err(problems) => return Ok(fatal(problems)),

@@ -92,9 +92,12 @@ pub fn discover(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> V
     let dir = dir.to_path_buf();
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut files = Vec::new();
+    // Found in directory order, sorted at the end: walkdir's
+    // `sort_by_file_name` parses both paths again on every comparison, which
+    // was a sixth of a `search` on 10,000 files.
+    let mut found: Vec<(PathBuf, Option<Diagnostic>)> = Vec::new();
     let walker = WalkDir::new(&dir)
         .follow_links(false)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
             e.depth() == 0
@@ -108,11 +111,11 @@ pub fn discover(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> V
             Ok(entry) => entry,
             Err(err) => {
                 let path = err.path().unwrap_or(&dir).to_path_buf();
-                let source = Arc::new(Source::new(path, String::new()));
-                diagnostics.push(
+                let source = Arc::new(Source::new(path.clone(), String::new()));
+                let problem =
                     Diagnostic::error(Rule::Unreadable, format!("cannot read this folder: {err}"))
-                        .in_file(&source),
-                );
+                        .in_file(&source);
+                found.push((path, Some(problem)));
                 continue;
             }
         };
@@ -127,33 +130,51 @@ pub fn discover(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> V
                 // A post-mortem that is a link out of the knowledge base
                 // would publish a file nobody reviewed in this repository.
                 Ok(target) if !target.starts_with(&canonical_root) => {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Rule::OutsideRoot,
-                            format!(
-                                "this file is a link to {}, outside the knowledge base",
-                                target.display()
-                            ),
-                        )
-                        .in_file(&source())
-                        .help("copy the post-mortem in instead of linking to it"),
-                    );
+                    found.push((
+                        path.to_path_buf(),
+                        Some(
+                            Diagnostic::error(
+                                Rule::OutsideRoot,
+                                format!(
+                                    "this file is a link to {}, outside the knowledge base",
+                                    target.display()
+                                ),
+                            )
+                            .in_file(&source())
+                            .help("copy the post-mortem in instead of linking to it"),
+                        ),
+                    ));
                     continue;
                 }
                 _ => {
-                    diagnostics.push(
+                    found.push((path.to_path_buf(), Some(
                         Diagnostic::warning(Rule::Unreadable, "skipped a link that points nowhere")
                             .in_file(&source())
                             .help("remove the link, or point it at a post-mortem in the knowledge base"),
-                    );
+                    )));
                     continue;
                 }
             }
         } else if !entry.file_type().is_file() {
             continue;
         }
-        if let Ok(rel) = path.strip_prefix(root) {
-            files.push(rel.to_path_buf());
+        found.push((path.to_path_buf(), None));
+    }
+    // By path components: the order of a walk that visits each folder's
+    // entries sorted by name.
+    found.sort_by_cached_key(|(path, _)| {
+        path.components()
+            .map(|c| c.as_os_str().to_owned())
+            .collect::<Vec<_>>()
+    });
+    for (path, problem) in found {
+        match problem {
+            Some(problem) => diagnostics.push(problem),
+            None => {
+                if let Ok(rel) = path.strip_prefix(root) {
+                    files.push(rel.to_path_buf());
+                }
+            }
         }
     }
     files
