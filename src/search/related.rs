@@ -663,6 +663,32 @@ mod tests {
             cpu() - cpu_before,
             rayon::current_num_threads()
         );
+        // `HINDSIGHT_RELATED_DUMP=FILE`: every list, exactly (scores as bits),
+        // for all post-mortems and for the published ones `check` compares,
+        // to diff before and after a change that must not change results.
+        if let Ok(file) = std::env::var("HINDSIGHT_RELATED_DUMP") {
+            use std::fmt::Write;
+            let mut text = String::new();
+            let published = crate::validate::recurrence::published_lists(&kb);
+            for (name, lists) in [("all", &lists), ("published", &published)] {
+                for (i, list) in lists.iter().enumerate() {
+                    for r in list {
+                        writeln!(
+                            text,
+                            "{name} {} {} {:016x} {:016x} {} [{}]",
+                            kb.postmortems[i].id.as_str(),
+                            kb.postmortems[r.index].id.as_str(),
+                            r.score.to_bits(),
+                            r.text_similarity.to_bits(),
+                            r.possible_recurrence,
+                            r.shared_root_causes.join(",")
+                        )
+                        .unwrap();
+                    }
+                }
+            }
+            std::fs::write(&file, text).unwrap();
+        }
         // Every candidate, for the distribution.
         let options = Options {
             count: all.len(),
