@@ -38,10 +38,16 @@ use crate::content::{KnowledgeBase, PostMortem};
 /// and cost time in proportion.
 pub const TOP_TERMS: usize = 25;
 
-/// Field weights (term-frequency multipliers).
-const TITLE_WEIGHT: f64 = 3.0;
-const SUMMARY_WEIGHT: f64 = 2.0;
-const OTHER_WEIGHT: f64 = 1.0;
+/// Field weights (term-frequency multipliers). Whole numbers, so a term
+/// frequency is a whole number too: exact, whatever the order it is summed
+/// in, and half the memory of an `f64`.
+const TITLE_WEIGHT: u32 = 3;
+const SUMMARY_WEIGHT: u32 = 2;
+const OTHER_WEIGHT: u32 = 1;
+
+/// Up to this many related incidents, the best are kept in a sorted list
+/// as candidates come; beyond, all candidates are collected and sorted.
+const SHORT_LIST: usize = 16;
 
 /// Fixed-point scale of a normalised term weight (at most 1.0): products
 /// of two fit in a `u64` with room for any number of terms.
@@ -260,11 +266,16 @@ pub fn compute(kb: &KnowledgeBase, selected: &[usize], options: &Options) -> Vec
         b.0.total_cmp(&a.0)
             .then_with(|| rank[a.2 as usize].cmp(&rank[b.2 as usize]))
     };
+    // The accumulators are as long as the documents are many, fresh
+    // zeroed memory each: a few sets per thread (pieces of at least
+    // `piece` documents), not one per split of the work.
+    let piece = docs
+        .len()
+        .div_ceil(rayon::current_num_threads() * 8)
+        .max(64);
     let lists: Vec<Vec<Related>> = (0..docs.len())
         .into_par_iter()
-        // The accumulators are as long as the documents are many: a few
-        // of them per thread, not one per split of the work.
-        .with_min_len(64)
+        .with_min_len(piece)
         .map_init(
             || {
                 (
@@ -295,21 +306,40 @@ pub fn compute(kb: &KnowledgeBase, selected: &[usize], options: &Options) -> Vec
                     }
                 }
                 candidates.clear();
+                // A short list (the usual 5) is kept sorted as it fills:
+                // most of the hundreds of candidates (all those that share
+                // a common cause) lose to its last at one compare. A long
+                // one is sorted once. `order` is total (ranks differ), so
+                // both give the same list.
+                let short = options.count <= SHORT_LIST;
                 for &other in touched.iter() {
                     let o = other as usize;
                     if o != slot {
                         let text = (dots[o] as f64 / (SCALE * SCALE)).min(1.0);
-                        candidates.push((f64::from(shared[o]) + text, text, other));
+                        let candidate = (f64::from(shared[o]) + text, text, other);
+                        if !short {
+                            candidates.push(candidate);
+                        } else if candidates.len() < options.count
+                            || candidates
+                                .last()
+                                .is_some_and(|last| order(&candidate, last).is_lt())
+                        {
+                            let at = candidates.partition_point(|c| order(c, &candidate).is_lt());
+                            candidates.insert(at, candidate);
+                            candidates.truncate(options.count);
+                        }
                     }
                     dots[o] = 0;
                     shared[o] = 0;
                 }
                 touched.clear();
-                if candidates.len() > options.count {
-                    candidates.select_nth_unstable_by(options.count, order);
-                    candidates.truncate(options.count);
+                if !short {
+                    if candidates.len() > options.count {
+                        candidates.select_nth_unstable_by(options.count, order);
+                        candidates.truncate(options.count);
+                    }
+                    candidates.sort_unstable_by(order);
                 }
-                candidates.sort_unstable_by(order);
                 candidates
                     .iter()
                     .map(|&(score, text_similarity, other)| {
@@ -340,7 +370,7 @@ pub fn compute(kb: &KnowledgeBase, selected: &[usize], options: &Options) -> Vec
 }
 
 /// The weighted text of a post-mortem: (text, field weight) pairs.
-fn fields(pm: &PostMortem) -> impl Iterator<Item = (&str, f64)> {
+fn fields(pm: &PostMortem) -> impl Iterator<Item = (&str, u32)> {
     // Not the body: it is nine tenths of the words, so it would be nine
     // tenths of the time (5 s of CPU for 10,000 post-mortems, on every
     // `check`), and its narrative (timeline, 5 whys) is mostly words every
@@ -368,14 +398,21 @@ struct Counted {
     /// Each document's (term number, field-weighted frequency), in the
     /// order its terms first come; document `k` of the run is
     /// `tf[ends[k - 1]..ends[k]]`.
-    tf: Vec<(u32, f64)>,
+    tf: Vec<(u32, u32)>,
     ends: Vec<usize>,
+}
+
+impl Counted {
+    fn doc(&self, k: usize) -> &[(u32, u32)] {
+        let from = if k == 0 { 0 } else { self.ends[k - 1] };
+        &self.tf[from..self.ends[k]]
+    }
 }
 
 /// Counts the terms of `docs` (consecutive documents).
 fn count(pms: &[PostMortem], docs: &[usize]) -> Counted {
     let mut numbers: FxMap<Box<str>, u32> = FxMap::default();
-    let mut tf: Vec<(u32, f64)> = Vec::new();
+    let mut tf: Vec<(u32, u32)> = Vec::new();
     let mut ends = Vec::with_capacity(docs.len());
     // Where each term is in the current document's part of `tf`, by term
     // number (usize::MAX: not in it): a lookup in an array, not a map.
@@ -397,10 +434,8 @@ fn count(pms: &[PostMortem], docs: &[usize]) -> Counted {
                 let slot = &mut at[number as usize];
                 if *slot == usize::MAX {
                     *slot = tf.len();
-                    tf.push((number, 0.0));
+                    tf.push((number, 0));
                 }
-                // Sums of the weights 3, 2 and 1: whole numbers, exact in
-                // any order.
                 tf[*slot].1 += weight;
             });
         }
@@ -444,19 +479,12 @@ fn vectors(pms: &[PostMortem], docs: &[usize]) -> (Vec<Vector>, usize) {
                 .collect()
         })
         .collect();
-    // The documents' (term, frequency) lists, all runs in order.
-    let mut tf: Vec<(u32, f64)> = Vec::with_capacity(counted.iter().map(|r| r.tf.len()).sum());
-    let mut ends: Vec<usize> = Vec::with_capacity(docs.len());
-    for (run, global) in counted.iter().zip(&renumbered) {
-        let base = tf.len();
-        tf.extend(run.tf.iter().map(|&(n, f)| (global[n as usize], f)));
-        ends.extend(run.ends.iter().map(|&e| base + e));
-    }
-    drop(renumbered);
     // Document frequencies (integer counts: the same whatever the order).
     let mut df = vec![0u32; words.len()];
-    for &(term, _) in &tf {
-        df[term as usize] += 1;
+    for (run, global) in counted.iter().zip(&renumbered) {
+        for &(term, _) in &run.tf {
+            df[global[term as usize] as usize] += 1;
+        }
     }
     let n = docs.len() as f64;
     // At least 20, so a small knowledge base keeps all its shared words.
@@ -468,16 +496,10 @@ fn vectors(pms: &[PostMortem], docs: &[usize]) -> (Vec<Vector>, usize) {
     // `check`'s time. `ln(n / df)` is zero for a term in every document,
     // so boilerplate (`summary`, `timeline`) weighs nothing. Computed once
     // a term, not once a document it is in (the same value: the same
-    // operations on the same numbers); NaN for a term not kept.
-    let idf: Vec<f64> = df
+    // operations on the same numbers); None for a term not kept.
+    let idf: Vec<Option<f64>> = df
         .iter()
-        .map(|&d| {
-            if (2..=max_df).contains(&d) {
-                (n / f64::from(d)).ln()
-            } else {
-                f64::NAN
-            }
-        })
+        .map(|&d| (2..=max_df).contains(&d).then(|| (n / f64::from(d)).ln()))
         .collect();
     // Heavy terms per document: tf (dampened: a word said ten times is not
     // ten times the topic) times idf. The kept terms are normalised again:
@@ -487,39 +509,45 @@ fn vectors(pms: &[PostMortem], docs: &[usize]) -> (Vec<Vector>, usize) {
         b.1.total_cmp(&a.1)
             .then_with(|| words[a.0 as usize].cmp(words[b.0 as usize]))
     };
-    let vectors: Vec<Vector> = (0..docs.len())
-        .into_par_iter()
-        .with_min_len(64)
-        .map_init(Vec::new, |weighted: &mut Vec<(u32, f64)>, k| {
-            let from = if k == 0 { 0 } else { ends[k - 1] };
-            weighted.clear();
-            weighted.extend(
-                tf[from..ends[k]]
+    let heavy = |run: &Counted, global: &[u32]| -> Vec<Vector> {
+        let mut weighted: Vec<(u32, f64)> = Vec::new();
+        (0..run.ends.len())
+            .map(|k| {
+                weighted.clear();
+                weighted.extend(run.doc(k).iter().filter_map(|&(term, f)| {
+                    let term = global[term as usize];
+                    let idf = idf[term as usize]?;
+                    let w = (1.0 + f64::from(f).ln()) * idf;
+                    (w > 0.0).then_some((term, w))
+                }));
+                if weighted.len() > TOP_TERMS {
+                    weighted.select_nth_unstable_by(TOP_TERMS, by_weight);
+                    weighted.truncate(TOP_TERMS);
+                }
+                weighted.sort_unstable_by(by_weight);
+                let norm = weighted.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+                if norm > 0.0 {
+                    weighted.iter_mut().for_each(|(_, w)| *w /= norm);
+                }
+                let mut v: Vector = weighted
                     .iter()
-                    .filter(|&&(term, _)| !idf[term as usize].is_nan())
-                    .map(|&(term, f)| (term, (1.0 + f.ln()) * idf[term as usize]))
-                    .filter(|&(_, w)| w > 0.0),
-            );
-            if weighted.len() > TOP_TERMS {
-                weighted.select_nth_unstable_by(TOP_TERMS, by_weight);
-                weighted.truncate(TOP_TERMS);
-            }
-            weighted.sort_unstable_by(by_weight);
-            let norm = weighted.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
-            if norm > 0.0 {
-                weighted.iter_mut().for_each(|(_, w)| *w /= norm);
-            }
-            let mut v: Vector = weighted
-                .iter()
-                .map(|&(term, w)| (term, (w * SCALE).round() as u64))
-                // A weight that rounds to nothing adds nothing, and a zero
-                // sum is how the accumulator tells an untouched document.
-                .filter(|&(_, w)| w > 0)
-                .collect();
-            v.sort_unstable();
-            v
-        })
+                    .map(|&(term, w)| (term, (w * SCALE).round() as u64))
+                    // A weight that rounds to nothing adds nothing, and a
+                    // zero sum is how the accumulator tells an untouched
+                    // document.
+                    .filter(|&(_, w)| w > 0)
+                    .collect();
+                v.sort_unstable();
+                v
+            })
+            .collect()
+    };
+    let per_run: Vec<Vec<Vector>> = counted
+        .par_iter()
+        .zip(&renumbered)
+        .map(|(run, global)| heavy(run, global))
         .collect();
+    let vectors: Vec<Vector> = per_run.into_iter().flatten().collect();
     (vectors, words.len())
 }
 
@@ -740,6 +768,18 @@ mod tests {
         let one = run(1);
         assert_eq!(one, run(2));
         assert_eq!(one, run(4));
+        // A list too long to keep sorted as it fills is collected and
+        // sorted at the end: it starts with the very same incidents.
+        let long = Options {
+            count: SHORT_LIST + 20,
+            ..Options::default()
+        };
+        let long = compute(&kb, &all, &long);
+        assert!(long.iter().any(|l| l.len() > Options::default().count));
+        for (short, long) in one.iter().zip(&long) {
+            assert_eq!(short.len(), long.len().min(Options::default().count));
+            assert_eq!(short[..], long[..short.len()]);
+        }
         // The 40 with a root cause share it with about ten others: full lists.
         assert!(one.iter().filter(|l| l.len() == 5).count() >= 40);
         // Ties are broken by id.
