@@ -286,10 +286,12 @@ pub fn compute(kb: &KnowledgeBase, selected: &[usize], options: &Options) -> Vec
                 )
             },
             |(dots, shared, touched, candidates), slot| {
+                // Text first: `shared` is all zero until the causes below,
+                // so an untouched document is one whose sum is zero.
                 for &(term, weight) in &vectors[slot] {
                     for &(other, w) in postings.row(term) {
                         let o = other as usize;
-                        if dots[o] == 0 && shared[o] == 0 {
+                        if dots[o] == 0 {
                             touched.push(other);
                         }
                         // Both at most SCALE: no overflow for any number of terms.
