@@ -159,7 +159,7 @@ pub fn tokenize_borrowed(text: &str, lower: &mut String, mut emit: impl FnMut(Te
     // Parts of the current compound: byte ranges, the one Vec for all.
     let mut parts: Vec<(usize, usize)> = Vec::new();
     while at < text.len() {
-        let Some(c) = text[at..].chars().next() else {
+        let Some(c) = char_at(text, at) else {
             break;
         };
         if !c.is_alphanumeric() {
@@ -171,7 +171,7 @@ pub fn tokenize_borrowed(text: &str, lower: &mut String, mut emit: impl FnMut(Te
         parts.clear();
         let end = loop {
             let word_start = at;
-            while let Some(c) = text[at..].chars().next() {
+            while let Some(c) = char_at(text, at) {
                 if !c.is_alphanumeric() {
                     break;
                 }
@@ -181,11 +181,8 @@ pub fn tokenize_borrowed(text: &str, lower: &mut String, mut emit: impl FnMut(Te
             // A connector continues the compound only when a word follows.
             // Connectors are ASCII, so one byte.
             let connector = bytes.get(at).is_some_and(|&b| is_connector(char::from(b)));
-            let word_follows = connector
-                && text[at + 1..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphanumeric);
+            let word_follows =
+                connector && char_at(text, at + 1).is_some_and(char::is_alphanumeric);
             if word_follows {
                 at += 1;
             } else {
@@ -199,6 +196,16 @@ pub fn tokenize_borrowed(text: &str, lower: &mut String, mut emit: impl FnMut(Te
             emit_borrowed(text, from, to, position + i, lower, &mut emit);
         }
         position += parts.len();
+    }
+}
+
+/// The character that starts at byte `at` (a character boundary) of
+/// `text`; for ASCII, without decoding UTF-8.
+fn char_at(text: &str, at: usize) -> Option<char> {
+    match text.as_bytes().get(at) {
+        Some(&b) if b.is_ascii() => Some(char::from(b)),
+        Some(_) => text.get(at..).and_then(|rest| rest.chars().next()),
+        None => None,
     }
 }
 
