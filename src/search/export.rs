@@ -26,8 +26,7 @@
 //! Files:
 //! - `meta.json.gz`: `v`, the format [`VERSION`]; `n` documents; `fields`
 //!   and their `boosts`; `tokens`, the total tokens per field (tantivy's
-//!   average field norm is `f32(tokens) / f32(n)`); `k1`, `b`; `norms`,
-//!   tantivy's field norm id → length table; `keys`, where term shards
+//!   average field norm is `f32(tokens) / f32(n)`); `k1`, `b`; `keys`, where term shards
 //!   begin; `per_shard`, cards per card shard; `url`, the prefix of incident
 //!   links (a card's link is `url` + its id + `/` unless the card has its
 //!   own).
@@ -356,7 +355,6 @@ struct Meta<'a> {
     tokens: &'a [u64],
     k1: f32,
     b: f32,
-    norms: Vec<u32>,
     keys: Vec<String>,
     per_shard: usize,
     url: &'a str,
@@ -448,7 +446,6 @@ pub fn export(
         tokens: &stats.tokens,
         k1: 1.2,
         b: 0.75,
-        norms: (0..=255u8).map(FieldNormReader::id_to_fieldnorm).collect(),
         keys,
         per_shard: PER_SHARD,
         url: &url_prefix,
@@ -644,6 +641,18 @@ mod tests {
         // Field 1: 2 docs, gaps 3 and 7, tf-1 0 and 3, norms 20 and 21;
         // field 2: 1 doc, gap 0, tf-1 1, norm 7.
         assert_eq!(read_varints(&s), [1, 2, 3, 7, 0, 3, 20, 21, 2, 1, 0, 1, 7]);
+    }
+
+    /// tantivy's field norm id → length table follows a rule, which
+    /// `search.js` computes instead of downloading the table: lengths 0 to
+    /// 39 as themselves, then steps of 2, 4, 8… eight ids each.
+    #[test]
+    fn the_field_norm_table_follows_the_rule_search_js_uses() {
+        let mut len = 0u32;
+        for id in 0..=255u8 {
+            assert_eq!(FieldNormReader::id_to_fieldnorm(id), len, "id {id}");
+            len += if id < 40 { 1 } else { 2 << ((id - 40) / 8) };
+        }
     }
 
     #[test]

@@ -256,13 +256,18 @@
   }
 
   // ---- BM25, as tantivy (src/query/bm25.rs) in float32 ----
+  // tantivy's field norm id → length table (fieldnorm/code.rs): lengths 0
+  // to 39 as themselves, then steps of 2, 4, 8… eight ids each. A unit test
+  // in export.rs holds tantivy's table to this rule.
+  var NORMS = [];
+  for (var id = 0, len = 0; id < 256; id++) { NORMS.push(len); len += id < 40 ? 1 : Math.pow(2, 1 + ((id - 40) >> 3)); }
   var K1, B, W;
   function setup() {
     K1 = f32(meta.k1); B = f32(meta.b); W = f32(1 + K1);
     var N = meta.n;
     meta.avg = meta.tokens.map(function (t) { return f32(f32(t) / f32(N)); });
     meta.norm = meta.avg.map(function (avg) {
-      return meta.norms.map(function (len) {
+      return NORMS.map(function (len) {
         return f32(K1 * f32(f32(1 - B) + f32(f32(B * f32(len)) / avg)));
       });
     });
