@@ -1,10 +1,11 @@
 //! The in-browser search ranks like `hindsight search`: for a fixed list of
-//! queries (words, several words, identifiers, `+`/`-`, `field:`, with and
-//! without filters) on `content-example` and on a generated corpus, the
-//! search page's top ten ids (loaded with `?q=…` in a real headless
-//! Chromium) equal `hindsight search --format json --limit 10`'s, ties by
-//! id. And nothing in a post-mortem's title or body injects markup through
-//! the results. Skipped with a message without Chromium, except under
+//! queries (words, several words, identifiers, phrases, `+`/`-`, `field:`,
+//! with and without filters, by relevance and by date) on `content-example`
+//! and on a generated corpus of 1,000 post-mortems, the search page's top
+//! ten ids (loaded with `?q=…` in a real headless Chromium) equal `hindsight
+//! search --format json --limit 10`'s, ties by id. The page reads its gzip'd
+//! files whether or not the host inflates them. And nothing in a
+//! post-mortem's title or body injects markup through the results. Skipped with a message without Chromium, except under
 //! `CI=true`.
 
 mod common;
@@ -31,7 +32,7 @@ fn build(root: &Path, out: &Path) {
 }
 
 /// `hindsight search`'s top ten ids for `query` with `filters` (URL
-/// parameter name, value).
+/// parameter name, value; `sort` too).
 fn cli_top(root: &Path, query: &str, filters: &[(&str, &str)]) -> Vec<String> {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hindsight"));
     cmd.arg("search")
@@ -43,6 +44,7 @@ fn cli_top(root: &Path, query: &str, filters: &[(&str, &str)]) -> Vec<String> {
             "severity" => "--severity",
             "service" => "--service",
             "cause" => "--root-cause",
+            "sort" => "--sort",
             other => panic!("no flag for {other}"),
         };
         cmd.arg(flag).arg(value);
@@ -275,6 +277,10 @@ const CORPUS_CASES: &[Case<'static>] = &[
     ),
     ("", &[("severity", "SEV-1")]),
     ("", &[("service", "risk-rules")]),
+    // Newest first (`sort=date` in the address).
+    ("certificate", &[("sort", "date")]),
+    ("kafka", &[("severity", "SEV-2"), ("sort", "date")]),
+    ("", &[("cause", "clock-skew"), ("sort", "date")]),
 ];
 
 #[test]
