@@ -231,15 +231,16 @@ fn encode(postings: &Postings) -> String {
 }
 
 /// Gzip with a fixed header (no name, no time, OS "unknown"), so the same
-/// bytes in give the same bytes out on every machine. The default level:
-/// on 10,000 post-mortems the best level saves 0.3 % for three times the
-/// time (over a second of CPU).
+/// bytes in give the same bytes out on every machine. Level 3: on 10,000
+/// post-mortems its files are 0.3 % larger than the default level's (6) for
+/// half the time (0.7 s of CPU instead of 1.5 s); level 9 saves another
+/// 0.3 % in three times the time.
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut z = flate2::GzBuilder::new()
         .mtime(0)
         .operating_system(255)
-        .write(Vec::new(), flate2::Compression::default());
+        .write(Vec::new(), flate2::Compression::new(3));
     z.write_all(bytes).expect("writing to memory");
     z.finish().expect("writing to memory")
 }
