@@ -26,7 +26,9 @@
 //! Files:
 //! - `meta.json.gz`: `v`, the format [`VERSION`]; `n` documents; `fields`
 //!   and their `boosts`; `tokens`, the total tokens per field (tantivy's
-//!   average field norm is `f32(tokens) / f32(n)`); `k1`, `b`; `keys`, where term shards
+//!   average field norm is `f32(tokens) / f32(n)`); `k1`, `b` (tantivy's
+//!   norm id → length table is not shipped: it follows a rule, which
+//!   `search.js` computes and a test below checks); `keys`, where term shards
 //!   begin; `per_shard`, cards per card shard; `url`, the prefix of incident
 //!   links (a card's link is `url` + its id + `/` unless the card has its
 //!   own).
