@@ -409,3 +409,81 @@ fn an_old_unchanged_stat_is_trusted_without_reading_the_file() {
 fn init_ignores_the_cache() {
     assert!(include_str!("../src/cli/scaffold/gitignore").contains("/.hindsight/"));
 }
+
+/// Reads a gzip'd JSON file of the site's search export.
+fn gunzip_json(path: &Path) -> Value {
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(&bytes[..2], [0x1f, 0x8b], "{} is gzip'd", path.display());
+    serde_json::from_reader(flate2::read::GzDecoder::new(&bytes[..])).unwrap()
+}
+
+#[test]
+fn the_site_export_is_gzipd_json_with_plain_text_summaries() {
+    let (_tmp, root) = example_copy();
+    let file = root.join("postmortems/2025-01-17-checkout-db-pool-exhaustion.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let text = text.replacen(
+        "For 56 minutes on 17 January 2025,",
+        "For **56 minutes** on [17 January](https://example.com/) 2025, `checkout` *slowly*\nfailed,",
+        1,
+    );
+    std::fs::write(&file, text).unwrap();
+    let out = root.join("public");
+    hindsight()
+        .env("SOURCE_DATE_EPOCH", "1795737600")
+        .arg("build")
+        .arg(&root)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let search = out.join("search");
+    let mut files = Vec::new();
+    for e in walkdir::WalkDir::new(&search) {
+        let e = e.unwrap();
+        let path = e.path().strip_prefix(&search).unwrap();
+        // The search page itself is `search/index.html`.
+        if e.file_type().is_file() && path != Path::new("index.html") {
+            files.push(path.to_path_buf());
+        }
+    }
+    files.sort();
+    assert!(
+        files
+            .iter()
+            .all(|f| f.to_string_lossy().ends_with(".json.gz")),
+        "{files:?}"
+    );
+    let meta = gunzip_json(&search.join("meta.json.gz"));
+    let shards = meta["keys"].as_array().unwrap().len() + 1;
+    let n = meta["n"].as_u64().unwrap() as usize;
+    let per_shard = meta["per_shard"].as_u64().unwrap() as usize;
+    let cards = n.div_ceil(per_shard);
+    // meta, the term shards, the card shards, five facet columns.
+    assert_eq!(files.len(), 1 + shards + cards + 5, "{files:?}");
+    for name in ["severity", "quarter", "service", "cause", "date"] {
+        let column = gunzip_json(&search.join(format!("f/{name}.json.gz")));
+        assert!(
+            column["docs"].as_str().is_some_and(|d| d.len() >= n),
+            "{name}"
+        );
+    }
+    // The card: plain text, and no link of its own (it follows `url`).
+    let card = (0..cards)
+        .flat_map(|c| {
+            gunzip_json(&search.join(format!("d/{c}.json.gz")))
+                .as_array()
+                .unwrap()
+                .clone()
+        })
+        .find(|c| c[0] == "2025-01-17-checkout-db-pool-exhaustion")
+        .unwrap();
+    let summary = card[4].as_str().unwrap();
+    assert!(
+        summary.starts_with("For 56 minutes on 17 January 2025, checkout slowly failed,"),
+        "{summary}"
+    );
+    assert!(summary.chars().count() <= 200, "{summary}");
+    assert_eq!(card.as_array().unwrap().len(), 6, "{card}");
+    assert_eq!(meta["url"], "/incidents/");
+}

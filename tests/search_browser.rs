@@ -1,10 +1,11 @@
 //! The in-browser search ranks like `hindsight search`: for a fixed list of
-//! queries (words, several words, identifiers, `+`/`-`, `field:`, with and
-//! without filters) on `content-example` and on a generated corpus, the
-//! search page's top ten ids (loaded with `?q=…` in a real headless
-//! Chromium) equal `hindsight search --format json --limit 10`'s, ties by
-//! id. And nothing in a post-mortem's title or body injects markup through
-//! the results. Skipped with a message without Chromium, except under
+//! queries (words, several words, identifiers, phrases, `+`/`-`, `field:`,
+//! with and without filters, by relevance and by date) on `content-example`
+//! and on a generated corpus of 1,000 post-mortems, the search page's top
+//! ten ids (loaded with `?q=…` in a real headless Chromium) equal `hindsight
+//! search --format json --limit 10`'s, ties by id. The page reads its gzip'd
+//! files whether or not the host inflates them. And nothing in a
+//! post-mortem's title or body injects markup through the results. Skipped with a message without Chromium, except under
 //! `CI=true`.
 
 mod common;
@@ -31,7 +32,7 @@ fn build(root: &Path, out: &Path) {
 }
 
 /// `hindsight search`'s top ten ids for `query` with `filters` (URL
-/// parameter name, value).
+/// parameter name, value; `sort` too).
 fn cli_top(root: &Path, query: &str, filters: &[(&str, &str)]) -> Vec<String> {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hindsight"));
     cmd.arg("search")
@@ -43,6 +44,7 @@ fn cli_top(root: &Path, query: &str, filters: &[(&str, &str)]) -> Vec<String> {
             "severity" => "--severity",
             "service" => "--service",
             "cause" => "--root-cause",
+            "sort" => "--sort",
             other => panic!("no flag for {other}"),
         };
         cmd.arg(flag).arg(value);
@@ -79,6 +81,57 @@ fn url_of(page: &str, query: &str, filters: &[(&str, &str)]) -> String {
         url.push_str(&format!("&{name}={}", enc(value)));
     }
     url
+}
+
+/// Serves `root` as a host that compresses on the fly would: `.gz` files go
+/// out with `Content-Encoding: gzip`, so the browser inflates them before
+/// `search.js` sees them.
+fn serve_with_content_encoding(root: std::path::PathBuf) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(&stream);
+            let mut request = String::new();
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let path = request.split_whitespace().nth(1).unwrap_or("/");
+            let path = path.split(['?', '#']).next().unwrap_or("/");
+            let path = path.trim_start_matches('/');
+            let mut file = root.join(path);
+            if path.is_empty() || path.ends_with('/') {
+                file = file.join("index.html");
+            }
+            let mut stream = &stream;
+            let (status, body, headers) = match std::fs::read(&file) {
+                Ok(body) if !path.contains("..") => {
+                    let headers = match file.extension().and_then(|e| e.to_str()) {
+                        Some("html") => "Content-Type: text/html; charset=utf-8\r\n",
+                        Some("js") => "Content-Type: text/javascript\r\n",
+                        Some("gz") => {
+                            "Content-Type: application/json\r\nContent-Encoding: gzip\r\n"
+                        }
+                        _ => "Content-Type: application/octet-stream\r\n",
+                    };
+                    ("200 OK", body, headers)
+                }
+                _ => ("404 Not Found", Vec::new(), ""),
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(&body);
+        }
+    });
+    format!("http://{addr}")
 }
 
 fn browser_top(browser: &Path, url: &str) -> Vec<String> {
@@ -174,31 +227,60 @@ fn the_search_page_ranks_like_hindsight_search_on_the_example() {
 }
 
 const CORPUS_CASES: &[Case<'static>] = &[
+    // Single words, common to rare.
     ("kafka", &[]),
     ("certificate", &[]),
     ("split-brain", &[]),
     ("partition", &[]),
     ("rollback", &[]),
-    ("search relevance", &[]),
-    ("network partition primary", &[]),
-    ("kafka-cluster", &[]),
-    ("secrets-vault", &[]),
     ("tls", &[]),
     ("degraded", &[]),
-    ("renewal expiry", &[]),
     ("ownership", &[]),
     ("sa-east-1", &[]),
+    ("deadlock", &[]),
+    ("OOMKilled", &[]),
+    ("the", &[]),
+    // Several words.
+    ("search relevance", &[]),
+    ("network partition primary", &[]),
+    ("renewal expiry", &[]),
     ("retain rollback artifacts", &[]),
     ("alert unacknowledged", &[]),
-    ("title:kafka", &[]),
-    ("+kafka -tls", &[]),
+    ("replication lag failover", &[]),
+    ("connection pool exhausted at peak", &[]),
+    ("thundering herd database", &[]),
+    // Identifiers, whole and split, and a compound word.
+    ("kafka-cluster", &[]),
+    ("secrets-vault", &[]),
     ("risk-rules", &[]),
+    ("PgBouncer", &[]),
+    ("CrashLoopBackOff", &[]),
+    ("\"10.4.12.7:5432\"", &[]),
+    // Phrases, fields, `+` and `-`.
+    ("\"cache stampede\"", &[]),
+    ("\"circuit breaker\" threads", &[]),
+    ("title:kafka", &[]),
+    ("summary:certificate", &[]),
+    ("+kafka -tls", &[]),
+    ("+redis +timeout", &[]),
+    // With filters (`hindsight search` takes one value per filter).
     ("kafka", &[("severity", "SEV-1")]),
-    ("certificate", &[("service", "kafka-cluster")]),
-    ("partition", &[("cause", "split-brain")]),
     ("rollback", &[("severity", "SEV-3")]),
+    ("timeout", &[("severity", "SEV-2")]),
+    ("certificate", &[("service", "kafka-cluster")]),
+    ("latency", &[("service", "redis-cache")]),
+    ("partition", &[("cause", "split-brain")]),
+    ("queue heap", &[("cause", "unbounded-queue")]),
+    (
+        "deploy",
+        &[("severity", "SEV-2"), ("cause", "config-drift")],
+    ),
     ("", &[("severity", "SEV-1")]),
     ("", &[("service", "risk-rules")]),
+    // Newest first (`sort=date` in the address).
+    ("certificate", &[("sort", "date")]),
+    ("kafka", &[("severity", "SEV-2"), ("sort", "date")]),
+    ("", &[("cause", "clock-skew"), ("sort", "date")]),
 ];
 
 #[test]
@@ -206,11 +288,16 @@ fn the_search_page_ranks_like_hindsight_search_on_a_generated_corpus() {
     let Some(browser) = browser_or_skip() else {
         return;
     };
+    // The corpus: 1,000 post-mortems, some of them drafts.
+    assert!(
+        EXAMPLE_CASES.len() + CORPUS_CASES.len() >= 50,
+        "at least 50 queries in all"
+    );
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("kb");
     let status = Command::new("python3")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/gen_corpus.py"))
-        .arg("300")
+        .arg("1000")
         .arg(&root)
         .status()
         .unwrap();
@@ -219,6 +306,32 @@ fn the_search_page_ranks_like_hindsight_search_on_a_generated_corpus() {
     build(&root, &out);
     let page = format!("{}/search/", serve(out));
     check(&browser, &root, &page, CORPUS_CASES);
+}
+
+/// A host that sends the `.gz` files with `Content-Encoding: gzip` (the
+/// browser inflates them) gives the same results as one that sends them as
+/// they are (`search.js` inflates them).
+#[test]
+fn the_search_page_reads_its_files_whether_or_not_the_host_inflates_them() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("kb");
+    copy_dir(&example(), &root);
+    let out = dir.path().join("site");
+    build(&root, &out);
+    let plain = format!("{}/search/", serve(out.clone()));
+    let inflated = format!("{}/search/", serve_with_content_encoding(out));
+    for (q, f) in [
+        ("pool exhaustion", &[][..]),
+        ("retry", &[("service", "checkout-api")][..]),
+    ] {
+        let a = browser_top(&browser, &url_of(&plain, q, f));
+        let b = browser_top(&browser, &url_of(&inflated, q, f));
+        assert!(!a.is_empty(), "{q}");
+        assert_eq!(a, b, "{q}");
+    }
 }
 
 #[test]

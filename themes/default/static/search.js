@@ -117,63 +117,100 @@
   }
 
   // ---- Data ----
+  // Every file is gzip'd JSON (`.json.gz`). A host that adds
+  // `Content-Encoding: gzip` itself gets it inflated by the browser, so the
+  // bytes are inflated here only when they start with gzip's magic number.
   var cache = {};
   function getJSON(path) {
     if (!cache[path]) {
       cache[path] = fetch(root + path).then(function (r) {
         if (!r.ok) throw new Error(path + ": " + r.status);
-        return r.json();
+        return r.arrayBuffer();
+      }).then(function (buf) {
+        var b = new Uint8Array(buf);
+        if (b.length > 1 && b[0] === 0x1f && b[1] === 0x8b) {
+          return new Response(new Blob([b]).stream().pipeThrough(new DecompressionStream("gzip"))).json();
+        }
+        return JSON.parse(new TextDecoder().decode(b));
       });
+      // A failed fetch is tried again by the next search, not cached.
+      cache[path].catch(function () { delete cache[path]; });
     }
     return cache[path];
   }
-  var meta, facets;
+  var meta;
 
-  function keyOf(term) {
-    var chars = Array.from(term);
-    for (var len = Math.min(chars.length, 8); len >= 1; len--) {
-      var k = chars.slice(0, len).join("");
-      if (meta.keySet[k]) return k;
+  // Varint strings (export.rs): base 32, least significant digit first, one
+  // character of the URL-safe base-64 alphabet per digit, 32 added to every
+  // digit but the last.
+  var DIGIT = new Int8Array(128).fill(-1);
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".split("").forEach(function (c, i) { DIGIT[c.charCodeAt(0)] = i; });
+  function reader(s) {
+    var i = 0;
+    return {
+      more: function () { return i < s.length; },
+      next: function () {
+        var v = 0, scale = 1, d;
+        do {
+          d = i < s.length ? DIGIT[s.charCodeAt(i++) & 127] : 0;
+          if (d < 0) d = 0;
+          v += (d & 31) * scale;
+          scale *= 32;
+        } while (d >= 32);
+        return v;
+      }
+    };
+  }
+
+  // The term shard of `term`: the number of shard keys at or before it
+  // (keys are sorted as JavaScript compares strings).
+  function shardOf(term) {
+    var lo = 0, hi = meta.keys.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (meta.keys[mid] <= term) lo = mid + 1; else hi = mid;
     }
-    return null;
+    return lo;
   }
-  function keyFile(key) {
-    var bytes = new TextEncoder().encode(key), s = "";
-    for (var i = 0; i < bytes.length; i++) s += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
-    return "t/" + s + ".json";
-  }
-  // Decoded postings of `term`: per field index, {doc: [tf, norm]}; compound
-  // occurrences only with `compound`.
+  function shardFile(n) { return "t/" + n + ".json.gz"; }
+  // Decoded postings of `term`: per field index, Map doc → [tf, norm];
+  // compound occurrences only with `compound`; null for a term in no
+  // document.
   var decoded = {};
   function postings(term, compound) {
-    var key = keyOf(term);
-    if (key === null) return Promise.resolve(null);
-    return getJSON(keyFile(key)).then(function (shard) {
+    return getJSON(shardFile(shardOf(term))).then(function (shard) {
       var id = (compound ? "c:" : "t:") + term;
-      if (id in decoded) return decoded[id];
-      var rows = (compound && shard.c && shard.c[term]) || shard.t[term];
-      var out = null;
-      if (rows) {
-        out = {};
-        rows.forEach(function (row) {
-          var m = new Map(), doc = 0;
-          for (var i = 1; i < row.length; i += 3) { doc += row[i]; m.set(doc, [row[i + 1], row[i + 2]]); }
-          out[row[0]] = m;
-        });
+      if (!(id in decoded)) {
+        var enc = (compound && own(shard.c, term)) || own(shard.t, term);
+        decoded[id] = enc === null ? null : decode(enc);
       }
-      decoded[id] = out;
-      return out;
+      return decoded[id];
     });
   }
-  // Terms of the shard(s) of `prefix` that start with it (prefix search).
+  function own(o, k) { return o && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : null; }
+  // Per field: its index, the number of documents, their gaps, term
+  // frequencies minus one, norm ids.
+  function decode(enc) {
+    var out = {}, r = reader(enc);
+    while (r.more()) {
+      var f = r.next(), n = r.next(), docs = [], doc = 0, k;
+      var m = new Map();
+      for (k = 0; k < n; k++) { doc += r.next(); docs.push(doc); }
+      var tfs = [];
+      for (k = 0; k < n; k++) tfs.push(r.next() + 1);
+      for (k = 0; k < n; k++) m.set(docs[k], [tfs[k], r.next()]);
+      out[f] = m;
+    }
+    return out;
+  }
+  // The most frequent terms that start with `prefix` (prefix search): they
+  // are in its shard and the next ones whose keys start with it.
   function expand(prefix) {
-    var keys = meta.keys.filter(function (k) {
-      return k.indexOf(prefix) === 0 || prefix.indexOf(k) === 0;
-    });
-    // Only the longest keys `prefix` starts with, and those under it.
-    var own = keyOf(prefix);
-    keys = keys.filter(function (k) { return k.indexOf(prefix) === 0 || k === own; });
-    return Promise.all(keys.slice(0, 8).map(function (k) { return getJSON(keyFile(k)); })).then(function (shards) {
+    var first = shardOf(prefix), last = first;
+    while (last < meta.keys.length && last - first < 3 && meta.keys[last].indexOf(prefix) === 0) last++;
+    var files = [];
+    for (var n = first; n <= last; n++) files.push(getJSON(shardFile(n)));
+    return Promise.all(files).then(function (shards) {
       var terms = [];
       shards.forEach(function (s) {
         Object.keys(s.t).forEach(function (t) { if (t.indexOf(prefix) === 0) terms.push([t, df(s.t[t])]); });
@@ -182,25 +219,58 @@
       return terms.slice(0, 6).map(function (t) { return t[0]; });
     });
   }
-  function df(rows) {
-    var d = 0;
-    rows.forEach(function (r) { d = Math.max(d, (r.length - 1) / 3); });
+  // The largest document count of the term's fields.
+  function df(enc) {
+    var r = reader(enc), d = 0;
+    while (r.more()) {
+      r.next();
+      var n = r.next();
+      d = Math.max(d, n);
+      for (var k = 0; k < 3 * n; k++) r.next();
+    }
     return d;
   }
 
+  // Facet columns (f/<name>.json.gz), loaded when first needed: per
+  // document, one value index (severity, quarter, the date's rank) or a
+  // list of them (service, cause).
+  var MULTI = { service: true, cause: true };
+  var cols = {};
+  function column(name) {
+    return getJSON("f/" + name + ".json.gz").then(function (c) {
+      if (!cols[name]) {
+        var r = reader(c.docs), docs = [];
+        for (var d = 0; d < meta.n; d++) {
+          if (MULTI[name]) {
+            var k = r.next(), vs = [];
+            for (var j = 0; j < k; j++) vs.push(r.next());
+            docs.push(vs);
+          } else {
+            docs.push(r.next());
+          }
+        }
+        cols[name] = { values: c.values || [], docs: docs };
+      }
+      return cols[name];
+    });
+  }
+
   // ---- BM25, as tantivy (src/query/bm25.rs) in float32 ----
+  // tantivy's field norm id → length table (fieldnorm/code.rs): lengths 0
+  // to 39 as themselves, then steps of 2, 4, 8… eight ids each. A unit test
+  // in export.rs holds tantivy's table to this rule.
+  var NORMS = [];
+  for (var id = 0, len = 0; id < 256; id++) { NORMS.push(len); len += id < 40 ? 1 : Math.pow(2, 1 + ((id - 40) >> 3)); }
   var K1, B, W;
   function setup() {
     K1 = f32(meta.k1); B = f32(meta.b); W = f32(1 + K1);
     var N = meta.n;
     meta.avg = meta.tokens.map(function (t) { return f32(f32(t) / f32(N)); });
     meta.norm = meta.avg.map(function (avg) {
-      return meta.norms.map(function (len) {
+      return NORMS.map(function (len) {
         return f32(K1 * f32(f32(1 - B) + f32(f32(B * f32(len)) / avg)));
       });
     });
-    meta.keySet = {};
-    meta.keys.forEach(function (k) { meta.keySet[k] = true; });
   }
   function idf(docFreq) {
     var x = f32(f32(f32(meta.n - docFreq) + 0.5) / f32(docFreq + 0.5));
@@ -309,9 +379,7 @@
 
   // "Did you mean": indexed terms of the word's shard nearest in edit distance.
   function suggest(word) {
-    var key = keyOf(word);
-    if (key === null) return Promise.resolve([]);
-    return getJSON(keyFile(key)).then(function (s) {
+    return getJSON(shardFile(shardOf(word))).then(function (s) {
       var best = [];
       Object.keys(s.t).forEach(function (t) {
         if (Math.abs(t.length - word.length) > (word.length / 3 | 0) + 1) return;
@@ -344,8 +412,11 @@
   var hint = document.getElementById("search-hint");
   var facetBox = document.getElementById("search-facets");
   var more = document.getElementById("search-more");
-  var PAGE = 20;
-  var state = { q: "", sort: "", filters: {}, shown: PAGE };
+  // Ten cards a page: each may sit in its own card shard.
+  var PAGE = 10;
+  // `open`: the collapsed facet groups (service, cause) the reader opened.
+  var state = { q: "", sort: "", filters: {}, shown: PAGE, open: {} };
+  var lastMatched = [];
   var generation = 0;
 
   function readURL() {
@@ -369,22 +440,29 @@
     history.replaceState(null, "", location.pathname + (s ? "?" + s : ""));
   }
 
-  // Whether doc passes every facet's filter but `skip`'s.
+  // Whether doc passes every facet's filter but `skip`'s (the columns of
+  // the filters set are loaded: see `needed`).
   function passes(doc, skip) {
-    var d = facets.docs[doc];
     for (var f = 0; f < FACETS.length; f++) {
       var name = FACETS[f][0];
       var want = state.filters[name];
-      if (!want || name === skip) continue;
-      if (!valuesOf(d, name).some(function (v) { return want.indexOf(facets[name][v]) >= 0; })) return false;
+      if (!want || name === skip || !cols[name]) continue;
+      var values = cols[name].values;
+      if (!valuesOf(doc, name).some(function (v) { return want.indexOf(values[v]) >= 0; })) return false;
     }
     return true;
   }
-  function valuesOf(d, name) {
-    if (name === "severity") return [d[1]];
-    if (name === "quarter") return [d[2]];
-    if (name === "service") return d[4];
-    return d[5];
+  function valuesOf(doc, name) {
+    var v = cols[name].docs[doc];
+    return MULTI[name] ? v : [v];
+  }
+  // The columns a search needs: severity and quarter for their counts,
+  // service and cause when filtered on or open, the date to sort by date.
+  function needed(byDate) {
+    var names = ["severity", "quarter"];
+    ["service", "cause"].forEach(function (n) { if (state.filters[n] || state.open[n]) names.push(n); });
+    if (byDate) names.push("date");
+    return Promise.all(names.map(column));
   }
 
   function search(typing) {
@@ -397,20 +475,25 @@
       var word = last.tokens[0].text;
       if (Array.from(word).length >= 2) expansion = expand(word);
     }
-    var running = browse
-      ? Promise.resolve({ scores: null, unknown: [] })
-      : expansion.then(function (ex) { return run(parsed, ex); });
-    running.then(function (r) {
+    var byDate = browse || state.sort === "date";
+    var running = Promise.all([
+      browse ? { scores: null, unknown: [] } : expansion.then(function (ex) { return run(parsed, ex); }),
+      needed(byDate)
+    ]);
+    running.then(function (both) {
+      var r = both[0];
       if (mine !== generation) return;
       var matched = [];
       if (r.scores) r.scores.forEach(function (s, doc) { matched.push([doc, s]); });
       else for (var d = 0; d < meta.n; d++) matched.push([d, 0]);
       var hits = matched.filter(function (m) { return passes(m[0], null); });
-      if (browse || state.sort === "date") {
-        hits.sort(function (a, b) { return facets.docs[b[0]][0] - facets.docs[a[0]][0] || a[0] - b[0]; });
+      if (byDate) {
+        var date = cols.date.docs;
+        hits.sort(function (a, b) { return date[b[0]] - date[a[0]] || a[0] - b[0]; });
       } else {
         hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
       }
+      lastMatched = matched;
       renderFacets(matched);
       var terms = {};
       parsed.clauses.forEach(function (c) { if (c.occur !== "not") c.tokens.forEach(function (t) { terms[t.text] = true; }); });
@@ -472,11 +555,11 @@
     var shown = hits.slice(0, state.shown);
     var shards = {};
     shown.forEach(function (h) { shards[Math.floor(h[0] / meta.per_shard)] = true; });
-    return Promise.all(Object.keys(shards).map(function (s) { return getJSON("d/" + s + ".json"); })).then(function () {
+    return Promise.all(Object.keys(shards).map(function (s) { return getJSON("d/" + s + ".json.gz"); })).then(function () {
       if (mine !== generation) return;
       var cards = [];
       var waits = shown.map(function (h) {
-        return getJSON("d/" + Math.floor(h[0] / meta.per_shard) + ".json").then(function (c) { return c[h[0] % meta.per_shard]; });
+        return getJSON("d/" + Math.floor(h[0] / meta.per_shard) + ".json.gz").then(function (c) { return c[h[0] % meta.per_shard]; });
       });
       return Promise.all(waits).then(function (cs) {
         cards = cs;
@@ -500,55 +583,105 @@
     parent.append(text.slice(at));
   }
 
+  // A card: [id, title, date, severity, summary, [services], link if not
+  // meta.url + id + "/"].
   function card(c, terms, i) {
+    var id = c[0], title = c[1], date = c[2], severity = c[3], summary = c[4], services = c[5];
     var li = document.createElement("li");
     li.className = "search-hit";
     li.id = "search-hit-" + i;
     li.setAttribute("role", "option");
-    li.setAttribute("data-id", c.id);
+    li.setAttribute("data-id", id);
     var h = document.createElement("h2");
     var a = document.createElement("a");
-    a.href = c.url;
-    marked(a, c.title, terms);
+    a.href = c[6] || meta.url + id + "/";
+    marked(a, title, terms);
     h.append(a);
     li.append(h);
     var meta1 = document.createElement("p");
     meta1.className = "search-hit-meta";
     var sev = document.createElement("span");
     sev.className = "badge";
-    sev.textContent = c.severity;
-    meta1.append(sev, " " + c.date + " · " + c.id);
-    if (c.services.length) meta1.append(" · " + c.services.join(", "));
+    sev.textContent = severity;
+    meta1.append(sev, " " + date + " · " + id);
+    if (services.length) meta1.append(" · " + services.join(", "));
     li.append(meta1);
-    if (c.summary) {
+    if (summary) {
       var p = document.createElement("p");
       p.className = "search-hit-summary";
-      marked(p, c.summary, terms);
+      marked(p, summary, terms);
       li.append(p);
     }
     return li;
   }
 
+  // Severity and quarter are fieldsets, always shown; service and root
+  // cause are collapsed groups whose columns load when opened (or when the
+  // address filters on them).
   function renderFacets(matched) {
+    var focused = document.activeElement && facetBox.contains(document.activeElement)
+      ? document.activeElement.getAttribute("data-focus") : null;
     facetBox.textContent = "";
     FACETS.forEach(function (f) {
-      var name = f[0];
-      var counts = new Array(facets[name].length).fill(0);
+      var name = f[0], group = MULTI[name];
+      var set, values = cols[name] && cols[name].values;
+      if (group) {
+        set = document.createElement("details");
+        set.className = "search-facet search-facet-group";
+        set.open = !!(state.open[name] || state.filters[name]);
+        var head = document.createElement("summary");
+        head.textContent = f[1];
+        head.setAttribute("data-focus", "summary-" + name);
+        if (state.filters[name]) {
+          var n = document.createElement("span");
+          n.className = "search-count";
+          n.textContent = String(state.filters[name].length) + " chosen";
+          head.append(" ", n);
+        }
+        set.append(head);
+        set.addEventListener("toggle", function () {
+          if (!!state.open[name] === set.open) return;
+          state.open[name] = set.open;
+          if (set.open && !cols[name]) {
+            column(name).then(function () { renderFacets(lastMatched); }, function (e) {
+              status.textContent = "Search data could not be loaded: " + e.message;
+            });
+          }
+        });
+        facetBox.append(set);
+        if (!values) {
+          if (set.open) {
+            var wait = document.createElement("p");
+            wait.className = "search-count";
+            wait.textContent = "Loading…";
+            set.append(wait);
+          }
+          return;
+        }
+      } else {
+        if (!values) return;
+        set = document.createElement("fieldset");
+        set.className = "search-facet";
+        var legend = document.createElement("legend");
+        legend.textContent = f[1];
+        set.append(legend);
+      }
+      var counts = new Array(values.length).fill(0);
       matched.forEach(function (m) {
         if (!passes(m[0], name)) return;
-        valuesOf(facets.docs[m[0]], name).forEach(function (v) { counts[v]++; });
+        valuesOf(m[0], name).forEach(function (v) { counts[v]++; });
       });
       var chosen = state.filters[name] || [];
-      var set = document.createElement("fieldset");
-      set.className = "search-facet";
-      var legend = document.createElement("legend");
-      legend.textContent = f[1];
-      set.append(legend);
-      var order = facets[name].map(function (_, i) { return i; });
+      var order = values.map(function (_, i) { return i; });
       if (name === "quarter") order.reverse();
+      // Groups list the chosen values, then the others by count.
+      if (group) {
+        var rank = function (v) { return chosen.indexOf(values[v]) >= 0 ? 1e9 : counts[v]; };
+        order.sort(function (x, y) { return rank(y) - rank(x) || x - y; });
+      }
       var shown = 0;
       order.forEach(function (v) {
-        var value = facets[name][v];
+        var value = values[v];
         var on = chosen.indexOf(value) >= 0;
         if (!counts[v] && !on) return;
         if (shown++ >= 12 && !on) return;
@@ -556,10 +689,12 @@
         var box = document.createElement("input");
         box.type = "checkbox";
         box.checked = on;
+        box.setAttribute("data-focus", name + "=" + value);
         box.addEventListener("change", function () {
           var now = (state.filters[name] || []).filter(function (x) { return x !== value; });
           if (box.checked) now.push(value);
           if (now.length) state.filters[name] = now; else delete state.filters[name];
+          if (group) state.open[name] = true;
           state.shown = PAGE;
           writeURL();
           search(false);
@@ -570,8 +705,20 @@
         label.append(box, " " + value + " ", count);
         set.append(label);
       });
-      if (shown) facetBox.append(set);
+      if (group && !shown) {
+        var none = document.createElement("p");
+        none.className = "search-count";
+        none.textContent = "None among these results";
+        set.append(none);
+      }
+      if (!group && shown) facetBox.append(set);
     });
+    if (focused) {
+      var again = Array.prototype.find.call(facetBox.querySelectorAll("[data-focus]"), function (e) {
+        return e.getAttribute("data-focus") === focused;
+      });
+      if (again) again.focus();
+    }
   }
 
   // Keyboard: arrows move through results, Enter opens one.
@@ -617,9 +764,8 @@
   document.getElementById("search-form").addEventListener("submit", function (e) { e.preventDefault(); });
 
   app.hidden = false;
-  Promise.all([getJSON("meta.json"), getJSON("facets.json")]).then(function (d) {
-    meta = d[0];
-    facets = d[1];
+  getJSON("meta.json.gz").then(function (m) {
+    meta = m;
     setup();
     readURL();
     search(false);
