@@ -48,81 +48,18 @@ fn is_connector(c: char) -> bool {
     matches!(c, '-' | '_' | '.' | '/' | ':')
 }
 
-/// The terms of `text`, in order, each given to `emit`.
+/// The terms of `text`, in order, each given to `emit` as an owned
+/// [`Token`]. [`tokenize_borrowed`] is the one implementation; this is
+/// for callers that keep the terms.
 pub fn tokenize(text: &str, mut emit: impl FnMut(Token)) {
-    let mut position = 0;
-    let mut chars = text.char_indices().peekable();
-    // Parts of the current compound: byte ranges.
-    let mut parts: Vec<(usize, usize)> = Vec::new();
-    while let Some(&(start, c)) = chars.peek() {
-        if !c.is_alphanumeric() {
-            chars.next();
-            continue;
-        }
-        // One compound: words joined by single connectors.
-        parts.clear();
-        let mut end;
-        loop {
-            let word_start = chars.peek().map_or(text.len(), |&(i, _)| i);
-            end = word_start;
-            while let Some(&(i, c)) = chars.peek() {
-                if !c.is_alphanumeric() {
-                    break;
-                }
-                end = i + c.len_utf8();
-                chars.next();
-            }
-            split_case(text, word_start, end, &mut parts);
-            // A connector continues the compound only when a word follows.
-            let mut ahead = chars.clone();
-            match (ahead.next(), ahead.next()) {
-                (Some((_, c)), Some((_, next))) if is_connector(c) && next.is_alphanumeric() => {
-                    chars.next();
-                }
-                _ => break,
-            }
-        }
-        if parts.len() > 1 {
-            push(text, start, end, position, &mut emit);
-        }
-        for (i, &(from, to)) in parts.iter().enumerate() {
-            push(text, from, to, position + i, &mut emit);
-        }
-        position += parts.len();
-    }
-}
-
-/// Splits the word `text[from..to]` at case changes (rule 2) into `parts`.
-fn split_case(text: &str, from: usize, to: usize, parts: &mut Vec<(usize, usize)>) {
-    let word: Vec<(usize, char)> = text[from..to]
-        .char_indices()
-        .map(|(i, c)| (from + i, c))
-        .collect();
-    let mut part_start = from;
-    for i in 1..word.len() {
-        let (at, c) = word[i];
-        let prev = word[i - 1].1;
-        let next_lower = word.get(i + 1).is_some_and(|&(_, n)| n.is_lowercase());
-        let boundary =
-            c.is_uppercase() && (prev.is_lowercase() || (prev.is_uppercase() && next_lower));
-        if boundary {
-            parts.push((part_start, at));
-            part_start = at;
-        }
-    }
-    parts.push((part_start, to));
-}
-
-fn push(text: &str, from: usize, to: usize, position: usize, emit: &mut impl FnMut(Token)) {
-    let term = text[from..to].to_lowercase();
-    if term.chars().count() > MAX_TERM_CHARS {
-        return;
-    }
-    emit(Token {
-        text: term,
-        from,
-        to,
-        position,
+    let mut lower = String::new();
+    tokenize_borrowed(text, &mut lower, |t| {
+        emit(Token {
+            text: t.text.to_string(),
+            from: t.from,
+            to: t.to,
+            position: t.position,
+        })
     });
 }
 
@@ -146,8 +83,7 @@ pub struct TermRef<'a> {
     pub position: usize,
 }
 
-/// The terms of `text`, exactly those of [`tokenize`] in the same order,
-/// without allocating: a term that is already lower case is a slice of
+/// The terms of `text` (the rules above), without allocating: a term that is already lower case is a slice of
 /// `text`, and one that is not is lower-cased into `lower`, reused from
 /// term to term (and by the caller from text to text). For callers that
 /// count terms rather than keep them (related incidents): on 10,000
@@ -166,7 +102,7 @@ pub fn tokenize_borrowed(text: &str, lower: &mut String, mut emit: impl FnMut(Te
             at += c.len_utf8();
             continue;
         }
-        // One compound: words joined by single connectors (as `tokenize`).
+        // One compound: words joined by single connectors.
         let start = at;
         parts.clear();
         let end = loop {
@@ -209,8 +145,8 @@ fn char_at(text: &str, at: usize) -> Option<char> {
     }
 }
 
-/// [`split_case`] without collecting the word's characters: the same
-/// boundaries (rule 2), appended to `parts`.
+/// Splits the word `text[from..to]` at case changes (rule 2), appending
+/// the parts to `parts`.
 fn split_case_borrowed(text: &str, from: usize, to: usize, parts: &mut Vec<(usize, usize)>) {
     let word = &text[from..to];
     // No upper-case letter, no boundary: one part. The common case, and
@@ -238,7 +174,8 @@ fn split_case_borrowed(text: &str, from: usize, to: usize, parts: &mut Vec<(usiz
     parts.push((part_start, to));
 }
 
-/// [`push`] into `lower` instead of a new String.
+/// Emits `text[from..to]` lower-cased (into `lower` when it is not lower
+/// case already), unless it is too long (rule 4).
 fn emit_borrowed(
     text: &str,
     from: usize,
@@ -263,7 +200,7 @@ fn emit_borrowed(
         }
     } else {
         // Unicode lower-casing depends on context (a final sigma), so it
-        // is `str::to_lowercase` itself, as `push`.
+        // is `str::to_lowercase` itself, as the browser's toLowerCase.
         lower.clear();
         lower.push_str(&raw.to_lowercase());
         if lower.chars().count() > MAX_TERM_CHARS {
@@ -339,11 +276,98 @@ mod tests {
         assert_eq!(terms(&"a".repeat(40)).len(), 1);
     }
 
-    /// `tokenize_borrowed` gives exactly `tokenize`'s terms, ranges and
+    /// The analyzer's rules written the plain way, a String per term and
+    /// the characters of a word collected: what the allocation-free
+    /// tokenizer is tested against.
+    mod reference {
+        use super::super::{MAX_TERM_CHARS, Token, is_connector};
+
+        /// The terms of `text`, in order, each given to `emit`.
+        pub(super) fn tokenize(text: &str, mut emit: impl FnMut(Token)) {
+            let mut position = 0;
+            let mut chars = text.char_indices().peekable();
+            // Parts of the current compound: byte ranges.
+            let mut parts: Vec<(usize, usize)> = Vec::new();
+            while let Some(&(start, c)) = chars.peek() {
+                if !c.is_alphanumeric() {
+                    chars.next();
+                    continue;
+                }
+                // One compound: words joined by single connectors.
+                parts.clear();
+                let mut end;
+                loop {
+                    let word_start = chars.peek().map_or(text.len(), |&(i, _)| i);
+                    end = word_start;
+                    while let Some(&(i, c)) = chars.peek() {
+                        if !c.is_alphanumeric() {
+                            break;
+                        }
+                        end = i + c.len_utf8();
+                        chars.next();
+                    }
+                    split_case(text, word_start, end, &mut parts);
+                    // A connector continues the compound only when a word follows.
+                    let mut ahead = chars.clone();
+                    match (ahead.next(), ahead.next()) {
+                        (Some((_, c)), Some((_, next)))
+                            if is_connector(c) && next.is_alphanumeric() =>
+                        {
+                            chars.next();
+                        }
+                        _ => break,
+                    }
+                }
+                if parts.len() > 1 {
+                    push(text, start, end, position, &mut emit);
+                }
+                for (i, &(from, to)) in parts.iter().enumerate() {
+                    push(text, from, to, position + i, &mut emit);
+                }
+                position += parts.len();
+            }
+        }
+
+        /// Splits the word `text[from..to]` at case changes (rule 2) into `parts`.
+        fn split_case(text: &str, from: usize, to: usize, parts: &mut Vec<(usize, usize)>) {
+            let word: Vec<(usize, char)> = text[from..to]
+                .char_indices()
+                .map(|(i, c)| (from + i, c))
+                .collect();
+            let mut part_start = from;
+            for i in 1..word.len() {
+                let (at, c) = word[i];
+                let prev = word[i - 1].1;
+                let next_lower = word.get(i + 1).is_some_and(|&(_, n)| n.is_lowercase());
+                let boundary = c.is_uppercase()
+                    && (prev.is_lowercase() || (prev.is_uppercase() && next_lower));
+                if boundary {
+                    parts.push((part_start, at));
+                    part_start = at;
+                }
+            }
+            parts.push((part_start, to));
+        }
+
+        fn push(text: &str, from: usize, to: usize, position: usize, emit: &mut impl FnMut(Token)) {
+            let term = text[from..to].to_lowercase();
+            if term.chars().count() > MAX_TERM_CHARS {
+                return;
+            }
+            emit(Token {
+                text: term,
+                from,
+                to,
+                position,
+            });
+        }
+    }
+
+    /// The tokenizer gives exactly the reference's terms, ranges and
     /// positions.
     fn same_as_tokenize(text: &str) {
         let mut owned = Vec::new();
-        tokenize(text, |t| owned.push(t));
+        reference::tokenize(text, |t| owned.push(t));
         let mut borrowed = Vec::new();
         let mut lower = String::new();
         tokenize_borrowed(text, &mut lower, |t| {
