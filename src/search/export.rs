@@ -61,9 +61,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::schema::Value;
 
 use super::analyzer;
 use super::index::{self, quarter_name};
@@ -95,38 +95,109 @@ pub struct Stats {
     pub docs: u32,
     /// Total tokens per field, in [`BOOSTS`] order.
     pub tokens: Vec<u64>,
-    /// Term → postings per field.
-    pub terms: BTreeMap<String, Postings>,
-    /// Term → postings of its compound occurrences, for the terms that also
-    /// occur as a plain word.
-    pub compound: BTreeMap<String, Postings>,
+    /// Every term, in JavaScript's string order ([`js_order`]).
+    pub terms: Vec<TermStats>,
 }
 
-/// One document's terms: per field, term → (tf, compound tf), and the
-/// field's token count.
-type DocTerms = Vec<(BTreeMap<String, (u32, u32)>, u32)>;
+/// One term's postings.
+pub struct TermStats {
+    pub term: String,
+    /// Per field.
+    pub postings: Postings,
+    /// The postings of its compound occurrences, for a term that also
+    /// occurs as a plain word.
+    pub compound: Option<Postings>,
+}
 
-fn doc_terms(doc: &tantivy::TantivyDocument, fields: &schema::Fields) -> DocTerms {
-    let text = fields.text();
-    let mut out: DocTerms = vec![(BTreeMap::new(), 0); text.len()];
-    for (field, value) in doc.field_values() {
-        let Some(f) = text.iter().position(|&(t, _)| t == field) else {
-            continue;
-        };
-        let Some(s) = value.as_str() else { continue };
-        let mut tokens = Vec::new();
-        analyzer::tokenize(s, |t| tokens.push(t));
-        let (terms, count) = &mut out[f];
-        *count += tokens.len() as u32;
-        for (i, t) in tokens.iter().enumerate() {
-            // A whole compound is followed by its first part, at its position.
-            let whole = tokens.get(i + 1).is_some_and(|n| n.position == t.position);
-            let e = terms.entry(t.text.clone()).or_default();
-            e.0 += 1;
-            e.1 += u32::from(whole);
+/// A term in one field of one document.
+#[derive(Clone, Copy)]
+struct Row {
+    doc: u32,
+    field: u8,
+    norm: u8,
+    /// Occurrences.
+    tf: u32,
+    /// Occurrences as a whole compound.
+    ctf: u32,
+}
+
+/// One document's tokens, kept between documents so that a thread
+/// allocates its buffers once, not once a document.
+#[derive(Default)]
+struct Scratch {
+    /// Lower-casing buffer for [`analyzer::tokenize_borrowed`].
+    lower: String,
+    /// Every term of the document, end to end.
+    arena: String,
+    /// Per token: its term's range in `arena`, its field, and whether it is
+    /// a whole compound.
+    tokens: Vec<(u32, u32, u8, bool)>,
+    /// Tokens per field.
+    counts: Vec<u32>,
+}
+
+impl Scratch {
+    /// Tokenizes the text fields of `pm` as the index does.
+    fn read(&mut self, kb: &KnowledgeBase, pm: &PostMortem, fields: &schema::Fields) {
+        self.arena.clear();
+        self.tokens.clear();
+        self.counts.clear();
+        self.counts.resize(BOOSTS.len(), 0);
+        let text = fields.text();
+        let Scratch {
+            lower,
+            arena,
+            tokens,
+            counts,
+        } = self;
+        index::texts(kb, pm, fields, |field, value| {
+            let Some(f) = text.iter().position(|&(t, _)| t == field) else {
+                return;
+            };
+            let first = tokens.len();
+            let mut last_position = usize::MAX;
+            analyzer::tokenize_borrowed(value, lower, |t| {
+                // A whole compound is followed by its first part, at its
+                // position.
+                if t.position == last_position
+                    && let Some(last) = tokens[first..].last_mut()
+                {
+                    last.3 = true;
+                }
+                last_position = t.position;
+                let from = arena.len() as u32;
+                arena.push_str(t.text);
+                tokens.push((from, arena.len() as u32, f as u8, false));
+            });
+            counts[f] += (tokens.len() - first) as u32;
+        });
+    }
+
+    /// Each (term, field) of the document read, once, with its counts, in
+    /// no particular order.
+    fn rows(&self, doc: u32, mut emit: impl FnMut(&str, Row)) {
+        let mut counts: FxHashMap<(&str, u8), (u32, u32)> = FxHashMap::default();
+        counts.reserve(self.tokens.len() / 2);
+        for &(from, to, field, whole) in &self.tokens {
+            let c = counts
+                .entry((&self.arena[from as usize..to as usize], field))
+                .or_default();
+            c.0 += 1;
+            c.1 += u32::from(whole);
+        }
+        for ((term, field), (tf, ctf)) in counts {
+            emit(
+                term,
+                Row {
+                    doc,
+                    field,
+                    norm: FieldNormReader::fieldnorm_to_id(self.counts[usize::from(field)]),
+                    tf,
+                    ctf,
+                },
+            );
         }
     }
-    out
 }
 
 /// The included incidents (`incidents`, indexes into `kb.postmortems`) in
@@ -141,58 +212,88 @@ pub fn document_order(kb: &KnowledgeBase, incidents: &[usize]) -> Vec<usize> {
 }
 
 /// The statistics of `order`'s documents.
+///
+/// Each thread counts its documents' terms into its own map of term →
+/// rows, and the maps are joined at the end: no string-keyed tree, no
+/// serial pass over every posting (on 10,000 post-mortems that pass was a
+/// second of one core, the other one idle).
 pub fn stats(kb: &KnowledgeBase, order: &[usize]) -> Stats {
+    type Counted = (FxHashMap<String, Vec<Row>>, Vec<u64>);
     let (_, fields) = schema::schema();
-    let per_doc: Vec<DocTerms> = order
+    let nfields = BOOSTS.len();
+    // `a` holds documents before `b`'s (rayon folds runs of documents and
+    // reduces them in order), so appending keeps each term's rows in
+    // document order, and no sort is needed after.
+    let join = |(mut a, mut ta): Counted, (b, tb): Counted| {
+        for (term, mut rows) in b {
+            a.entry(term).or_default().append(&mut rows);
+        }
+        ta.iter_mut().zip(tb).for_each(|(x, y)| *x += y);
+        (a, ta)
+    };
+    let (by_term, tokens) = order
         .par_iter()
         .enumerate()
-        .map(|(n, &i)| {
-            doc_terms(
-                &index::document(kb, &kb.postmortems[i], n as u64, &fields),
-                &fields,
-            )
+        .fold(
+            || (FxHashMap::default(), vec![0; nfields], Scratch::default()),
+            |(mut map, mut tokens, mut scratch): (
+                FxHashMap<String, Vec<Row>>,
+                Vec<u64>,
+                Scratch,
+            ),
+             (doc, &i)| {
+                scratch.read(kb, &kb.postmortems[i], &fields);
+                for (total, &n) in tokens.iter_mut().zip(&scratch.counts) {
+                    *total += u64::from(n);
+                }
+                scratch.rows(doc as u32, |term, row| match map.get_mut(term) {
+                    Some(rows) => rows.push(row),
+                    None => {
+                        map.insert(term.to_string(), vec![row]);
+                    }
+                });
+                (map, tokens, scratch)
+            },
+        )
+        .map(|(map, tokens, _)| (map, tokens))
+        .reduce(|| (FxHashMap::default(), vec![0; nfields]), join);
+    let mut terms: Vec<TermStats> = by_term
+        .into_par_iter()
+        .map(|(term, rows)| {
+            let mut postings = vec![Vec::new(); nfields];
+            // Both a whole compound and a plain word somewhere.
+            let mixed = rows.iter().any(|r| r.ctf > 0 && r.ctf != r.tf);
+            let mut compound = mixed.then(|| vec![Vec::new(); nfields]);
+            for r in &rows {
+                let f = usize::from(r.field);
+                postings[f].push((r.doc, r.tf, r.norm));
+                if let Some(c) = compound.as_mut()
+                    && r.ctf > 0
+                {
+                    c[f].push((r.doc, r.ctf, r.norm));
+                }
+            }
+            // In document order already (see `join`); should rayon ever
+            // reorder its runs, the order is restored here.
+            for p in postings.iter_mut().chain(compound.iter_mut().flatten()) {
+                if !p.is_sorted_by_key(|&(doc, _, _)| doc) {
+                    p.sort_unstable_by_key(|&(doc, _, _)| doc);
+                }
+            }
+            TermStats {
+                term,
+                postings,
+                compound,
+            }
         })
         .collect();
-    let nfields = BOOSTS.len();
-    let mut stats = Stats {
+    // Terms are distinct: the order is total.
+    terms.par_sort_unstable_by(|a, b| js_order(&a.term, &b.term));
+    Stats {
         docs: order.len() as u32,
-        tokens: vec![0; nfields],
-        terms: BTreeMap::new(),
-        compound: BTreeMap::new(),
-    };
-    let mut mixed: BTreeSet<String> = BTreeSet::new();
-    for (doc, fields) in per_doc.iter().enumerate() {
-        for (f, (terms, count)) in fields.iter().enumerate() {
-            stats.tokens[f] += u64::from(*count);
-            let norm = FieldNormReader::fieldnorm_to_id(*count);
-            for (term, &(tf, ctf)) in terms {
-                let postings = stats
-                    .terms
-                    .entry(term.clone())
-                    .or_insert_with(|| vec![Vec::new(); nfields]);
-                postings[f].push((doc as u32, tf, norm));
-                if ctf > 0 && ctf != tf {
-                    mixed.insert(term.clone());
-                }
-            }
-        }
+        tokens,
+        terms,
     }
-    // Terms both compound and plain somewhere: their compound-only postings.
-    for (doc, fields) in per_doc.iter().enumerate() {
-        for (f, (terms, count)) in fields.iter().enumerate() {
-            let norm = FieldNormReader::fieldnorm_to_id(*count);
-            for (term, &(_, ctf)) in terms {
-                if ctf > 0 && mixed.contains(term) {
-                    stats
-                        .compound
-                        .entry(term.clone())
-                        .or_insert_with(|| vec![Vec::new(); nfields])[f]
-                        .push((doc as u32, ctf, norm));
-                }
-            }
-        }
-    }
-    stats
 }
 
 /// The first `n` characters of `s`.
@@ -278,15 +379,18 @@ type Entry<'a> = (&'a str, String, Option<String>);
 /// eighth is cut into as many parts as it has [`SHARD_GZ_BYTES`] (by the
 /// estimate) and compressed again; a shard of one term stays as it is.
 fn term_shards(stats: &Stats) -> (Vec<Vec<u8>>, Vec<String>) {
-    let mut entries: Vec<Entry> = stats
+    // In the terms' order: JavaScript's.
+    let entries: Vec<Entry> = stats
         .terms
         .par_iter()
-        .map(|(term, p)| {
-            let c = stats.compound.get(term).map(encode);
-            (term.as_str(), encode(p), c)
+        .map(|t| {
+            (
+                t.term.as_str(),
+                encode(&t.postings),
+                t.compound.as_ref().map(encode),
+            )
         })
         .collect();
-    entries.sort_by(|a, b| js_order(a.0, b.0));
     let estimates: Vec<usize> = entries
         .iter()
         .map(|e| {
@@ -705,7 +809,7 @@ mod tests {
 
     /// Statistics of `n` made-up terms, some with long postings.
     fn made_up(n: usize) -> Stats {
-        let mut terms = BTreeMap::new();
+        let mut terms = Vec::new();
         for i in 0..n {
             // Mixed lengths and scripts, and one key that is a prefix of others.
             let term = match i % 5 {
@@ -719,13 +823,19 @@ mod tests {
             let p: Vec<(u32, u32, u8)> = (0..docs)
                 .map(|d| ((d * 3 + i) as u32, 1 + (d % 3) as u32, (d % 200) as u8))
                 .collect();
-            terms.insert(term, vec![p, Vec::new()]);
+            terms.push(TermStats {
+                term,
+                postings: vec![p, Vec::new()],
+                compound: None,
+            });
         }
+        terms.sort_by(|a, b| js_order(&a.term, &b.term));
+        // `zeta…` repeats: one entry a term, as in real statistics.
+        terms.dedup_by(|a, b| a.term == b.term);
         Stats {
             docs: 10_000,
             tokens: vec![1, 1],
             terms,
-            compound: BTreeMap::new(),
         }
     }
 

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use rayon::prelude::*;
-use tantivy::schema::Facet;
+use tantivy::schema::{Facet, Field};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
@@ -384,46 +384,21 @@ fn documents(kb: &KnowledgeBase, drafts: bool, fields: &Fields) -> Vec<TantivyDo
 
 pub fn document(kb: &KnowledgeBase, pm: &PostMortem, order: u64, f: &Fields) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
-    doc.add_text(f.title, pm.title.as_str());
-    if let Some(summary) = pm.summary_text() {
-        doc.add_text(f.summary, summary);
-    }
-    doc.add_text(f.body, body_text(pm.markdown()));
+    texts(kb, pm, f, |field, text| doc.add_text(field, text));
     for cause in &pm.details.root_causes {
-        doc.add_text(f.causes, cause.id.as_str());
-        if let Some(description) = &cause.description {
-            doc.add_text(f.causes, description);
-        }
-        // The catalogue's title names the cause in words the post-mortem
-        // may not use.
-        if let Some(entry) = kb
-            .catalogue
-            .as_ref()
-            .and_then(|c| c.causes.get(cause.id.as_str()))
-        {
-            doc.add_text(f.causes, &entry.title);
-        }
         doc.add_facet(
             f.facets,
             Facet::from_path([facet::CAUSE, cause.id.as_str()]),
         );
     }
     for service in &pm.services {
-        doc.add_text(f.services, service.as_str());
         doc.add_facet(
             f.facets,
             Facet::from_path([facet::SERVICE, service.as_str()]),
         );
     }
     for tag in &pm.details.tags {
-        doc.add_text(f.tags, tag);
         doc.add_facet(f.facets, Facet::from_path([facet::TAG, slug(tag).as_str()]));
-    }
-    for learning in &pm.details.learnings {
-        doc.add_text(f.learnings, learning);
-    }
-    for item in &pm.details.action_items {
-        doc.add_text(f.actions, item.title.as_str());
     }
     doc.add_text(f.id, pm.id.as_str());
     doc.add_i64(f.date, schema::date_value(pm.date.value));
@@ -446,6 +421,45 @@ pub fn document(kb: &KnowledgeBase, pm: &PostMortem, order: u64, f: &Fields) -> 
         ]),
     );
     doc
+}
+
+/// The searchable text of `pm`, field by field, in the order the index
+/// reads it: the one place that says which words go in which text field,
+/// for the index ([`document`]) and the in-browser search's statistics
+/// (`export`), which must count exactly the same tokens.
+pub fn texts(kb: &KnowledgeBase, pm: &PostMortem, f: &Fields, mut add: impl FnMut(Field, &str)) {
+    add(f.title, pm.title.as_str());
+    if let Some(summary) = pm.summary_text() {
+        add(f.summary, summary);
+    }
+    add(f.body, &body_text(pm.markdown()));
+    for cause in &pm.details.root_causes {
+        add(f.causes, cause.id.as_str());
+        if let Some(description) = &cause.description {
+            add(f.causes, description);
+        }
+        // The catalogue's title names the cause in words the post-mortem
+        // may not use.
+        if let Some(entry) = kb
+            .catalogue
+            .as_ref()
+            .and_then(|c| c.causes.get(cause.id.as_str()))
+        {
+            add(f.causes, &entry.title);
+        }
+    }
+    for service in &pm.services {
+        add(f.services, service.as_str());
+    }
+    for tag in &pm.details.tags {
+        add(f.tags, tag);
+    }
+    for learning in &pm.details.learnings {
+        add(f.learnings, learning);
+    }
+    for item in &pm.details.action_items {
+        add(f.actions, item.title.as_str());
+    }
 }
 
 /// `2025-Q1`: a quarter as a facet value (no space, sorts by time).

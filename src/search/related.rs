@@ -25,9 +25,6 @@
 //! Pure: reads the plain model, returns plain data; the site and the CLI
 //! present it.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use rayon::prelude::*;
 
 use super::analyzer;
@@ -95,50 +92,11 @@ pub struct Related {
     pub possible_recurrence: bool,
 }
 
-/// A small fast hash for the term maps (the FxHash of rustc): std's
-/// SipHash guards against hash flooding, which a local build does not need,
-/// and counting millions of terms was most of the time. Nothing depends on
-/// iteration order: every list read out of a map is sorted.
-#[derive(Clone, Copy, Default)]
-struct Fx(u64);
-
-impl Fx {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let mut word = [0; 8];
-        let rest = chunks.remainder();
-        word[..rest.len()].copy_from_slice(rest);
-        self.add(u64::from_le_bytes(word) ^ rest.len() as u64);
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+/// The term maps hash with rustc's FxHash: std's SipHash guards against
+/// hash flooding, which a local build does not need, and counting millions
+/// of terms was most of the time. Nothing depends on iteration order: every
+/// list read out of a map is sorted.
+type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// A document's heavy terms: (term number, fixed-point weight), by term number.
 type Vector = Vec<(u32, u64)>;
