@@ -112,6 +112,7 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> anyhow::Result<Built
     timer.lap("theme, analysis, metrics, views and fragments");
     let site = Site::new(&views, &metrics, &theme, &site_view);
     let jobs = pages::plan(&site);
+    timer.lap("plan pages (the search export included)");
     let staging = Staging::new(&out, &keep)?;
     let bytes = AtomicUsize::new(0);
     // Pages are written as they are rendered: memory stays flat however
