@@ -39,33 +39,13 @@ sync   # let the file system settle after a previous run's output was deleted
 cargo build --release --quiet
 bin=$PWD/target/release/hindsight
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-
-# measure NAME 'COMMAND' [NAME 'COMMAND' ...]: runs each COMMAND (evaluated;
-# $run is the run number) RUNS times, taking turns, and prints each one's
-# median wall time and peak RSS. Taking turns puts the tools under the same
-# conditions: a VM's speed drifts, and so does ext4's after files are freed.
-# Each run starts after `sync` (not timed), as a CI job starts on a quiet
-# disk: otherwise the kernel writes back the earlier runs' output (gigabytes
-# after a few runs) on the same two cores while the next run is timed.
-measure() {
-  local -a names=() commands=()
-  while [ $# -gt 0 ]; do names+=("$1") commands+=("$2"); shift 2; done
-  local -A walls=() rss=()
-  local out stats="$work/time.txt" i
-  for run in $(seq "$runs"); do
-    for i in "${!names[@]}"; do
-      sync
-      eval "/usr/bin/time -o '$stats' -f '%e %M' ${commands[$i]}" >/dev/null 2>&1 || true
-      out=$(tail -n 1 "$stats")
-      walls[$i]+="${out% *} " rss[$i]+="${out#* } "
-    done
-  done
-  local wall kb
-  for i in "${!names[@]}"; do
-    wall=$(printf '%s\n' ${walls[$i]} | median)
-    kb=$(printf '%s\n' ${rss[$i]} | median)
-    printf '%-8s %-8s %10ss %10s MB\n' "$n" "${names[$i]}" "$wall" "$((${kb%.*} / 1024))"
+source bench/lib.sh
+# measure, then one line per command.
+measure_and_show() {
+  measure "$@"
+  while [ $# -gt 0 ]; do
+    printf '%-8s %-8s %10ss %10s MB\n' "$n" "$1" "${wall[$1]}" "${rss[$1]}"
+    shift 2
   done
 }
 
@@ -75,7 +55,7 @@ for n in 1000 10000; do
   kb="$work/kb$n"
   [ -f "$kb/hindsight.toml" ] || python3 "$shared/gen_corpus.py" "$n" "$kb" >/dev/null 2>&1
   $bin check "$kb" >/dev/null 2>&1 || true   # warm the page cache
-  measure check "'$bin' check '$kb'"
+  measure_and_show check "'$bin' check '$kb'"
   build="'$bin' build '$kb' -o '$out_dir/site$n-'\$run"
   if command -v hugo >/dev/null; then
     hugo_site="$work/hugo$n"
@@ -85,10 +65,10 @@ for n in 1000 10000; do
       mkdir -p "$hugo_site/content"
       ln -s "$kb/postmortems" "$hugo_site/content/postmortems"
     fi
-    measure build "$build" \
+    measure_and_show build "$build" \
       hugo "hugo --quiet --source '$hugo_site' --destination '$out_dir/hugo$n-'\$run"
   else
-    measure build "$build"
+    measure_and_show build "$build"
   fi
 done
 rm -rf "$out_dir"
