@@ -88,6 +88,22 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
 /// [`paths::content_dir`]), relative to `root`, sorted. Names starting with
 /// `_` or `.` are skipped (FORMAT.md), and links are not followed out of the
 /// knowledge base.
+/// `path`'s bytes with separators as NUL: byte order on these is
+/// component order on the paths.
+fn component_order_key(path: &Path) -> Vec<u8> {
+    path.as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .map(|&b| {
+            if std::path::is_separator(char::from(b)) {
+                0
+            } else {
+                b
+            }
+        })
+        .collect()
+}
+
 pub fn discover(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let dir = dir.to_path_buf();
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -161,12 +177,11 @@ pub fn discover(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> V
         found.push((path.to_path_buf(), None));
     }
     // By path components: the order of a walk that visits each folder's
-    // entries sorted by name.
-    found.sort_by_cached_key(|(path, _)| {
-        path.components()
-            .map(|c| c.as_os_str().to_owned())
-            .collect::<Vec<_>>()
-    });
+    // entries sorted by name. `Path`'s own order parses the components on
+    // every comparison (a fifth of a `search` on 10,000 files); the bytes
+    // with each separator made the lowest byte compare the same way, since
+    // a name holds no separator and no NUL.
+    found.sort_by_cached_key(|(path, _)| component_order_key(path));
     for (path, problem) in found {
         match problem {
             Some(problem) => diagnostics.push(problem),
@@ -452,4 +467,34 @@ fn load_catalogue(
         }
     }
     Some(catalogue)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sort_key_orders_paths_by_components() {
+        let mut paths = vec![
+            "kb/a.md",
+            "kb/a-b/x.md",
+            "kb/a/x.md",
+            "kb/a/b/c.md",
+            "kb/ab.md",
+        ];
+        let mut by_components = paths.clone();
+        by_components.sort_by(|a, b| Path::new(a).cmp(Path::new(b)));
+        paths.sort_by_key(|p| component_order_key(Path::new(p)));
+        assert_eq!(paths, by_components);
+        assert_eq!(
+            paths,
+            [
+                "kb/a/b/c.md",
+                "kb/a/x.md",
+                "kb/a-b/x.md",
+                "kb/a.md",
+                "kb/ab.md"
+            ]
+        );
+    }
 }
