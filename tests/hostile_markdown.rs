@@ -9,6 +9,8 @@ use std::path::Path;
 use assert_cmd::Command;
 use scraper::{Html, Selector};
 
+mod common;
+
 const HOSTILE: &str = "
 ## Notes {#x\"/autofocus/tabindex=\"0\"/onfocus=\"alert(1)\"}
 
@@ -67,15 +69,7 @@ fn hostile_markdown_builds_to_clean_pages_and_feeds() {
     );
     assert_eq!(report.matches("[control-character]").count(), 3, "{report}");
 
-    Command::cargo_bin("hindsight")
-        .unwrap()
-        .env("SOURCE_DATE_EPOCH", "1795737600")
-        .arg("build")
-        .arg(&root)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    common::build_site(&root, &out);
 
     let page = out.join("incidents/payments-acquirer-cert-expiry/index.html");
     let doc = Html::parse_document(&fs::read_to_string(&page).unwrap());

@@ -429,14 +429,7 @@ fn the_site_export_is_gzipd_json_with_plain_text_summaries() {
     );
     std::fs::write(&file, text).unwrap();
     let out = root.join("public");
-    hindsight()
-        .env("SOURCE_DATE_EPOCH", "1795737600")
-        .arg("build")
-        .arg(&root)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    common::build_site(&root, &out);
     let search = out.join("search");
     let mut files = Vec::new();
     for e in walkdir::WalkDir::new(&search) {

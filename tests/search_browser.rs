@@ -10,26 +10,12 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{browser_or_skip, copy_dir, dump_dom, example, sel, serve};
-
-fn build(root: &Path, out: &Path) {
-    let output = Command::new(env!("CARGO_BIN_EXE_hindsight"))
-        .env("SOURCE_DATE_EPOCH", "1795737600")
-        .arg("build")
-        .arg(root)
-        .arg("-o")
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
+use common::{
+    browser_or_skip, build_site, copy_dir, dump_dom, example, sel, serve, serve_inflating,
+};
 
 /// `hindsight search`'s top ten ids for `query` with `filters` (URL
 /// parameter name, value; `sort` too).
@@ -81,57 +67,6 @@ fn url_of(page: &str, query: &str, filters: &[(&str, &str)]) -> String {
         url.push_str(&format!("&{name}={}", enc(value)));
     }
     url
-}
-
-/// Serves `root` as a host that compresses on the fly would: `.gz` files go
-/// out with `Content-Encoding: gzip`, so the browser inflates them before
-/// `search.js` sees them.
-fn serve_with_content_encoding(root: std::path::PathBuf) -> String {
-    use std::io::{BufRead, BufReader, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(&stream);
-            let mut request = String::new();
-            if reader.read_line(&mut request).is_err() {
-                continue;
-            }
-            let mut line = String::new();
-            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                line.clear();
-            }
-            let path = request.split_whitespace().nth(1).unwrap_or("/");
-            let path = path.split(['?', '#']).next().unwrap_or("/");
-            let path = path.trim_start_matches('/');
-            let mut file = root.join(path);
-            if path.is_empty() || path.ends_with('/') {
-                file = file.join("index.html");
-            }
-            let mut stream = &stream;
-            let (status, body, headers) = match std::fs::read(&file) {
-                Ok(body) if !path.contains("..") => {
-                    let headers = match file.extension().and_then(|e| e.to_str()) {
-                        Some("html") => "Content-Type: text/html; charset=utf-8\r\n",
-                        Some("js") => "Content-Type: text/javascript\r\n",
-                        Some("gz") => {
-                            "Content-Type: application/json\r\nContent-Encoding: gzip\r\n"
-                        }
-                        _ => "Content-Type: application/octet-stream\r\n",
-                    };
-                    ("200 OK", body, headers)
-                }
-                _ => ("404 Not Found", Vec::new(), ""),
-            };
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(&body);
-        }
-    });
-    format!("http://{addr}")
 }
 
 fn browser_top(browser: &Path, url: &str) -> Vec<String> {
@@ -212,16 +147,23 @@ const EXAMPLE_CASES: &[Case<'static>] = &[
     ("", &[("severity", "SEV-2")]),
 ];
 
+/// A copy of the example knowledge base and its built site: (the folder
+/// holding both, the knowledge base, the site).
+fn example_site() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("kb");
+    copy_dir(&example(), &root);
+    let out = dir.path().join("site");
+    build_site(&root, &out);
+    (dir, root, out)
+}
+
 #[test]
 fn the_search_page_ranks_like_hindsight_search_on_the_example() {
     let Some(browser) = browser_or_skip() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("kb");
-    copy_dir(&example(), &root);
-    let out = dir.path().join("site");
-    build(&root, &out);
+    let (_dir, root, out) = example_site();
     let page = format!("{}/search/", serve(out));
     check(&browser, &root, &page, EXAMPLE_CASES);
 }
@@ -303,7 +245,7 @@ fn the_search_page_ranks_like_hindsight_search_on_a_generated_corpus() {
         .unwrap();
     assert!(status.success());
     let out = dir.path().join("site");
-    build(&root, &out);
+    build_site(&root, &out);
     let page = format!("{}/search/", serve(out));
     check(&browser, &root, &page, CORPUS_CASES);
 }
@@ -316,13 +258,9 @@ fn the_search_page_reads_its_files_whether_or_not_the_host_inflates_them() {
     let Some(browser) = browser_or_skip() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("kb");
-    copy_dir(&example(), &root);
-    let out = dir.path().join("site");
-    build(&root, &out);
+    let (_dir, _root, out) = example_site();
     let plain = format!("{}/search/", serve(out.clone()));
-    let inflated = format!("{}/search/", serve_with_content_encoding(out));
+    let inflated = format!("{}/search/", serve_inflating(out));
     for (q, f) in [
         ("pool exhaustion", &[][..]),
         ("retry", &[("service", "checkout-api")][..]),
@@ -360,7 +298,7 @@ fn post_mortem_text_never_injects_markup_through_results() {
     );
     std::fs::write(&first, text).unwrap();
     let out = dir.path().join("site");
-    build(&root, &out);
+    build_site(&root, &out);
     let page = format!("{}/search/", serve(out));
     let dom = dump_dom(&browser, &url_of(&page, "xsstest", &[]));
     let hits: Vec<_> = dom.select(&sel("#search-results .search-hit")).collect();

@@ -99,6 +99,23 @@ pub fn dump_dom(browser: &Path, url: &str) -> Html {
     Html::parse_document(&String::from_utf8_lossy(&output.stdout))
 }
 
+/// `hindsight build ROOT -o OUT` at a fixed date, which must succeed.
+pub fn build_site(root: &Path, out: &Path) {
+    let output = Command::new(env!("CARGO_BIN_EXE_hindsight"))
+        .env("SOURCE_DATE_EPOCH", "1795737600")
+        .arg("build")
+        .arg(root)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// Serves `root` over HTTP on a loopback port for the test's lifetime: the
 /// site's links start with `/`, which `file://` cannot resolve.
 pub fn serve(root: PathBuf) -> String {
@@ -107,6 +124,17 @@ pub fn serve(root: PathBuf) -> String {
 
 /// [`serve`], and the log of every path requested, in order.
 pub fn serve_logged(root: PathBuf) -> (String, Arc<Mutex<Vec<String>>>) {
+    start_server(root, false)
+}
+
+/// [`serve`] as a host that compresses on the fly would: `.gz` files go out
+/// with `Content-Encoding: gzip`, so the browser inflates them before the
+/// page's scripts see them.
+pub fn serve_inflating(root: PathBuf) -> String {
+    start_server(root, true).0
+}
+
+fn start_server(root: PathBuf, gzip_encoding: bool) -> (String, Arc<Mutex<Vec<String>>>) {
     use std::io::{BufRead, BufReader, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
@@ -136,21 +164,24 @@ pub fn serve_logged(root: PathBuf) -> (String, Arc<Mutex<Vec<String>>>) {
                 file = file.join("index.html");
             }
             let mut stream = &stream;
-            let (status, body, kind) = match std::fs::read(&file) {
+            let (status, body, kind, encoding) = match std::fs::read(&file) {
                 Ok(body) if !path.contains("..") => {
-                    let kind = match file.extension().and_then(|e| e.to_str()) {
-                        Some("html") => "text/html; charset=utf-8",
-                        Some("css") => "text/css",
-                        Some("js") => "text/javascript",
-                        _ => "application/octet-stream",
+                    let (kind, encoding) = match file.extension().and_then(|e| e.to_str()) {
+                        Some("html") => ("text/html; charset=utf-8", ""),
+                        Some("css") => ("text/css", ""),
+                        Some("js") => ("text/javascript", ""),
+                        Some("gz") if gzip_encoding => {
+                            ("application/json", "Content-Encoding: gzip\r\n")
+                        }
+                        _ => ("application/octet-stream", ""),
                     };
-                    ("200 OK", body, kind)
+                    ("200 OK", body, kind, encoding)
                 }
-                _ => ("404 Not Found", Vec::new(), "text/plain"),
+                _ => ("404 Not Found", Vec::new(), "text/plain", ""),
             };
             let _ = write!(
                 stream,
-                "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\n{encoding}Content-Length: {}\r\nConnection: close\r\n\r\n",
                 body.len()
             );
             let _ = stream.write_all(&body);
