@@ -1,6 +1,6 @@
 //! The in-browser search's data: static files under `search/` in the site,
-//! computed from the very documents the tantivy index is built from
-//! ([`index::document`]) with the one analyzer, so that `search.js` scores
+//! computed from the very texts the tantivy index is built from
+//! ([`index::texts`]) with the one analyzer, so that `search.js` scores
 //! with tantivy's BM25 exactly (same document count, per-field token totals,
 //! quantized one-byte field norms, term and document frequencies, boosts).
 //! No tantivy segment file is shipped: their segment ids are random, and
