@@ -74,3 +74,159 @@ fn the_command_line_page_shows_each_commands_help_as_the_binary_prints_it() {
         );
     }
 }
+
+/// A Markdown page's anchors (as mdBook makes them from headings), links
+/// and fenced TOML blocks.
+struct Page {
+    anchors: Vec<String>,
+    links: Vec<String>,
+    toml_blocks: Vec<String>,
+}
+
+/// mdBook's heading id: letters, digits, `_` and `-` lowercased, spaces as
+/// `-`, the rest dropped; a repeated heading gets `-1`, `-2`, ...
+fn anchor_of(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '_' || c == '-' {
+                Some(c.to_ascii_lowercase())
+            } else if c.is_whitespace() {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+fn read_page(text: &str) -> Page {
+    use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+    let mut page = Page {
+        anchors: Vec::new(),
+        links: Vec::new(),
+        toml_blocks: Vec::new(),
+    };
+    let mut heading: Option<(String, Option<String>)> = None;
+    let mut toml: Option<String> = None;
+    for event in Parser::new_ext(text, Options::all()) {
+        match event {
+            Event::Start(Tag::Heading { id, .. }) => {
+                heading = Some((String::new(), id.map(|i| i.to_string())));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((text, id)) = heading.take() {
+                    let base = id.unwrap_or_else(|| anchor_of(&text));
+                    let mut anchor = base.clone();
+                    let mut n = 0;
+                    while page.anchors.contains(&anchor) {
+                        n += 1;
+                        anchor = format!("{base}-{n}");
+                    }
+                    page.anchors.push(anchor);
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((text, _)) = &mut heading {
+                    text.push_str(&t);
+                }
+                if let Some(block) = &mut toml {
+                    block.push_str(&t);
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => page.links.push(dest_url.to_string()),
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) if &*lang == "toml" => {
+                toml = Some(String::new());
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(block) = toml.take() {
+                    page.toml_blocks.push(block);
+                }
+            }
+            _ => {}
+        }
+    }
+    page
+}
+
+/// Every page in `docs/SUMMARY.md` exists, every relative link of the
+/// guide and the README leads to a file in the repository (never out of
+/// it) and, with `#anchor`, to a heading of that page, and every `toml`
+/// block parses (`toml invalid` marks one that shows an error on purpose):
+/// what `mdbook build` would catch, and more, without mdBook.
+#[test]
+fn the_guide_stands_alone_every_page_link_anchor_and_toml_block_resolves() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs = repo.join("docs");
+    let summary = read_page(&fs::read_to_string(docs.join("SUMMARY.md")).unwrap());
+    let mut files: Vec<std::path::PathBuf> = summary.links.iter().map(|l| docs.join(l)).collect();
+    for file in &files {
+        assert!(
+            file.is_file(),
+            "SUMMARY.md lists {} but it is missing",
+            file.display()
+        );
+    }
+    files.push(repo.join("README.md"));
+    let mut problems = Vec::new();
+    for file in &files {
+        let page = read_page(&fs::read_to_string(file).unwrap());
+        let name = file.strip_prefix(repo).unwrap().display().to_string();
+        for link in &page.links {
+            if link.contains("://") || link.starts_with("mailto:") {
+                continue;
+            }
+            let (target, anchor) = link.split_once('#').unwrap_or((link, ""));
+            let target_path = if target.is_empty() {
+                file.clone()
+            } else {
+                file.parent().unwrap().join(target)
+            };
+            let Ok(resolved) = target_path.canonicalize() else {
+                problems.push(format!("{name}: `{link}` leads to no file"));
+                continue;
+            };
+            if !resolved.starts_with(repo.canonicalize().unwrap()) {
+                problems.push(format!("{name}: `{link}` leads out of the repository"));
+                continue;
+            }
+            if !anchor.is_empty() {
+                let linked = read_page(&fs::read_to_string(&resolved).unwrap_or_default());
+                if !linked.anchors.iter().any(|a| a == anchor) {
+                    problems.push(format!("{name}: `{link}`: no heading `#{anchor}` there"));
+                }
+            }
+        }
+        for (i, block) in page.toml_blocks.iter().enumerate() {
+            // Front matter is shown with its `+++` fences; a block that
+            // shows a syntax error on purpose is marked `toml invalid`.
+            let block: String = block
+                .lines()
+                .filter(|l| l.trim() != "+++")
+                .map(|l| format!("{l}\n"))
+                .collect();
+            if let Err(e) = block.parse::<toml::Table>() {
+                problems.push(format!("{name}: toml block {} does not parse: {e}", i + 1));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn anchors_are_made_as_mdbook_makes_them() {
+    let page = read_page(
+        "# Command line\n## `hindsight init`\n## Paths: must match!\n## Paths: must match!\n\
+         ```toml\na = 1\n```\n[x](ci.md#the-workflow)\n",
+    );
+    assert_eq!(
+        page.anchors,
+        [
+            "command-line",
+            "hindsight-init",
+            "paths-must-match",
+            "paths-must-match-1"
+        ]
+    );
+    assert_eq!(page.links, ["ci.md#the-workflow"]);
+    assert_eq!(page.toml_blocks, ["a = 1\n"]);
+}
