@@ -122,11 +122,16 @@ pub fn slug(label: &str) -> String {
 }
 
 /// The kebab-case spelling of `s` that a diagnostic suggests when an id or
-/// value is not kebab-case: lowercase ASCII letters and digits joined by
-/// `-`, other characters dropped (`Checkout_Outage` → `checkout-outage`).
-/// Empty when `s` has no ASCII letter or digit.
+/// value is not kebab-case, and a new file's name: lowercase ASCII letters
+/// and digits joined by `-`, other letters transliterated first
+/// (`Checkout_Outage` → `checkout-outage`, `Über-Störung` → `uber-storung`:
+/// dropping them gave `ber-st-rung`). Empty when nothing is left.
 pub fn kebab(s: &str) -> String {
-    dashed(s, |c| c.is_ascii_alphanumeric())
+    if s.is_ascii() {
+        dashed(s, |c| c.is_ascii_alphanumeric())
+    } else {
+        dashed(&deunicode::deunicode(s), |c| c.is_ascii_alphanumeric())
+    }
 }
 
 /// The longest [`file_slug`], in bytes.
@@ -135,7 +140,7 @@ pub const MAX_FILE_SLUG_LEN: usize = 60;
 /// The slug in a new post-mortem's file name (`hindsight new`): its
 /// [`kebab`] form cut after the last whole word that fits in
 /// [`MAX_FILE_SLUG_LEN`] bytes (a first word longer than that is cut), or
-/// `incident` when the title has no ASCII letter or digit.
+/// `incident` when the title has no letter or digit.
 pub fn file_slug(title: &str) -> String {
     let mut out = kebab(title);
     if out.is_empty() {
@@ -267,11 +272,17 @@ mod tests {
     }
 
     #[test]
-    fn kebab_keeps_ascii_only() {
+    fn kebab_is_ascii_and_transliterates_other_letters() {
         assert_eq!(kebab("Checkout_Outage 2"), "checkout-outage-2");
         assert_eq!(kebab("--a--b--"), "a-b");
-        assert_eq!(kebab("café"), "caf");
-        assert_eq!(kebab("ÜÜÜ"), "");
+        assert_eq!(kebab("café"), "cafe");
+        assert_eq!(
+            kebab("Über-Störung im Zahlungsdienst"),
+            "uber-storung-im-zahlungsdienst"
+        );
+        assert_eq!(kebab("Ошибка DNS"), "oshibka-dns");
+        assert_eq!(kebab("🔥🔥"), "fire-fire");
+        assert_eq!(kebab("\u{200b}!!"), "");
     }
 
     #[test]
@@ -280,7 +291,9 @@ mod tests {
             file_slug("Checkout 502s after deploy #4411!"),
             "checkout-502s-after-deploy-4411"
         );
-        assert_eq!(file_slug("ÜÜÜ"), "incident");
+        assert_eq!(file_slug("ÜÜÜ"), "uuu");
+        assert_eq!(file_slug("Über-Störung"), "uber-storung");
+        assert_eq!(file_slug("!!!"), "incident");
         assert!(file_slug(&"word ".repeat(40)).len() <= 60);
         // Whole words that fit in 60 bytes, exactly 60 included.
         let words = format!("{} {} tail", "a".repeat(29), "b".repeat(30));

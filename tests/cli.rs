@@ -362,6 +362,27 @@ fn new_fills_the_template_and_never_overwrites() {
 }
 
 #[test]
+fn new_transliterates_a_title_into_the_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    hindsight().arg("init").arg(root).assert().success();
+    hindsight()
+        .args([
+            "new",
+            "Über-Störung im Zahlungsdienst",
+            "--date",
+            "2026-11-27",
+            "-C",
+        ])
+        .arg(root)
+        .assert()
+        .success();
+    let path = root.join("postmortems/2026-11-27-uber-storung-im-zahlungsdienst.md");
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains("title = \"Über-Störung im Zahlungsdienst\""));
+}
+
+#[test]
 fn new_uses_the_knowledge_base_template() {
     let dir = kb(&[]);
     fs::write(
