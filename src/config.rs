@@ -245,8 +245,12 @@ impl TemplateConfig {
 #[serde(rename_all = "lowercase")]
 pub enum LintLevel {
     Allow,
+    /// `warning` too: the word `check` prints.
     #[default]
+    #[serde(alias = "warning")]
     Warn,
+    /// `error` too: the word `check` prints, and what people write.
+    #[serde(alias = "error")]
     Deny,
 }
 

@@ -213,6 +213,53 @@ fn github_output_is_workflow_commands() {
 }
 
 #[test]
+fn a_config_error_is_one_annotation_in_github_format() {
+    let dir = kb(&[("a.md", GOOD)]);
+    fs::write(
+        dir.path().join("hindsight.toml"),
+        "[site]\ntitle = \"t\"\n[lints]\nblame_language = \"loud\"\n",
+    )
+    .unwrap();
+    let out = hindsight()
+        .args(["check", "--format", "github"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.starts_with("::error file="), "{stdout}");
+    assert!(stdout.contains("unknown variant `loud`"), "{stdout}");
+    assert_eq!(stderr, "", "the log would show it twice");
+}
+
+/// The levels a lint takes are also spelled as `check` prints them.
+#[test]
+fn a_lint_level_can_be_written_error_or_warning() {
+    let blamed = GOOD.replace(
+        "Search was slow for an hour.",
+        "Search was slow for an hour because of human error.",
+    );
+    for (level, code, word) in [
+        ("error", 1, "error[blame-language]"),
+        ("warning", 0, "warning[blame-language]"),
+    ] {
+        let dir = kb(&[("a.md", &blamed)]);
+        fs::write(
+            dir.path().join("hindsight.toml"),
+            format!("[site]\ntitle = \"t\"\n[lints]\nblame_language = \"{level}\"\n"),
+        )
+        .unwrap();
+        hindsight()
+            .arg("check")
+            .arg(dir.path())
+            .assert()
+            .code(code)
+            .stdout(predicate::str::contains(word));
+    }
+}
+
+#[test]
 fn colour_follows_the_flag_and_no_color() {
     let dir = kb(&[("a.md", "")]);
     let colored = hindsight()

@@ -58,11 +58,15 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<u8> {
 }
 
 /// A problem that stops the check before it starts: shown on stderr for
-/// people, and in the requested format on stdout for machines.
+/// people, and in the requested format on stdout for machines. Not both
+/// for `github`: the job's log shows stdout and stderr together, so the
+/// problem would be there twice, once as the annotation.
 fn write_fatal(format: Format, problems: &[Diagnostic], color: ColorChoice) -> std::io::Result<()> {
-    let mut err = color.stream(std::io::stderr());
-    for d in problems {
-        writeln!(err, "{}", render::human(d, true))?;
+    if format != Format::Github {
+        let mut err = color.stream(std::io::stderr());
+        for d in problems {
+            writeln!(err, "{}", render::human(d, true))?;
+        }
     }
     let mut out = std::io::stdout().lock();
     match format {
