@@ -420,6 +420,20 @@ impl Config {
                 );
             }
         }
+        let redact = &self.public.redact;
+        for (i, field) in redact.iter().enumerate() {
+            if redact[..i].contains(field) {
+                problems.push(crate::content::paths::at_key(
+                    Diagnostic::error(
+                        Rule::Config,
+                        format!("`public.redact` lists `{}` twice", field.as_str()),
+                    ),
+                    source,
+                    "public",
+                    "redact",
+                ));
+            }
+        }
         if self.related.count > MAX_RELATED {
             problems.push(
                 Diagnostic::error(

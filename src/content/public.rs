@@ -10,16 +10,21 @@ use std::collections::BTreeSet;
 
 use crate::config::{PublicConfig, Redacted, Visibility};
 
-use super::model::{Catalogue, KnowledgeBase, PostMortem};
+use super::model::{Catalogue, KnowledgeBase, PostMortem, Status};
 
-/// `kb` with only its public post-mortems (drafts included: the build's
-/// selection decides about those, as for any site), each redacted as
-/// `config` says.
-pub fn public_view(kb: &KnowledgeBase, config: &PublicConfig) -> KnowledgeBase {
+/// `kb` with only its public post-mortems, drafts only with `drafts`, each
+/// redacted as `config` says.
+///
+/// Drafts are left out here rather than by the site's selection: a site
+/// counts its drafts in the metrics (and `metrics.json` lists them), which
+/// inside the company is honest and outside it would publish a write-up
+/// nobody has signed off yet.
+pub fn public_view(kb: &KnowledgeBase, config: &PublicConfig, drafts: bool) -> KnowledgeBase {
     let postmortems: Vec<PostMortem> = kb
         .postmortems
         .iter()
         .filter(|pm| pm.visibility == Visibility::Public)
+        .filter(|pm| drafts || *pm.status != Status::Draft)
         .cloned()
         .collect();
     let ids: BTreeSet<String> = postmortems.iter().map(|pm| pm.id.value.clone()).collect();
@@ -103,7 +108,7 @@ mod tests {
         write("open", "public");
         write("shared", "public");
         let kb = load(root.path()).unwrap().kb;
-        let view = public_view(&kb, &PublicConfig::default());
+        let view = public_view(&kb, &PublicConfig::default(), false);
         let ids: Vec<&str> = view.postmortems.iter().map(|pm| pm.id.as_str()).collect();
         assert_eq!(ids, ["open", "shared"]);
         for pm in &view.postmortems {
@@ -111,7 +116,7 @@ mod tests {
             assert!(pm.details.action_items[0].owner.is_none());
             assert!(pm.details.related.iter().all(|r| r.as_str() != "secret"));
         }
-        let kept = public_view(&kb, &PublicConfig { redact: Vec::new() });
+        let kept = public_view(&kb, &PublicConfig { redact: Vec::new() }, false);
         assert_eq!(kept.postmortems[0].details.authors, ["Ada"]);
         assert_eq!(
             kept.postmortems[0].details.action_items[0]
