@@ -655,6 +655,17 @@ mod tests {
     }
 
     #[test]
+    fn a_field_redacted_twice_is_an_error_at_the_list() {
+        let text = "[public]\nredact = [\"authors\", \"authors\"]\n";
+        let source = Arc::new(Source::new("hindsight.toml", text.to_string()));
+        let problems = Config::from_toml(text).unwrap().check(&source);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].message, "`public.redact` lists `authors` twice");
+        let span = problems[0].primary.as_ref().unwrap().span.start;
+        assert_eq!(source.line_col(span).line, 2);
+    }
+
+    #[test]
     fn defaults_follow_the_format() {
         let config = Config::from_toml("[site]\ntitle = \"x\"\n").unwrap();
         assert_eq!(config.template.severities[0], "SEV-1");

@@ -116,6 +116,23 @@ mod tests {
             assert!(pm.details.action_items[0].owner.is_none());
             assert!(pm.details.related.iter().all(|r| r.as_str() != "secret"));
         }
+        // A public draft only with drafts.
+        let draft = dir.join("shared.md");
+        let text = std::fs::read_to_string(&draft).unwrap();
+        std::fs::write(&draft, text.replace("\"final\"", "\"draft\"")).unwrap();
+        let kb = load(root.path()).unwrap().kb;
+        assert_eq!(
+            public_view(&kb, &PublicConfig::default(), false)
+                .postmortems
+                .len(),
+            1
+        );
+        assert_eq!(
+            public_view(&kb, &PublicConfig::default(), true)
+                .postmortems
+                .len(),
+            2
+        );
         let kept = public_view(&kb, &PublicConfig { redact: Vec::new() }, false);
         assert_eq!(kept.postmortems[0].details.authors, ["Ada"]);
         assert_eq!(
