@@ -25,6 +25,52 @@ pub struct Config {
     pub lints: LintConfig,
     pub limits: Limits,
     pub related: RelatedConfig,
+    pub public: PublicConfig,
+}
+
+/// `[public]`: what `build --public` publishes of the public post-mortems.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PublicConfig {
+    /// Front-matter fields left off public pages. Both person-identifying
+    /// fields by default: a public site that names who wrote a write-up or
+    /// who owns a fix is a choice to make, not a default to discover.
+    pub redact: Vec<Redacted>,
+}
+
+impl Default for PublicConfig {
+    fn default() -> Self {
+        PublicConfig {
+            redact: vec![Redacted::Authors, Redacted::ActionItemOwner],
+        }
+    }
+}
+
+/// A front-matter field `[public] redact` can leave out: the ones that name
+/// people.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+pub enum Redacted {
+    #[serde(rename = "authors")]
+    Authors,
+    #[serde(rename = "action_items.owner")]
+    ActionItemOwner,
+}
+
+impl Redacted {
+    /// Each value with its name, as `hindsight.toml` writes it (a test holds
+    /// these to serde's names above).
+    pub const ALL: &'static [(&'static str, Redacted)] = &[
+        ("authors", Redacted::Authors),
+        ("action_items.owner", Redacted::ActionItemOwner),
+    ];
+
+    /// The name, from [`Redacted::ALL`].
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, r)| *r == self)
+            .map_or("", |(name, _)| name)
+    }
 }
 
 /// `[related]`: the related incidents on each incident page and the
@@ -378,6 +424,20 @@ impl Config {
                 );
             }
         }
+        let redact = &self.public.redact;
+        for (i, field) in redact.iter().enumerate() {
+            if redact[..i].contains(field) {
+                problems.push(crate::content::paths::at_key(
+                    Diagnostic::error(
+                        Rule::Config,
+                        format!("`public.redact` lists `{}` twice", field.as_str()),
+                    ),
+                    source,
+                    "public",
+                    "redact",
+                ));
+            }
+        }
         if self.related.count > MAX_RELATED {
             problems.push(
                 Diagnostic::error(
@@ -441,6 +501,15 @@ pub fn toml_error(
         return Diagnostic::error(rule, format!("{what}: unknown key `{field}`"))
             .at(source, span)
             .label("not a known key")
+            .help(help);
+    }
+    if let Some((value, expected)) = unknown_variant(&message) {
+        let help = crate::suggest::help(value, expected.iter().copied(), || {
+            format!("accepted values: {}", expected.join(", "))
+        });
+        return Diagnostic::error(rule, format!("{what}: unknown value `{value}`"))
+            .at(source, span)
+            .label("not an accepted value")
             .help(help);
     }
     let found = source.text.get(span.clone()).unwrap_or("").trim();
@@ -523,10 +592,20 @@ fn first_line(s: &str) -> &str {
 
 /// Picks apart serde's "unknown field `x`, expected one of `a`, `b`".
 fn unknown_field(message: &str) -> Option<(&str, Vec<&str>)> {
-    let rest = message.strip_prefix("unknown field `")?;
-    let (field, rest) = rest.split_once('`')?;
+    unknown_name(message, "unknown field `")
+}
+
+/// Picks apart serde's "unknown variant `x`, expected `a` or `b`": a string
+/// that is not one of an enum's names (`[public] redact = ["autors"]`).
+fn unknown_variant(message: &str) -> Option<(&str, Vec<&str>)> {
+    unknown_name(message, "unknown variant `")
+}
+
+fn unknown_name<'m>(message: &'m str, prefix: &str) -> Option<(&'m str, Vec<&'m str>)> {
+    let rest = message.strip_prefix(prefix)?;
+    let (name, rest) = rest.split_once('`')?;
     let expected = rest.split('`').skip(1).step_by(2).collect::<Vec<_>>();
-    Some((field, expected))
+    Some((name, expected))
 }
 
 #[cfg(test)]
@@ -542,6 +621,52 @@ mod tests {
             assert_eq!(config.template.default_visibility, value);
             assert_eq!(value.as_str(), name);
         }
+    }
+
+    #[test]
+    fn redacted_names_are_serdes() {
+        for &(name, value) in Redacted::ALL {
+            let config = Config::from_toml(&format!("[public]\nredact = [\"{name}\"]\n")).unwrap();
+            assert_eq!(config.public.redact, [value]);
+            assert_eq!(value.as_str(), name);
+        }
+        // Privacy first: both, unless the file says otherwise.
+        let config = Config::from_toml("").unwrap();
+        assert_eq!(config.public.redact.len(), Redacted::ALL.len());
+        let config = Config::from_toml("[public]\nredact = []\n").unwrap();
+        assert!(config.public.redact.is_empty());
+    }
+
+    #[test]
+    fn unknown_values_get_did_you_mean() {
+        let source = Arc::new(Source::new(
+            "hindsight.toml",
+            "[public]\nredact = [\"authors\", \"action_items.ownr\"]\n".to_string(),
+        ));
+        let err = toml::from_str::<Config>(&source.text).unwrap_err();
+        let d = toml_error(&source, Rule::Config, &err, 0);
+        assert_eq!(
+            d.message,
+            "invalid hindsight.toml: unknown value `action_items.ownr`"
+        );
+        assert_eq!(
+            d.help.as_deref(),
+            Some("did you mean `action_items.owner`?")
+        );
+        let span = d.primary.unwrap().span;
+        assert_eq!(&source.text[span.clone()], "\"action_items.ownr\"");
+        assert_eq!(source.line_col(span.start).line, 2);
+    }
+
+    #[test]
+    fn a_field_redacted_twice_is_an_error_at_the_list() {
+        let text = "[public]\nredact = [\"authors\", \"authors\"]\n";
+        let source = Arc::new(Source::new("hindsight.toml", text.to_string()));
+        let problems = Config::from_toml(text).unwrap().check(&source);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].message, "`public.redact` lists `authors` twice");
+        let span = problems[0].primary.as_ref().unwrap().span.start;
+        assert_eq!(source.line_col(span).line, 2);
     }
 
     #[test]

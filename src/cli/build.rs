@@ -7,6 +7,9 @@ use std::time::Instant;
 use clap::Args;
 
 use super::{ColorChoice, EXIT_PROBLEMS, EXIT_USAGE};
+use crate::config::Visibility;
+use crate::content::KnowledgeBase;
+use crate::content::public::public_view;
 use crate::diag::Counts;
 use crate::diag::render;
 use crate::site::{self, BuildOptions};
@@ -27,6 +30,10 @@ pub struct BuildArgs {
     /// Override [site] base_url, e.g. https://example.github.io/postmortems/ for a sub-path.
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Build a site to publish outside the company: public post-mortems only
+    /// (`visibility = "public"`), without the fields `[public] redact` names.
+    #[arg(long)]
+    pub public: bool,
 }
 
 /// On SIGINT or SIGTERM during a build: remove the unfinished site (the
@@ -95,13 +102,23 @@ pub fn run(args: &BuildArgs, color: ColorChoice) -> anyhow::Result<u8> {
         );
         return Ok(EXIT_PROBLEMS);
     }
+    // A public site is built from the public view alone, so no page can
+    // show what it leaves out; the search index below keeps reading the
+    // whole knowledge base: it stays on this machine, and `hindsight
+    // search` reuses it.
+    let public = args.public.then(|| {
+        let view = public_view(&report.kb, &report.kb.config.public, args.drafts);
+        let _ = writeln!(err, "{}", public_line(&report.kb, &view));
+        view
+    });
     let options = BuildOptions {
         out: args.output.clone(),
         drafts: args.drafts,
         base_url: args.base_url.clone(),
         // What `check` computed for the published incidents, when the
-        // site shows those.
-        related: (!args.drafts).then(|| std::mem::take(&mut report.related)),
+        // site shows those (its lists number the whole knowledge base's
+        // post-mortems, not the public view's).
+        related: (!args.drafts && public.is_none()).then(|| std::mem::take(&mut report.related)),
     };
     // The search index is written beside the site, on its own thread: the
     // two share nothing but the loaded knowledge base, and tantivy's
@@ -109,13 +126,14 @@ pub fn run(args: &BuildArgs, color: ColorChoice) -> anyhow::Result<u8> {
     // the site leaves a core idle instead of coming after it. An index
     // that is up to date is only checked, in milliseconds.
     let kb = &report.kb;
+    let site_kb = public.as_ref().unwrap_or(kb);
     let (built, index) = std::thread::scope(|scope| {
         let index = scope.spawn(|| {
             let started = Instant::now();
             let result = crate::search::index::ensure(kb, args.drafts);
             (result, started.elapsed())
         });
-        let built = site::build(kb, &options);
+        let built = site::build(site_kb, &options);
         (built, index.join())
     });
     let built = built?;
@@ -158,5 +176,37 @@ pub fn run(args: &BuildArgs, color: ColorChoice) -> anyhow::Result<u8> {
     // is instant, freeing thousands of post-mortems one by one is not
     // (40 ms on 10,000).
     std::mem::forget(report);
+    std::mem::forget(public);
     Ok(0)
+}
+
+/// `public build: 12 of 30 post-mortems (18 internal left out); redacted:
+/// authors, action_items.owner`: what a public build publishes, said before
+/// it does, so a wrong `visibility` or `redact` shows in the build log.
+fn public_line(kb: &KnowledgeBase, view: &KnowledgeBase) -> String {
+    let (all, shown) = (kb.postmortems.len(), view.postmortems.len());
+    let internal = kb
+        .postmortems
+        .iter()
+        .filter(|pm| pm.visibility != Visibility::Public)
+        .count();
+    // Public drafts, without --drafts.
+    let drafts = match all - shown - internal {
+        0 => String::new(),
+        1 => ", 1 public draft".to_string(),
+        n => format!(", {n} public drafts"),
+    };
+    let redact = &kb.config.public.redact;
+    let redacted = if redact.is_empty() {
+        "nothing".to_string()
+    } else {
+        redact
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "public build: {shown} of {all} post-mortems ({internal} internal{drafts} left out); redacted: {redacted}"
+    )
 }

@@ -10,6 +10,7 @@ pub mod frontmatter;
 pub mod markup;
 pub mod model;
 pub mod paths;
+pub mod public;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

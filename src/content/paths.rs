@@ -43,7 +43,14 @@ fn key_span(source: &Source, table: &str, key: &str) -> Option<Span> {
     Some(value)
 }
 
-fn at_key(d: Diagnostic, config_source: &Arc<Source>, table: &str, key: &str) -> Diagnostic {
+/// `d` pointing at `[table] key`'s value in the config file, or at the
+/// file when the key cannot be found.
+pub(crate) fn at_key(
+    d: Diagnostic,
+    config_source: &Arc<Source>,
+    table: &str,
+    key: &str,
+) -> Diagnostic {
     match key_span(config_source, table, key) {
         Some(span) => d.at(config_source, span),
         None => d.in_file(config_source),
