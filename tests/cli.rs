@@ -229,7 +229,7 @@ fn a_config_error_is_one_annotation_in_github_format() {
     let stderr = String::from_utf8_lossy(&out.get_output().stderr);
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(stdout.starts_with("::error file="), "{stdout}");
-    assert!(stdout.contains("unknown variant `loud`"), "{stdout}");
+    assert!(stdout.contains("unknown value `loud`"), "{stdout}");
     assert_eq!(stderr, "", "the log would show it twice");
 }
 
@@ -427,6 +427,41 @@ fn new_transliterates_a_title_into_the_file_name() {
     let path = root.join("postmortems/2026-11-27-uber-storung-im-zahlungsdienst.md");
     let text = fs::read_to_string(&path).unwrap();
     assert!(text.contains("title = \"Über-Störung im Zahlungsdienst\""));
+}
+
+/// Every command finds the knowledge base from a folder inside it, and
+/// the paths it prints stay relative to where it runs.
+#[test]
+fn every_command_finds_the_knowledge_base_from_a_folder_inside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    hindsight().arg("init").arg(root).assert().success();
+    let inside = root.join("postmortems");
+    hindsight()
+        .current_dir(&inside)
+        .args(["new", "Queue backlog", "--date", "2026-11-27"])
+        .args(["--service", "orders-api", "--service", "orders-db"])
+        .assert()
+        .success()
+        .stdout("../postmortems/2026-11-27-queue-backlog.md\n");
+    let text = fs::read_to_string(inside.join("2026-11-27-queue-backlog.md")).unwrap();
+    assert!(
+        text.contains("services = [\"orders-api\", \"orders-db\"]"),
+        "{text}"
+    );
+    hindsight()
+        .current_dir(&inside)
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("checked 2 post-mortems"));
+    hindsight()
+        .current_dir(&inside)
+        .args(["build", "-o"])
+        .arg(root.join("site"))
+        .assert()
+        .success();
+    assert!(root.join("site/index.html").is_file());
 }
 
 #[test]

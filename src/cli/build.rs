@@ -17,15 +17,15 @@ use crate::validate;
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// The knowledge base: the folder with hindsight.toml.
+    /// The knowledge base: the folder with hindsight.toml, or any folder in it.
     #[arg(default_value = ".")]
     pub dir: PathBuf,
     /// Where to write the site (default: public/ in the knowledge base). Hindsight only
     /// replaces a folder it created (it holds a .hindsight-site marker) or an empty one.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
-    /// Include draft post-mortems.
-    #[arg(long)]
+    /// Include draft post-mortems (`-D` as in Hugo).
+    #[arg(long, short = 'D')]
     pub drafts: bool,
     /// Override [site] base_url, e.g. https://example.github.io/postmortems/ for a sub-path.
     #[arg(long)]
@@ -68,7 +68,8 @@ pub fn run(args: &BuildArgs, color: ColorChoice) -> anyhow::Result<u8> {
     clean_up_on_signals();
     let mut err = color.stream(std::io::stderr());
     let timer = crate::site::Timings::start();
-    let report = validate::check(&args.dir);
+    let root = super::knowledge_base_root(&args.dir);
+    let report = validate::check(&root);
     timer.lap("load and check");
     let mut report = match report {
         Ok(report) => report,

@@ -12,14 +12,15 @@ use crate::validate;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The knowledge base: the folder with hindsight.toml.
+    /// The knowledge base: the folder with hindsight.toml, or any folder in it.
     #[arg(default_value = ".")]
     pub dir: PathBuf,
     /// Output format: human (rustc-style), json, or github (inline pull-request annotations).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Fail (exit 1) on warnings too, not only on errors.
-    #[arg(long, short = 'D')]
+    /// Fail (exit 1) on warnings too, not only on errors. (No `-D`: to Hugo
+    /// users, and in `build`, that means drafts.)
+    #[arg(long)]
     pub deny_warnings: bool,
 }
 
@@ -28,7 +29,8 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<u8> {
     // written in one go, and colour is stripped in one place when stdout is
     // not a terminal or NO_COLOR is set.
     let mut buffer = Vec::new();
-    let report = match validate::check(&args.dir) {
+    let root = super::knowledge_base_root(&args.dir);
+    let report = match validate::check(&root) {
         Ok(report) => report,
         Err(problems) => {
             write_fatal(args.format, &problems, color)?;

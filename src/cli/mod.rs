@@ -92,15 +92,33 @@ impl ColorChoice {
 }
 
 /// The knowledge base that `dir` is in: `dir` itself or the nearest folder
-/// above it with a `hindsight.toml`, so that commands that read the knowledge
-/// base (`search`, `related`) work from any folder inside it, as `git` does.
-/// `dir` as given when there is none: loading it then says what is missing.
+/// above it with a `hindsight.toml`, so that every command works from any
+/// folder inside it, as `git` and `cargo` do. `dir` as given when there is
+/// none: loading it then says what is missing.
+///
+/// The way up is spelled relative to `dir` (`..`, `../..`), not as an
+/// absolute path: the files' paths in diagnostics stay relative to where
+/// the command runs, which GitHub annotations need and people can click.
 pub fn knowledge_base_root(dir: &std::path::Path) -> std::path::PathBuf {
-    let start = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    start
-        .ancestors()
-        .find(|d| d.join(crate::config::CONFIG_FILE).is_file())
-        .map_or_else(|| dir.to_path_buf(), std::path::Path::to_path_buf)
+    use crate::config::CONFIG_FILE;
+    if dir.join(CONFIG_FILE).is_file() {
+        return dir.to_path_buf();
+    }
+    let Ok(start) = dir.canonicalize() else {
+        return dir.to_path_buf();
+    };
+    let mut up = if dir == std::path::Path::new(".") {
+        std::path::PathBuf::new()
+    } else {
+        dir.to_path_buf()
+    };
+    for ancestor in start.ancestors().skip(1) {
+        up.push("..");
+        if ancestor.join(CONFIG_FILE).is_file() {
+            return up;
+        }
+    }
+    dir.to_path_buf()
 }
 
 /// Exit status for "it ran, and found errors".
@@ -142,8 +160,12 @@ mod tests {
         let root = dir.path().canonicalize().unwrap();
         std::fs::write(root.join("hindsight.toml"), "").unwrap();
         std::fs::create_dir_all(root.join("postmortems/2025")).unwrap();
-        assert_eq!(knowledge_base_root(&root.join("postmortems/2025")), root);
+        assert_eq!(
+            knowledge_base_root(&root.join("postmortems/2025")),
+            root.join("postmortems/2025/../..")
+        );
         assert_eq!(knowledge_base_root(&root), root);
+
         let elsewhere = tempfile::tempdir().unwrap();
         assert_eq!(knowledge_base_root(elsewhere.path()), elsewhere.path());
     }

@@ -23,19 +23,35 @@ pub struct NewArgs {
     /// Severity, one of the configured levels (default: the third, e.g. SEV-3).
     #[arg(long, short)]
     pub severity: Option<String>,
-    /// An affected service, kebab-case.
-    #[arg(long = "service")]
-    pub service: Option<String>,
+    /// An affected service, kebab-case; give it once per service.
+    #[arg(long = "service", value_name = "SERVICE")]
+    pub services: Vec<String>,
     /// The day the incident started (default: today), as YYYY-MM-DD.
     #[arg(long)]
     pub date: Option<Date>,
-    /// The knowledge base: the folder with hindsight.toml.
-    #[arg(long, short = 'C', default_value = ".")]
-    pub dir: PathBuf,
+    /// The knowledge base: the folder with hindsight.toml, or any folder in
+    /// it (default: the current one).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// The knowledge base, as a flag (the older spelling of DIR).
+    #[arg(
+        short = 'C',
+        long = "dir",
+        hide = true,
+        conflicts_with = "dir",
+        value_name = "DIR"
+    )]
+    pub dir_flag: Option<PathBuf>,
 }
 
 pub fn run(args: &NewArgs, _color: ColorChoice) -> anyhow::Result<u8> {
-    let (config, _) = Config::load(&args.dir).map_err(|problems| {
+    let given = args
+        .dir
+        .as_deref()
+        .or(args.dir_flag.as_deref())
+        .unwrap_or(Path::new("."));
+    let root = super::knowledge_base_root(given);
+    let (config, _) = Config::load(&root).map_err(|problems| {
         let message = problems
             .iter()
             .map(|d| match &d.help {
@@ -65,11 +81,12 @@ pub fn run(args: &NewArgs, _color: ColorChoice) -> anyhow::Result<u8> {
             .cloned()
             .unwrap_or_default(),
     };
-    let service = args
-        .service
-        .clone()
-        .unwrap_or_else(|| "affected-service".into());
-    if !is_kebab_case(&service) {
+    let services = if args.services.is_empty() {
+        vec!["affected-service".to_string()]
+    } else {
+        args.services.clone()
+    };
+    if let Some(service) = services.iter().find(|s| !is_kebab_case(s)) {
         anyhow::bail!(
             "`{service}` is not kebab-case (lowercase letters, digits and single dashes)"
         );
@@ -77,11 +94,11 @@ pub fn run(args: &NewArgs, _color: ColorChoice) -> anyhow::Result<u8> {
     let date = args
         .date
         .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
-    let dir = args.dir.join(&config.content.dir);
+    let dir = root.join(&config.content.dir);
     // As `check` and `build` do: the post-mortem folder (links and `..`
     // resolved, even where it does not exist yet) is inside the root.
     let resolve = crate::site::output::resolve;
-    if !resolve(&dir).starts_with(resolve(&args.dir)) {
+    if !resolve(&dir).starts_with(resolve(&root)) {
         anyhow::bail!(
             "the post-mortem folder `{}` (`[content] dir`) is outside the knowledge base; not writing there",
             config.content.dir.display()
@@ -97,7 +114,7 @@ pub fn run(args: &NewArgs, _color: ColorChoice) -> anyhow::Result<u8> {
             )));
         }
     };
-    let text = fill(&template, title, date, &severity, &service);
+    let text = fill(&template, title, date, &severity, &services);
     let path = dir.join(format!("{date}-{}.md", file_slug(title)));
     write_new(&path, &text)?;
     println!("{}", path.display());
@@ -126,8 +143,17 @@ pub(crate) fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
 
 /// Fills `{{title}}`, `{{date}}`, `{{severity}}` and `{{service}}`. Inside
 /// the front matter, values are escaped for TOML strings, so a title with
-/// quotes or backslashes stays valid.
-pub fn fill(template: &str, title: &str, date: Date, severity: &str, service: &str) -> String {
+/// quotes or backslashes stays valid. Several services fill `"{{service}}"`
+/// as several strings (`"a", "b"`: the template's `services =
+/// ["{{service}}"]` becomes a list of them), and the body's `{{service}}` as
+/// `a, b`.
+pub fn fill(
+    template: &str,
+    title: &str,
+    date: Date,
+    severity: &str,
+    services: &[String],
+) -> String {
     let date = date.to_string();
     let toml_escaped = |s: &str| {
         let mut out = String::with_capacity(s.len());
@@ -149,10 +175,19 @@ pub fn fill(template: &str, title: &str, date: Date, severity: &str, service: &s
                 s.to_string()
             }
         };
+        let service = if escape {
+            services
+                .iter()
+                .map(|s| value(s))
+                .collect::<Vec<_>>()
+                .join("\", \"")
+        } else {
+            services.join(", ")
+        };
         part.replace("{{title}}", &value(title))
             .replace("{{date}}", &date)
             .replace("{{severity}}", &value(severity))
-            .replace("{{service}}", &value(service))
+            .replace("{{service}}", &service)
     };
     // The front matter ends at the second `+++` line.
     let end = template
@@ -178,7 +213,7 @@ mod tests {
             "a \"quoted\" \\ title",
             Date::constant(2025, 1, 2),
             "SEV-1",
-            "x",
+            &["x".to_string()],
         );
         assert_eq!(
             out,
