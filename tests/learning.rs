@@ -134,6 +134,30 @@ fn metrics_json_2025_q4_by_hand() {
             "connection-pool-exhaustion"
         ]
     );
+    // Black Friday has two of the three causes: its learnings are listed
+    // once, under the higher-ranked one.
+    assert!(
+        !q["top_learnings"][0]["sentences"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(q["top_learnings"][2]["sentences"], serde_json::json!([]));
+    assert!(q["top_learnings"][2]["shown_above"].as_u64().unwrap() > 0);
+    // No quarter shows a sentence under two of its causes.
+    for quarter in m["quarters"].as_array().unwrap() {
+        let mut seen = std::collections::HashSet::new();
+        for l in quarter["top_learnings"].as_array().unwrap() {
+            for s in l["sentences"].as_array().unwrap() {
+                assert!(
+                    seen.insert(s.as_str().unwrap()),
+                    "{} twice in {}",
+                    s,
+                    quarter["quarter"]
+                );
+            }
+        }
+    }
     // Per incident: the search drift has no durations at all.
     let drift = m["incidents"]
         .as_array()

@@ -456,8 +456,12 @@ pub struct Learning {
     pub incidents: Vec<usize>,
     /// Their ids.
     pub incident_ids: Vec<String>,
-    /// The `learnings` sentences of those incidents.
+    /// The `learnings` sentences of those incidents, but those a cause
+    /// ranked above already shows: two causes of the same incidents would
+    /// otherwise list the same sentences twice.
     pub sentences: Vec<String>,
+    /// How many of those incidents' sentences a cause above shows.
+    pub shown_above: usize,
 }
 
 /// Severity-weighted recurrence and incident count of every root cause,
@@ -512,18 +516,27 @@ pub fn top_learnings(
         .collect();
     ranked.sort_by(|a, b| b.2.cmp(&a.2).then(b.3.cmp(&a.3)).then(a.0.cmp(b.0)));
     ranked.truncate(limit);
+    // First occurrence wins, across the quarter's causes in rank order; a
+    // set keeps this linear in the sentences.
+    let mut seen: HashSet<&str> = HashSet::new();
     ranked
         .into_iter()
         .map(|(cause, incidents, score, incidents_ever)| {
-            // First occurrence wins; a set keeps this linear in the sentences.
-            let mut seen: HashSet<&str> = HashSet::new();
-            let sentences: Vec<String> = incidents
-                .iter()
-                .flat_map(|&i| &pms[i].details.learnings)
-                .filter(|s| seen.insert(s.as_str()))
-                .cloned()
-                .collect();
+            let mut shown_above = 0;
+            let mut own: HashSet<&str> = HashSet::new();
+            let mut sentences = Vec::new();
+            for s in incidents.iter().flat_map(|&i| &pms[i].details.learnings) {
+                if !own.insert(s.as_str()) {
+                    continue;
+                }
+                if seen.insert(s.as_str()) {
+                    sentences.push(s.clone());
+                } else {
+                    shown_above += 1;
+                }
+            }
             Learning {
+                shown_above,
                 incident_ids: incidents.iter().map(|&i| pms[i].id.value.clone()).collect(),
                 cause: cause.to_string(),
                 score,
