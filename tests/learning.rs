@@ -397,3 +397,62 @@ fn home_has_the_quarter_headline_and_on_this_day() {
     // 2025-11-28 is a year and a day before 2026-11-27.
     assert!(html.contains("/incidents/2025-11-28-black-friday-auth-pool-exhaustion/"));
 }
+
+fn text_of(html: &Html, selector: &str) -> String {
+    html.select(&sel(selector))
+        .map(|e| e.text().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Counts that differ between pages say why: metrics count drafts, the
+/// action-item list and the home page do not; "SLO breaches" include items
+/// done late, "past SLO" only open ones.
+#[test]
+fn counts_that_differ_between_pages_say_why() {
+    let (_dir, out) = site();
+    let m: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();
+    let all = &m["overall"]["action_items"];
+    let (open, in_drafts) = (
+        all["open"].as_u64().unwrap(),
+        all["open_in_drafts"].as_u64().unwrap(),
+    );
+    let (breaches, breaches_open) = (
+        all["slo_breaches"].as_u64().unwrap(),
+        all["slo_breaches_open"].as_u64().unwrap(),
+    );
+    assert_eq!((open, in_drafts), (19, 1));
+    assert_eq!((breaches, breaches_open), (16, 8));
+
+    let home = text_of(&page(&out, "index.html"), "main");
+    assert!(
+        home.contains(&format!("{} open action items", open - in_drafts)),
+        "{home}"
+    );
+    assert!(
+        home.contains("including 1 draft not yet on this site"),
+        "{home}"
+    );
+    let items = text_of(&page(&out, "action-items/index.html"), "main");
+    assert!(
+        items.contains(&format!("{} open action items", open - in_drafts)),
+        "{items}"
+    );
+    assert!(
+        items.contains(&format!("{breaches_open} past SLO")),
+        "{items}"
+    );
+    let metrics = text_of(&page(&out, "metrics/index.html"), "#action-item-aging");
+    assert!(
+        metrics.contains("Still open 19 1 in draft, not on the action-item list"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("SLO breaches 16 8 still open, 8 done late"),
+        "{metrics}"
+    );
+}

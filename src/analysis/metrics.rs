@@ -192,6 +192,12 @@ pub struct ItemMetrics {
     /// Items past their severity's SLO: open ones older than it, and done
     /// ones completed later than it (`[template] action_item_slo_days`).
     pub slo_breaches: usize,
+    /// Of those, the open ones: what the action-items page calls "past
+    /// SLO".
+    pub slo_breaches_open: usize,
+    /// Open items of post-mortems in `draft`, which the site's action-item
+    /// list leaves out unless built with `--drafts`.
+    pub open_in_drafts: usize,
     /// Open items by age (today - incident date): 0–30, 31–90, over 90 days.
     pub aging: [usize; 3],
 }
@@ -203,6 +209,10 @@ pub const AGING_BUCKETS: [&str; 3] = ["0–30 days", "31–90 days", "over 90 da
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct PeriodMetrics {
     pub incidents: usize,
+    /// Of those, post-mortems still in `draft`: counted here (an incident
+    /// happened whether or not its write-up is done), but not on the site
+    /// unless it is built with `--drafts`, so pages say so.
+    pub drafts: usize,
     /// Incidents per configured severity, worst first.
     pub by_severity: Vec<usize>,
     /// Durations over all these incidents.
@@ -371,6 +381,10 @@ impl Context<'_> {
             .collect();
         PeriodMetrics {
             incidents: set.len(),
+            drafts: set
+                .iter()
+                .filter(|&&i| *pms[i].status == Status::Draft)
+                .count(),
             by_severity,
             durations: durations(&|_| true),
             durations_by_severity: (0..levels)
@@ -406,6 +420,7 @@ impl Context<'_> {
             let pm = &pms[i];
             let created = pm.date.value;
             let slo_days = slo.get(&pm.severity.name).map(|&d| i64::from(d));
+            let draft = *pm.status == Status::Draft;
             for item in &pm.details.action_items {
                 m.created += 1;
                 match item.status {
@@ -420,12 +435,14 @@ impl Context<'_> {
                     ItemStatus::WontFix => m.wont_fix += 1,
                     ItemStatus::Open | ItemStatus::InProgress => {
                         m.open += 1;
+                        m.open_in_drafts += usize::from(draft);
                         if item.due.as_ref().is_some_and(|d| d.value < self.today) {
                             m.overdue += 1;
                         }
                         let age = days_between(created, self.today);
                         if slo_days.is_some_and(|limit| age > limit) {
                             m.slo_breaches += 1;
+                            m.slo_breaches_open += 1;
                         }
                         m.aging[match age {
                             ..=30 => 0,

@@ -110,6 +110,8 @@ fn change(now: usize, before: Option<usize>) -> Option<String> {
 #[derive(Serialize)]
 pub struct PeriodView {
     pub incidents: usize,
+    /// Of those, drafts (see [`PeriodMetrics::drafts`]).
+    pub drafts: usize,
     pub incidents_change: Option<String>,
     pub by_severity: Vec<SeverityCount>,
     pub durations: DurationsView,
@@ -166,6 +168,7 @@ pub fn period_view(
     let severities = &site.kb.config.template.severities;
     PeriodView {
         incidents: m.incidents,
+        drafts: m.drafts,
         incidents_change: change(m.incidents, previous.map(|p| p.incidents)),
         by_severity: severities
             .iter()
