@@ -464,6 +464,58 @@ fn every_command_finds_the_knowledge_base_from_a_folder_inside_it() {
     assert!(root.join("site/index.html").is_file());
 }
 
+/// `check FILE...` (a pre-commit hook) reports only those files' problems,
+/// still against the whole knowledge base.
+#[test]
+fn check_files_reports_only_their_problems() {
+    let broken = GOOD.replace("- 10:05 —", "- 09:05 —");
+    let dir = kb(&[("a.md", &broken), ("b.md", &broken), ("c.md", GOOD)]);
+    let root = dir.path();
+    // Every file: two problems.
+    hindsight()
+        .arg("check")
+        .arg(root)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("checked 3 post-mortems: 2 errors"));
+    // One file, named from the knowledge base's folder: its problem only,
+    // with the path as given.
+    hindsight()
+        .current_dir(root)
+        .args(["check", "postmortems/a.md"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("--> postmortems/a.md:25:3"))
+        .stdout(predicate::str::contains("postmortems/b.md").not())
+        .stdout(predicate::str::contains("checked 1 post-mortem: 1 error"));
+    hindsight()
+        .current_dir(root)
+        .args(["check", "postmortems/c.md"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "checked 1 post-mortem: no problems found",
+        ));
+    // A file whose id another file repeats: the cross-file rule still runs.
+    fs::write(
+        root.join("postmortems/d.md"),
+        GOOD.replace("+++\ntitle", "+++\nid = \"c\"\ntitle"),
+    )
+    .unwrap();
+    hindsight()
+        .current_dir(root)
+        .args(["check", "postmortems/d.md"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("duplicate-id"));
+    hindsight()
+        .current_dir(root)
+        .args(["check", "postmortems/a.md", "nope.md"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`nope.md` is not a file"));
+}
+
 #[test]
 fn new_uses_the_knowledge_base_template() {
     let dir = kb(&[]);

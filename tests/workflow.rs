@@ -272,3 +272,21 @@ fn the_workflow_matches_githubs_workflow_schema() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// The pre-commit hook this repository offers runs `check` on the changed
+/// Markdown files, and the guide names it by its id.
+#[test]
+fn the_pre_commit_hook_runs_check_on_changed_post_mortems() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let hooks = fs::read_to_string(repo.join(".pre-commit-hooks.yaml")).unwrap();
+    for line in [
+        "- id: hindsight-check",
+        "  entry: hindsight check",
+        "  language: rust",
+        "  files: \\.md$",
+    ] {
+        assert!(hooks.lines().any(|l| l == line), "{line}");
+    }
+    let guide = fs::read_to_string(repo.join("docs/ci.md")).unwrap();
+    assert!(guide.contains("      - id: hindsight-check\n"));
+}

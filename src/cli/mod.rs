@@ -115,10 +115,37 @@ pub fn knowledge_base_root(dir: &std::path::Path) -> std::path::PathBuf {
     for ancestor in start.ancestors().skip(1) {
         up.push("..");
         if ancestor.join(CONFIG_FILE).is_file() {
-            return up;
+            // `postmortems/..` reads better as `.`, when it is the same
+            // folder (it is not when `postmortems` is a link).
+            let tidy = tidy(&up);
+            return if tidy.canonicalize().is_ok_and(|t| t == ancestor) {
+                tidy
+            } else {
+                up
+            };
         }
     }
     dir.to_path_buf()
+}
+
+/// `path` with each `name/..` pair cancelled, `.` when nothing is left.
+fn tidy(path: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match (c, out.last()) {
+            (Component::CurDir, _) => {}
+            (Component::ParentDir, Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            _ => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        std::path::PathBuf::from(".")
+    } else {
+        out.iter().collect()
+    }
 }
 
 /// Exit status for "it ran, and found errors".
@@ -160,9 +187,14 @@ mod tests {
         let root = dir.path().canonicalize().unwrap();
         std::fs::write(root.join("hindsight.toml"), "").unwrap();
         std::fs::create_dir_all(root.join("postmortems/2025")).unwrap();
+        assert_eq!(knowledge_base_root(&root.join("postmortems/2025")), root);
         assert_eq!(
-            knowledge_base_root(&root.join("postmortems/2025")),
-            root.join("postmortems/2025/../..")
+            tidy(std::path::Path::new("a/b/../..")),
+            std::path::Path::new(".")
+        );
+        assert_eq!(
+            tidy(std::path::Path::new("../../x/..")),
+            std::path::Path::new("../..")
         );
         assert_eq!(knowledge_base_root(&root), root);
 
