@@ -174,6 +174,7 @@ impl Lints {
     fn blame_language(&self, pm: &PostMortem, level: Level, out: &mut Vec<Diagnostic>) {
         let Some(matcher) = &self.matcher else { return };
         let text = pm.source.text.as_str();
+        let overrides = line_levels(pm, Rule::BlameLanguage);
         for span in &pm.prose {
             let (prose, map) = fold_whitespace(&text[span.clone()]);
             for m in matcher.find_iter(prose.as_ref()) {
@@ -186,20 +187,71 @@ impl Lints {
                 {
                     continue;
                 }
+                let level = match overrides.get(&pm.source.line_index(start)) {
+                    None => level,
+                    Some(LintLevel::Allow) => continue,
+                    Some(LintLevel::Warn) => Level::Warning,
+                    Some(LintLevel::Deny) => Level::Error,
+                };
                 out.push(
                     Diagnostic::new(
                         level,
                         Rule::BlameLanguage,
-                        format!("`{}` points at a person, not the system", &prose[m.start()..m.end()]),
+                        format!(
+                            "`{}` points at a person, not the system",
+                            &prose[m.start()..m.end()]
+                        ),
                     )
                     .at(&pm.source, start..end)
                     .label("blame language")
                     .help(self.helps[m.pattern().as_usize()])
-                    .note("silence this for one file with `allow = [\"blame-language\"]` in its front matter"),
+                    .note(FILE_ALLOW_NOTE),
                 );
             }
         }
     }
+}
+
+const FILE_ALLOW_NOTE: &str =
+    "silence this for one file with `allow = [\"blame-language\"]` in its front matter";
+
+/// The per-line levels of `rule` set by inline markers, by line index: an
+/// HTML comment `<!-- hindsight: allow|warn|deny <rule> -->` sets the level
+/// of the line it ends on, or, alone on its line, of the next line. A
+/// phrase list cannot tell "blamed Vault" (a system) from a person; the
+/// author can, and the comment does not show on the page.
+fn line_levels(pm: &PostMortem, rule: Rule) -> std::collections::HashMap<usize, LintLevel> {
+    const OPEN: &str = "<!-- hindsight:";
+    let text = pm.source.text.as_str();
+    let mut out = std::collections::HashMap::new();
+    let mut from = 0;
+    while let Some(found) = text[from..].find(OPEN) {
+        let start = from + found;
+        let Some(len) = text[start..].find("-->") else {
+            break;
+        };
+        let end = start + len + "-->".len();
+        from = end;
+        let mut words = text[start + OPEN.len()..start + len].split_whitespace();
+        let level = match words.next() {
+            Some("allow") => LintLevel::Allow,
+            Some("warn" | "warning") => LintLevel::Warn,
+            Some("deny" | "error") => LintLevel::Deny,
+            _ => continue,
+        };
+        if !words.any(|w| w == rule.name()) {
+            continue;
+        }
+        let line = pm.source.line_index(end - 1);
+        let line_start = pm.source.line_start(line);
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
+        let alone =
+            text[line_start..start].trim().is_empty() && text[end..line_end].trim().is_empty();
+        out.insert(if alone { line + 1 } else { line }, level);
+    }
+    out
 }
 
 /// Folds each run of whitespace into one space, so phrases match across
