@@ -31,6 +31,13 @@ pub const CATALOGUE_FILE: &str = "root-causes.toml";
 #[derive(Debug)]
 pub struct Loaded {
     pub kb: KnowledgeBase,
+    /// Post-mortems read around problems in their front matter (a syntax
+    /// error, an invalid or misspelled required key; see
+    /// [`PostMortem::recovered`]): `check` runs the rules about one file on
+    /// them, so those problems do not hide the others, but they are not in
+    /// the knowledge base, where pages, metrics and search would take their
+    /// stand-in values for facts.
+    pub recovered: Vec<PostMortem>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -57,10 +64,20 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
                 .collect()
         };
     let mut postmortems = Vec::with_capacity(results.len());
+    let mut recovered = Vec::new();
     let mut unloaded = Vec::new();
     for ((pm, diags), rel) in results.into_iter().zip(&files) {
         match pm {
-            Some(pm) => postmortems.push(pm),
+            Some(pm) if !pm.recovered => postmortems.push(pm),
+            Some(pm) => {
+                unloaded.push(
+                    rel.file_stem()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+                recovered.push(pm);
+            }
             None => unloaded.push(
                 rel.file_stem()
                     .unwrap_or_default()
@@ -80,6 +97,7 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             unloaded,
             files: files.len(),
         },
+        recovered,
         diagnostics,
     })
 }
@@ -331,6 +349,7 @@ pub fn parse_file(
         severity,
         status,
         services,
+        recovered,
     }) = fm.required(&source, config, &mut diagnostics)
     else {
         return (None, diagnostics);
@@ -372,6 +391,7 @@ pub fn parse_file(
         body,
         prose,
         invalid_keys: fm.invalid_keys,
+        recovered,
     };
     (Some(pm), diagnostics)
 }

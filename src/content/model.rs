@@ -351,6 +351,11 @@ pub struct PostMortem {
     pub prose: Vec<Span>,
     /// Front-matter keys that were present but invalid (already reported).
     pub invalid_keys: Vec<String>,
+    /// Whether the front matter was read around a problem (a TOML syntax
+    /// error, an invalid or misspelled required key, already reported), with
+    /// stand-in values where it had to: fit for the rules about this file,
+    /// not for a page, a metric or a search result.
+    pub recovered: bool,
 }
 
 impl PostMortem {
