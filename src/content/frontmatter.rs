@@ -1227,3 +1227,36 @@ fn leaf(key: &str) -> &str {
         .unwrap_or(key)
         .trim_end_matches(" items")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_keys_finds_top_level_keys_and_tables() {
+        let front = "title = \"a = b\"\nservices = [\n  \"x\",\n]\n\"quoted\" = 1\n\
+                     [impact\nstarted = 2025-03-14T09:12:00Z\n[[root_causes]]\nid = \"x\"\n\
+                     [[ action_items ]]\n";
+        assert_eq!(
+            written_keys(front),
+            ["title", "services", "impact", "root_causes", "action_items"]
+        );
+        assert!(written_keys("").is_empty());
+        assert!(written_keys("[[\n[\n=\n").is_empty());
+    }
+
+    #[test]
+    fn a_misspelled_required_key_is_renamed_only_when_unambiguous() {
+        let rename = |front: &str, key: &str| {
+            let (table, _) = DeTable::parse_recoverable(front);
+            rename_of(key, table.get_ref())
+        };
+        assert_eq!(rename("sevrity = 1", "sevrity"), Some(Key::Severity));
+        // The real key is there: the typo is only an unknown key.
+        assert_eq!(rename("sevrity = 1\nseverity = 2", "sevrity"), None);
+        // Two keys could be `severity`: neither is guessed.
+        assert_eq!(rename("sevrity = 1\nseverty = 2", "sevrity"), None);
+        // Optional keys are not renamed (an unknown key there is a warning).
+        assert_eq!(rename("sumary = 1", "sumary"), None);
+    }
+}
