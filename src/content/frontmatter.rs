@@ -146,7 +146,7 @@ pub struct FrontMatter {
     pub recovered: bool,
 }
 
-/// The required keys of a front matter that has them all.
+/// The required keys of a front matter, as read or standing in.
 pub struct Required {
     pub title: Spanned<String>,
     pub date: Spanned<Date>,
@@ -387,13 +387,14 @@ fn written_keys(front: &str) -> Vec<String> {
 }
 
 impl FrontMatter {
-    /// The required keys, or a diagnostic for each one that is missing.
+    /// The required keys, with a diagnostic for each one that is missing
+    /// and a stand-in value for it ([`Required::recovered`]).
     pub fn required(
         &mut self,
         source: &Arc<Source>,
         config: &Config,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<Required> {
+    ) -> Required {
         let first_line = source.line_span(0);
         let unknown: Vec<&(String, Span)> = self
             .seen
@@ -462,56 +463,51 @@ impl FrontMatter {
                 "add `services = [\"checkout-api\"]`, every affected system".into(),
             );
         }
-        // A key that is present but unreadable (already reported) stands in
-        // with a neutral value, so the rules about the body, the sections
-        // and the other keys still run: an invalid key is not a missing one.
-        let span_of = |key: Key| {
+        // A required key that is missing or unreadable (reported above or
+        // while reading) stands in with a neutral value, so the rules about
+        // the body, the sections and the other keys still run: one problem
+        // does not hide the others. A missing key stands at the opening
+        // `+++`, where its error points.
+        let mut stood_in = false;
+        let mut stand_in = |key: Key| {
+            stood_in = true;
             self.seen
                 .iter()
                 .find(|(k, _)| k == key.as_str())
-                .map(|(_, span)| span.clone())
+                .map_or(first_line.clone(), |(_, span)| span.clone())
         };
-        let mut stood_in = false;
-        let mut stand_in = |key: Key| {
-            let span = span_of(key);
-            stood_in |= span.is_some();
-            span
-        };
-        let title = match self.title.take() {
-            Some(title) => Some(title),
-            None => stand_in(Key::Title).map(|span| Spanned::new(String::new(), span)),
-        };
-        let date = match self.date.take() {
-            Some(date) => Some(date),
-            None => stand_in(Key::Date).map(|span| Spanned::new(Date::default(), span)),
-        };
-        let severity = match self.severity.take() {
-            Some(severity) => Some(severity),
-            None => stand_in(Key::Severity).map(|span| {
-                let rank = severities.len().saturating_sub(1);
-                let name = severities.get(rank).cloned().unwrap_or_default();
-                Spanned::new(Severity { rank, name }, span)
-            }),
-        };
-        let status = match self.status.take() {
-            Some(status) => Some(status),
-            None => stand_in(Key::Status).map(|span| Spanned::new(Status::Draft, span)),
-        };
-        let services = match self.services.take() {
-            Some(services) => Some(services),
-            None => stand_in(Key::Services).map(|_| Vec::new()),
-        };
+        let title = self
+            .title
+            .take()
+            .unwrap_or_else(|| Spanned::new(String::new(), stand_in(Key::Title)));
+        let date = self
+            .date
+            .take()
+            .unwrap_or_else(|| Spanned::new(Date::default(), stand_in(Key::Date)));
+        let severity = self.severity.take().unwrap_or_else(|| {
+            let rank = severities.len().saturating_sub(1);
+            let name = severities.get(rank).cloned().unwrap_or_default();
+            Spanned::new(Severity { rank, name }, stand_in(Key::Severity))
+        });
+        let status = self
+            .status
+            .take()
+            .unwrap_or_else(|| Spanned::new(Status::Draft, stand_in(Key::Status)));
+        let services = self.services.take().unwrap_or_else(|| {
+            stand_in(Key::Services);
+            Vec::new()
+        });
         let invalid = REQUIRED
             .iter()
             .any(|key| self.invalid_keys.iter().any(|k| k == key));
-        Some(Required {
-            title: title?,
-            date: date?,
-            severity: severity?,
-            status: status?,
-            services: services?,
+        Required {
+            title,
+            date,
+            severity,
+            status,
+            services,
             recovered: self.recovered || stood_in || invalid,
-        })
+        }
     }
 }
 

@@ -343,17 +343,14 @@ pub fn parse_file(
         &mut diagnostics,
         &mut prose,
     );
-    let Some(frontmatter::Required {
+    let frontmatter::Required {
         title,
         date,
         severity,
         status,
         services,
         recovered,
-    }) = fm.required(&source, config, &mut diagnostics)
-    else {
-        return (None, diagnostics);
-    };
+    } = fm.required(&source, config, &mut diagnostics);
     let rel_path = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy())

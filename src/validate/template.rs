@@ -23,12 +23,15 @@ fn severity_label(pm: &PostMortem) -> String {
     taken_as(pm, "severity", &pm.severity.span, &pm.severity.name)
 }
 
-/// "status is `final`"; for a value that is not valid (already reported,
-/// and read as the nearest valid one), what was written and what the rules
-/// took it for, so the label does not contradict the file.
+/// "status is `final`"; for a value that is missing or not valid (already
+/// reported, and standing in as the nearest or least demanding valid one),
+/// what the rules took it for, so the label does not contradict the file.
 fn taken_as(pm: &PostMortem, key: &str, span: &crate::source::Span, value: &str) -> String {
     let written = pm.source.text.get(span.clone()).unwrap_or_default();
-    if pm.is_invalid(key) && written.trim_matches('"') != value {
+    // A missing key stands in at the opening `+++` line, where no value is.
+    if *span == pm.source.line_span(0) {
+        format!("{key} is missing, taken as `{value}`")
+    } else if pm.is_invalid(key) && written.trim_matches('"') != value {
         format!("{key} is {written}, taken as `{value}`")
     } else {
         format!("{key} is `{value}`")
