@@ -70,12 +70,17 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         match pm {
             Some(pm) if !pm.recovered => postmortems.push(pm),
             Some(pm) => {
+                // It exists, so a link to it (by file name, or by its id
+                // when one was read) is not an unknown one.
                 unloaded.push(
                     rel.file_stem()
                         .unwrap_or_default()
                         .to_string_lossy()
                         .into_owned(),
                 );
+                if pm.id.span != (0..0) {
+                    unloaded.push(pm.id.value.clone());
+                }
                 recovered.push(pm);
             }
             None => unloaded.push(

@@ -411,8 +411,9 @@ pub struct KnowledgeBase {
     pub postmortems: Vec<PostMortem>,
     /// How many files were read, including those that failed to load.
     pub files: usize,
-    /// File stems of post-mortems that failed to load (already reported):
-    /// links to them are not reported as unknown on top.
+    /// File stems (and ids, when read) of post-mortems that failed to load
+    /// or were read around problems (already reported) and so are not in
+    /// `postmortems`: links to them are not reported as unknown on top.
     pub unloaded: Vec<String>,
 }
 
