@@ -216,7 +216,9 @@ pub fn parse(
         prose: Vec::new(),
         broken,
         unreported: 0,
+        errors: 0,
     };
+    let renames = renames(table.get_ref());
     for (key, value) in table.get_ref() {
         let written = key.get_ref().as_ref();
         let key_span = reader.span(key);
@@ -226,7 +228,10 @@ pub fn parse(
         // and the one diagnostic says to rename it.
         let renamed = match Key::from_name(written) {
             Some(_) => None,
-            None => rename_of(written, table.get_ref()),
+            None => renames
+                .iter()
+                .find(|(typo, _)| *typo == written)
+                .map(|&(_, key)| key),
         };
         let name: &str = match renamed {
             Some(to) => to.as_str(),
@@ -321,24 +326,31 @@ pub fn parse(
     Some(fm)
 }
 
-/// The required key that the unknown top-level key `written` is a
-/// misspelling of: only when it is the one near name, the front matter does
-/// not have that key already, and no other unknown key is as likely to be it.
-fn rename_of(written: &str, table: &DeTable<'_>) -> Option<Key> {
-    let guess = |name: &str| match suggest::did_you_mean(name, REQUIRED.iter().copied())[..] {
-        [one] => Some(one),
-        _ => None,
-    };
-    let to = guess(written)?;
-    let rivals = table
+/// The unknown top-level keys that are misspellings of a required key, with
+/// that key: only when it is the one known key near the spelling, the front
+/// matter does not have it already, and no other unknown key is as likely to
+/// be it. One pass over the keys, however many there are.
+fn renames<'t>(table: &'t DeTable<'_>) -> Vec<(&'t str, Key)> {
+    let guesses: Vec<(&str, usize)> = table
         .keys()
         .map(|k| k.get_ref().as_ref())
-        .filter(|k| *k != written && Key::from_name(k).is_none())
-        .any(|k| guess(k) == Some(to));
-    if rivals || table.keys().any(|k| k.get_ref().as_ref() == to) {
-        return None;
+        .filter(|k| Key::from_name(k).is_none())
+        .filter_map(
+            |k| match suggest::did_you_mean(k, REQUIRED.iter().copied())[..] {
+                [one] => REQUIRED.iter().position(|r| *r == one).map(|i| (k, i)),
+                _ => None,
+            },
+        )
+        .collect();
+    let mut rivals = [0usize; REQUIRED.len()];
+    for &(_, i) in &guesses {
+        rivals[i] += 1;
     }
-    Key::from_name(to)
+    guesses
+        .into_iter()
+        .filter(|&(_, i)| rivals[i] == 1 && !table.contains_key(REQUIRED[i]))
+        .filter_map(|(k, i)| Key::from_name(REQUIRED[i]).map(|key| (k, key)))
+        .collect()
 }
 
 /// What the rules take an unknown `status` for (its error is already
@@ -359,6 +371,7 @@ fn status_guess(value: &TomlSpanned<'_>, span: Span) -> Option<Spanned<Status>> 
 fn written_keys(front: &str) -> Vec<String> {
     let bare = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
     let mut keys: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut in_table = false;
     for line in front.lines() {
         let line = line.trim();
@@ -379,7 +392,7 @@ fn written_keys(front: &str) -> Vec<String> {
                 _ => continue,
             }
         };
-        if !key.is_empty() && !keys.iter().any(|k| k == key) {
+        if !key.is_empty() && seen.insert(key) {
             keys.push(key.to_string());
         }
     }
@@ -535,6 +548,9 @@ struct Reader<'a> {
     broken: Vec<usize>,
     /// Problems left unreported because a syntax error there already was.
     unreported: usize,
+    /// Errors pushed so far: counted as they come, since a front matter of
+    /// thousands of keys asks after each one.
+    errors: usize,
 }
 
 /// What a TOML value is, for "expected X, found Y".
@@ -558,7 +574,7 @@ fn found(value: &DeValue<'_>) -> &'static str {
 impl<'a> Reader<'a> {
     /// Errors so far, counting those a syntax error stood for.
     fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count() + self.unreported
+        self.errors + self.unreported
     }
 
     fn span<T>(&self, spanned: &toml::Spanned<T>) -> Span {
@@ -567,6 +583,7 @@ impl<'a> Reader<'a> {
     }
 
     fn push(&mut self, diagnostic: Diagnostic) {
+        self.errors += usize::from(diagnostic.is_error());
         self.diagnostics.push(diagnostic);
     }
 
@@ -1245,7 +1262,10 @@ mod tests {
     fn a_misspelled_required_key_is_renamed_only_when_unambiguous() {
         let rename = |front: &str, key: &str| {
             let (table, _) = DeTable::parse_recoverable(front);
-            rename_of(key, table.get_ref())
+            renames(table.get_ref())
+                .into_iter()
+                .find(|(typo, _)| *typo == key)
+                .map(|(_, key)| key)
         };
         assert_eq!(rename("sevrity = 1", "sevrity"), Some(Key::Severity));
         // The real key is there: the typo is only an unknown key.
