@@ -182,15 +182,14 @@ pub fn parse(
     // that holds one is what the parser could make of broken text, and is
     // left out instead of being reported again as a wrong type.
     let mut broken: Vec<usize> = Vec::new();
-    let mut error_lines: Vec<usize> = Vec::new();
+    let mut error_lines = std::collections::HashSet::new();
     for err in &errors {
         let at = err.span().map_or(0, |s| s.start).min(front.len());
         broken.push(at);
         // The recovering parser may trip more than once on one broken line;
         // the first error there is the one to fix.
         let line = source.line_index(offset + at);
-        if !error_lines.contains(&line) {
-            error_lines.push(line);
+        if error_lines.insert(line) {
             diagnostics.push(toml_error(source, Rule::TomlSyntax, err, offset));
         }
         fm.recovered = true;
@@ -199,11 +198,12 @@ pub fn parse(
     // broken line, or all after an unclosed string or table header) is
     // there, only unreadable: no "missing required key" for it, and no rule
     // about it (no "a final post-mortem needs an `[impact]` table").
+    // It stands at the opening `+++`, as a missing key does: the value it
+    // would point at could not be read.
     if fm.recovered {
-        let start = split.front.start;
         for key in written_keys(front) {
             if !table.get_ref().contains_key(key.as_str()) {
-                fm.seen.push((key.clone(), start..start));
+                fm.seen.push((key.clone(), source.line_span(0)));
                 fm.invalid_keys.push(key);
             }
         }

@@ -28,9 +28,15 @@ fn severity_label(pm: &PostMortem) -> String {
 /// what the rules took it for, so the label does not contradict the file.
 fn taken_as(pm: &PostMortem, key: &str, span: &crate::source::Span, value: &str) -> String {
     let written = pm.source.text.get(span.clone()).unwrap_or_default();
-    // A missing key stands in at the opening `+++` line, where no value is.
+    // A missing key, or one a TOML syntax error made unreadable, stands in
+    // at the opening `+++` line, where no value is.
     if *span == pm.source.line_span(0) {
-        format!("{key} is missing, taken as `{value}`")
+        let why = if pm.is_invalid(key) {
+            "could not be read"
+        } else {
+            "is missing"
+        };
+        format!("{key} {why}, taken as `{value}`")
     } else if pm.is_invalid(key) && written.trim_matches('"') != value {
         format!("{key} is {written}, taken as `{value}`")
     } else {
