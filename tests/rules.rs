@@ -101,6 +101,29 @@ fn every_rule_fixture_reports_its_rule() {
     );
 }
 
+/// One run shows every problem of a file: a TOML syntax error does not hide
+/// an invalid severity, which does not hide the rules about the body, the
+/// sections and what `final` requires (the snapshot has the details).
+#[test]
+fn a_broken_front_matter_hides_no_other_problem() {
+    let fixture = fixtures().join("rules/toml-syntax-recovery.md");
+    let (report, rules) = check_fixture(&fixture);
+    for rule in [
+        Rule::TomlSyntax,
+        Rule::InvalidValue,
+        Rule::MissingSection,
+        Rule::MissingActionItems,
+        Rule::BlameLanguage,
+    ] {
+        assert!(
+            rules.contains(&rule),
+            "[{}] is missing from:\n{report}",
+            rule.name()
+        );
+    }
+    assert_eq!(rules.len(), 5, "one diagnostic a problem:\n{report}");
+}
+
 #[test]
 fn valid_fixtures_are_clean() {
     let valid = entries(&fixtures().join("valid"));

@@ -141,18 +141,33 @@ pub struct FrontMatter {
     /// Top-level keys whose value had an error: rules that depend on them
     /// stay quiet rather than pile follow-on errors on the first one.
     pub invalid_keys: Vec<String>,
+    /// Whether the front matter was read around a problem (a syntax error,
+    /// a misspelled required key): the post-mortem is checked, not published.
+    pub recovered: bool,
 }
 
-/// The required keys of a front matter that has them all.
+/// The required keys of a front matter, as read or standing in.
 pub struct Required {
     pub title: Spanned<String>,
     pub date: Spanned<Date>,
     pub severity: Spanned<Severity>,
     pub status: Spanned<Status>,
     pub services: Vec<Spanned<String>>,
+    /// Whether some of them, or the front matter around them, were read
+    /// around a problem ([`FrontMatter::recovered`]): such a post-mortem is
+    /// checked, never published.
+    pub recovered: bool,
 }
 
+/// The keys a post-mortem cannot do without ([`FrontMatter::required`]).
+const REQUIRED: &[&str] = &["title", "date", "severity", "status", "services"];
+
 /// Reads the front matter at `split.front` of `source`.
+///
+/// A TOML syntax error does not stop the reading: toml's recovering parser
+/// gives the document with the broken values left out, each syntax error is
+/// reported at its place, and the keys around it are read as usual, so one
+/// typo does not hide the problems of the rest of the file.
 pub fn parse(
     source: &Arc<Source>,
     split: &Split,
@@ -160,39 +175,104 @@ pub fn parse(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<FrontMatter> {
     let offset = split.front.start;
-    let table = match DeTable::parse(&source.text[split.front.clone()]) {
-        Ok(table) => table,
-        Err(err) => {
-            diagnostics.push(toml_error(source, Rule::TomlSyntax, &err, offset));
-            return None;
+    let front = &source.text[split.front.clone()];
+    let (table, errors) = DeTable::parse_recoverable(front);
+    let mut fm = FrontMatter::default();
+    // Where the syntax errors are (relative to the front matter): a value
+    // that holds one is what the parser could make of broken text, and is
+    // left out instead of being reported again as a wrong type.
+    let mut broken: Vec<usize> = Vec::new();
+    let mut error_lines = std::collections::HashSet::new();
+    for err in &errors {
+        let at = err.span().map_or(0, |s| s.start).min(front.len());
+        broken.push(at);
+        // The recovering parser may trip more than once on one broken line;
+        // the first error there is the one to fix.
+        let line = source.line_index(offset + at);
+        if error_lines.insert(line) {
+            diagnostics.push(toml_error(source, Rule::TomlSyntax, err, offset));
         }
-    };
+        fm.recovered = true;
+    }
+    // A key the text sets that the recovering parser lost (the one on the
+    // broken line, or all after an unclosed string or table header) is
+    // there, only unreadable: no "missing required key" for it, and no rule
+    // about it (no "a final post-mortem needs an `[impact]` table").
+    // It stands at the opening `+++`, as a missing key does: the value it
+    // would point at could not be read.
+    if fm.recovered {
+        for key in written_keys(front) {
+            if !table.get_ref().contains_key(key.as_str()) {
+                fm.seen.push((key.clone(), source.line_span(0)));
+                fm.invalid_keys.push(key);
+            }
+        }
+    }
     let mut reader = Reader {
         source,
         offset,
         config,
         diagnostics,
         prose: Vec::new(),
+        broken,
+        unreported: 0,
+        errors: 0,
     };
-    let mut fm = FrontMatter::default();
+    let renames = renames(table.get_ref());
     for (key, value) in table.get_ref() {
-        let name = key.get_ref().as_ref();
-        fm.seen.push((name.to_string(), reader.span(key)));
+        let written = key.get_ref().as_ref();
+        let key_span = reader.span(key);
         let errors_before = reader.errors();
+        // `sevrity = "SEV-1"`: a required key spelled wrong is read as that
+        // key (when it cannot be any other), so the rules that need it run,
+        // and the one diagnostic says to rename it.
+        let renamed = match Key::from_name(written) {
+            Some(_) => None,
+            None => renames
+                .iter()
+                .find(|(typo, _)| *typo == written)
+                .map(|&(_, key)| key),
+        };
+        let name: &str = match renamed {
+            Some(to) => to.as_str(),
+            None => written,
+        };
+        if let Some(to) = renamed {
+            reader.push(
+                Diagnostic::error(
+                    Rule::UnknownKey,
+                    format!("unknown key `{written}` in the front matter"),
+                )
+                .at(source, key_span.clone())
+                .label(format!("read as `{to}` until it is renamed"))
+                .help(format!("rename `{written}` to `{to}`")),
+            );
+            fm.recovered = true;
+        }
+        fm.seen.push((name.to_string(), key_span.clone()));
+        let (key_at, value_end) = (key.span().start, value.span().end);
+        if reader.broken_in(key_at..value_end) {
+            fm.invalid_keys.push(name.to_string());
+            continue;
+        }
         if let DeValue::Array(items) = value.get_ref() {
-            reader.list_limit(name, items);
+            reader.list_limit(written, items);
         }
         let details = &mut fm.details;
-        match Key::from_name(name) {
+        match renamed.or_else(|| Key::from_name(written)) {
             Some(Key::Title) => {
-                fm.title = reader.string(name, value).and_then(|t| reader.title(t));
+                fm.title = reader.string(written, value).and_then(|t| reader.title(t));
             }
-            Some(Key::Date) => fm.date = reader.date(name, value),
+            Some(Key::Date) => fm.date = reader.date(written, value),
             Some(Key::Severity) => fm.severity = reader.severity(value),
-            Some(Key::Status) => fm.status = reader.choice(name, value, Status::ALL),
+            Some(Key::Status) => {
+                fm.status = reader
+                    .choice(written, value, Status::ALL)
+                    .or_else(|| status_guess(value, reader.span(value)))
+            }
             Some(Key::Services) => {
-                fm.services = reader.string_list(name, value).inspect(|list| {
-                    reader.kebab_list(name, list);
+                fm.services = reader.string_list(written, value).inspect(|list| {
+                    reader.kebab_list(written, list);
                     if list.is_empty() {
                         reader.push(
                             Diagnostic::error(Rule::InvalidValue, "`services` is empty")
@@ -203,38 +283,42 @@ pub fn parse(
                     }
                 })
             }
-            Some(Key::Summary) => details.summary = reader.prose_string(name, value),
+            Some(Key::Summary) => details.summary = reader.prose_string(written, value),
             Some(Key::Id) => {
                 fm.id = reader
-                    .string(name, value)
-                    .filter(|id| reader.kebab(name, id))
+                    .string(written, value)
+                    .filter(|id| reader.kebab(written, id))
             }
-            Some(Key::Authors) => details.authors = reader.plain_list(name, value),
-            Some(Key::Tags) => details.tags = reader.plain_list(name, value),
-            Some(Key::Published) => details.published = reader.date(name, value),
+            Some(Key::Authors) => details.authors = reader.plain_list(written, value),
+            Some(Key::Tags) => details.tags = reader.plain_list(written, value),
+            Some(Key::Published) => details.published = reader.date(written, value),
             Some(Key::Related) => {
-                details.related = reader.string_list(name, value).unwrap_or_default()
+                details.related = reader.string_list(written, value).unwrap_or_default()
             }
             Some(Key::Learnings) => {
-                if let Some(list) = reader.string_list(name, value) {
+                if let Some(list) = reader.string_list(written, value) {
                     reader.prose.extend(list.iter().map(|s| s.span.clone()));
                     details.learnings = list.into_iter().map(|s| s.value).collect();
                 }
             }
             Some(Key::Visibility) => {
-                fm.visibility = reader.choice(name, value, Visibility::ALL).map(|v| v.value)
+                fm.visibility = reader
+                    .choice(written, value, Visibility::ALL)
+                    .map(|v| v.value)
             }
             Some(Key::Allow) => details.allow = reader.allow(value),
-            Some(Key::Impact) => details.impact = reader.impact(reader.span(key), value),
+            Some(Key::Impact) => details.impact = reader.impact(key_span, value),
             Some(Key::RootCauses) => {
-                details.root_causes = reader.tables(name, value, Reader::root_cause)
+                details.root_causes = reader.tables(written, value, Reader::root_cause)
             }
             Some(Key::ActionItems) => {
-                details.action_items = reader.tables(name, value, Reader::action_item)
+                details.action_items = reader.tables(written, value, Reader::action_item)
             }
-            None => reader.unknown_key("the front matter", name, reader.span(key), Key::NAMES),
+            None => reader.unknown_key("the front matter", written, key_span, Key::NAMES),
         }
-        if reader.errors() > errors_before {
+        // The rename's own error is not a problem of the value.
+        let own = usize::from(renamed.is_some());
+        if reader.errors() > errors_before + own {
             fm.invalid_keys.push(name.to_string());
         }
     }
@@ -242,14 +326,88 @@ pub fn parse(
     Some(fm)
 }
 
+/// The unknown top-level keys that are misspellings of a required key, with
+/// that key: only when it is the one known key near the spelling, the front
+/// matter does not have it already, and no other unknown key is as likely to
+/// be it. One pass over the keys, however many there are.
+fn renames<'t>(table: &'t DeTable<'_>) -> Vec<(&'t str, Key)> {
+    let guesses: Vec<(&str, usize)> = table
+        .keys()
+        .map(|k| k.get_ref().as_ref())
+        .filter(|k| Key::from_name(k).is_none())
+        .filter_map(
+            |k| match suggest::did_you_mean(k, REQUIRED.iter().copied())[..] {
+                [one] => REQUIRED.iter().position(|r| *r == one).map(|i| (k, i)),
+                _ => None,
+            },
+        )
+        .collect();
+    let mut rivals = [0usize; REQUIRED.len()];
+    for &(_, i) in &guesses {
+        rivals[i] += 1;
+    }
+    guesses
+        .into_iter()
+        .filter(|&(_, i)| rivals[i] == 1 && !table.contains_key(REQUIRED[i]))
+        .filter_map(|(k, i)| Key::from_name(REQUIRED[i]).map(|key| (k, key)))
+        .collect()
+}
+
+/// What the rules take an unknown `status` for (its error is already
+/// reported): the status it is one typo away from, else `draft`, whose rules
+/// ask the least, so a guess adds no error of its own.
+fn status_guess(value: &TomlSpanned<'_>, span: Span) -> Option<Spanned<Status>> {
+    let written = value.get_ref().as_str().unwrap_or_default();
+    let status = match suggest::did_you_mean(written, Status::NAMES.iter().copied())[..] {
+        [one] => Status::from_name(one),
+        _ => None,
+    };
+    Some(Spanned::new(status.unwrap_or(Status::Draft), span))
+}
+
+/// The top-level keys the front-matter text sets, by a look at its lines
+/// (`key = ...` before the first table, and each `[table]` or `[[table]]`
+/// header), for when the TOML parser could not read all of it.
+fn written_keys(front: &str) -> Vec<String> {
+    let bare = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let mut keys: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut in_table = false;
+    for line in front.lines() {
+        let line = line.trim();
+        let key = if let Some(header) = line.strip_prefix('[') {
+            // `["a", "b"]` is an array's line, not a header.
+            let header = header.trim_start_matches('[').trim_start();
+            if header.starts_with(['"', '\'']) {
+                continue;
+            }
+            in_table = true;
+            let end = header.find(|c: char| !bare(c)).unwrap_or(header.len());
+            &header[..end]
+        } else if in_table {
+            continue;
+        } else {
+            match line.split_once('=') {
+                Some((key, _)) if key.trim().chars().all(bare) => key.trim(),
+                _ => continue,
+            }
+        };
+        if !key.is_empty() && seen.insert(key) {
+            keys.push(key.to_string());
+        }
+    }
+    keys
+}
+
 impl FrontMatter {
-    /// The required keys, or a diagnostic for each one that is missing.
+    /// The required keys, with a diagnostic for each one that is missing
+    /// and a stand-in value for it ([`Required::recovered`]).
     pub fn required(
         &mut self,
         source: &Arc<Source>,
         config: &Config,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<Required> {
+    ) -> Required {
         let first_line = source.line_span(0);
         let unknown: Vec<&(String, Span)> = self
             .seen
@@ -318,13 +476,51 @@ impl FrontMatter {
                 "add `services = [\"checkout-api\"]`, every affected system".into(),
             );
         }
-        Some(Required {
-            title: self.title.take()?,
-            date: self.date.take()?,
-            severity: self.severity.take()?,
-            status: self.status.take()?,
-            services: self.services.take()?,
-        })
+        // A required key that is missing or unreadable (reported above or
+        // while reading) stands in with a neutral value, so the rules about
+        // the body, the sections and the other keys still run: one problem
+        // does not hide the others. A missing key stands at the opening
+        // `+++`, where its error points.
+        let mut stood_in = false;
+        let mut stand_in = |key: Key| {
+            stood_in = true;
+            self.seen
+                .iter()
+                .find(|(k, _)| k == key.as_str())
+                .map_or(first_line.clone(), |(_, span)| span.clone())
+        };
+        let title = self
+            .title
+            .take()
+            .unwrap_or_else(|| Spanned::new(String::new(), stand_in(Key::Title)));
+        let date = self
+            .date
+            .take()
+            .unwrap_or_else(|| Spanned::new(Date::default(), stand_in(Key::Date)));
+        let severity = self.severity.take().unwrap_or_else(|| {
+            let rank = severities.len().saturating_sub(1);
+            let name = severities.get(rank).cloned().unwrap_or_default();
+            Spanned::new(Severity { rank, name }, stand_in(Key::Severity))
+        });
+        let status = self
+            .status
+            .take()
+            .unwrap_or_else(|| Spanned::new(Status::Draft, stand_in(Key::Status)));
+        let services = self.services.take().unwrap_or_else(|| {
+            stand_in(Key::Services);
+            Vec::new()
+        });
+        let invalid = REQUIRED
+            .iter()
+            .any(|key| self.invalid_keys.iter().any(|k| k == key));
+        Required {
+            title,
+            date,
+            severity,
+            status,
+            services,
+            recovered: self.recovered || stood_in || invalid,
+        }
     }
 }
 
@@ -348,6 +544,13 @@ struct Reader<'a> {
     config: &'a Config,
     diagnostics: &'a mut Vec<Diagnostic>,
     prose: Vec<Span>,
+    /// Where the TOML syntax errors are, relative to the front matter.
+    broken: Vec<usize>,
+    /// Problems left unreported because a syntax error there already was.
+    unreported: usize,
+    /// Errors pushed so far: counted as they come, since a front matter of
+    /// thousands of keys asks after each one.
+    errors: usize,
 }
 
 /// What a TOML value is, for "expected X, found Y".
@@ -369,8 +572,9 @@ fn found(value: &DeValue<'_>) -> &'static str {
 }
 
 impl<'a> Reader<'a> {
+    /// Errors so far, counting those a syntax error stood for.
     fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
+        self.errors + self.unreported
     }
 
     fn span<T>(&self, spanned: &toml::Spanned<T>) -> Span {
@@ -379,6 +583,7 @@ impl<'a> Reader<'a> {
     }
 
     fn push(&mut self, diagnostic: Diagnostic) {
+        self.errors += usize::from(diagnostic.is_error());
         self.diagnostics.push(diagnostic);
     }
 
@@ -412,7 +617,22 @@ impl<'a> Reader<'a> {
         self.push(d);
     }
 
+    /// Whether a syntax error lies in `span` (relative to the front matter,
+    /// its end included: an unclosed string breaks at its end).
+    fn broken_in(&self, span: std::ops::Range<usize>) -> bool {
+        self.broken
+            .iter()
+            .any(|at| (span.start..=span.end).contains(at))
+    }
+
     fn type_error(&mut self, key: &str, value: &TomlSpanned<'_>, expected: &str, help: &str) {
+        // What the parser kept of a broken value (an impossible date has no
+        // date in it) is not a second problem: the syntax error is reported.
+        // The value still counts as invalid, so no rule reads its absence.
+        if self.broken_in(value.span()) {
+            self.unreported += 1;
+            return;
+        }
         let d = Diagnostic::error(
             Rule::InvalidType,
             format!(
@@ -689,7 +909,16 @@ impl<'a> Reader<'a> {
                     .map(String::as_str)
                     .collect();
                 self.not_in_list("severity", &s, &names);
-                None
+                // The rules still run on the value (its error is reported):
+                // ranked as the severity it is one typo away from (`SEV2`),
+                // else as the least severe, whose rules ask the least.
+                let rank = match suggest::did_you_mean(&s.value, names.iter().copied())[..] {
+                    [one] => self.config.template.severity_rank(one),
+                    _ => None,
+                };
+                let rank = rank.unwrap_or(names.len().saturating_sub(1));
+                let name = names.get(rank).copied().unwrap_or_default().to_string();
+                Some(Spanned::new(Severity { rank, name }, s.span))
             }
         }
     }
@@ -744,11 +973,16 @@ impl<'a> Reader<'a> {
             format!("unknown key `{key}` in {place}"),
         )
         .at(self.source, span)
-        .label("Hindsight does not use this key")
-        .help(suggest::help(key, known.iter().copied(), || {
-            "remove it; the guide's format page lists the keys a post-mortem can have".to_string()
-        }));
-        self.push(d);
+        .label("Hindsight does not use this key");
+        // One near key is most likely what was meant: say what to do.
+        let help = match suggest::did_you_mean(key, known.iter().copied())[..] {
+            [one] => format!("rename `{key}` to `{one}`"),
+            _ => suggest::help(key, known.iter().copied(), || {
+                "remove it; the guide's format page lists the keys a post-mortem can have"
+                    .to_string()
+            }),
+        };
+        self.push(d.help(help));
     }
 
     fn table<'v, 'i>(
@@ -1005,4 +1239,40 @@ fn leaf(key: &str) -> &str {
         .next()
         .unwrap_or(key)
         .trim_end_matches(" items")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_keys_finds_top_level_keys_and_tables() {
+        let front = "title = \"a = b\"\nservices = [\n  \"x\",\n]\n\"quoted\" = 1\n\
+                     [impact\nstarted = 2025-03-14T09:12:00Z\n[[root_causes]]\nid = \"x\"\n\
+                     [[ action_items ]]\n";
+        assert_eq!(
+            written_keys(front),
+            ["title", "services", "impact", "root_causes", "action_items"]
+        );
+        assert!(written_keys("").is_empty());
+        assert!(written_keys("[[\n[\n=\n").is_empty());
+    }
+
+    #[test]
+    fn a_misspelled_required_key_is_renamed_only_when_unambiguous() {
+        let rename = |front: &str, key: &str| {
+            let (table, _) = DeTable::parse_recoverable(front);
+            renames(table.get_ref())
+                .into_iter()
+                .find(|(typo, _)| *typo == key)
+                .map(|(_, key)| key)
+        };
+        assert_eq!(rename("sevrity = 1", "sevrity"), Some(Key::Severity));
+        // The real key is there: the typo is only an unknown key.
+        assert_eq!(rename("sevrity = 1\nseverity = 2", "sevrity"), None);
+        // Two keys could be `severity`: neither is guessed.
+        assert_eq!(rename("sevrity = 1\nseverty = 2", "sevrity"), None);
+        // Optional keys are not renamed (an unknown key there is a warning).
+        assert_eq!(rename("sumary = 1", "sumary"), None);
+    }
 }

@@ -32,6 +32,13 @@ pub const CATALOGUE_FILE: &str = "root-causes.toml";
 #[derive(Debug)]
 pub struct Loaded {
     pub kb: KnowledgeBase,
+    /// Post-mortems read around problems in their front matter (a syntax
+    /// error, an invalid or misspelled required key; see
+    /// [`PostMortem::recovered`]): `check` runs the rules about one file on
+    /// them, so those problems do not hide the others, but they are not in
+    /// the knowledge base, where pages, metrics and search would take their
+    /// stand-in values for facts.
+    pub recovered: Vec<PostMortem>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -58,10 +65,25 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
                 .collect()
         };
     let mut postmortems = Vec::with_capacity(results.len());
+    let mut recovered = Vec::new();
     let mut unloaded = Vec::new();
     for ((pm, diags), rel) in results.into_iter().zip(&files) {
         match pm {
-            Some(pm) => postmortems.push(pm),
+            Some(pm) if !pm.recovered => postmortems.push(pm),
+            Some(pm) => {
+                // It exists, so a link to it (by file name, or by its id
+                // when one was read) is not an unknown one.
+                unloaded.push(
+                    rel.file_stem()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+                if pm.id.span != (0..0) {
+                    unloaded.push(pm.id.value.clone());
+                }
+                recovered.push(pm);
+            }
             None => unloaded.push(
                 rel.file_stem()
                     .unwrap_or_default()
@@ -81,6 +103,7 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             unloaded,
             files: files.len(),
         },
+        recovered,
         diagnostics,
     })
 }
@@ -326,16 +349,14 @@ pub fn parse_file(
         &mut diagnostics,
         &mut prose,
     );
-    let Some(frontmatter::Required {
+    let frontmatter::Required {
         title,
         date,
         severity,
         status,
         services,
-    }) = fm.required(&source, config, &mut diagnostics)
-    else {
-        return (None, diagnostics);
-    };
+        recovered,
+    } = fm.required(&source, config, &mut diagnostics);
     let rel_path = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy())
@@ -373,6 +394,7 @@ pub fn parse_file(
         body,
         prose,
         invalid_keys: fm.invalid_keys,
+        recovered,
     };
     (Some(pm), diagnostics)
 }

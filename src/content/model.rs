@@ -351,6 +351,11 @@ pub struct PostMortem {
     pub prose: Vec<Span>,
     /// Front-matter keys that were present but invalid (already reported).
     pub invalid_keys: Vec<String>,
+    /// Whether the front matter was read around a problem (a TOML syntax
+    /// error, an invalid or misspelled required key, already reported), with
+    /// stand-in values where it had to: fit for the rules about this file,
+    /// not for a page, a metric or a search result.
+    pub recovered: bool,
 }
 
 impl PostMortem {
@@ -406,8 +411,9 @@ pub struct KnowledgeBase {
     pub postmortems: Vec<PostMortem>,
     /// How many files were read, including those that failed to load.
     pub files: usize,
-    /// File stems of post-mortems that failed to load (already reported):
-    /// links to them are not reported as unknown on top.
+    /// File stems (and ids, when read) of post-mortems that failed to load
+    /// or were read around problems (already reported) and so are not in
+    /// `postmortems`: links to them are not reported as unknown on top.
     pub unloaded: Vec<String>,
 }
 

@@ -50,6 +50,17 @@ pub fn check(root: &Path) -> Result<Report, Vec<Diagnostic>> {
     let kb = &loaded.kb;
     let (rules, related) = rayon::join(|| rules(kb), || recurrence::published_lists(kb));
     diagnostics.extend(rules);
+    // Post-mortems read around a broken front matter get the rules about
+    // one file, so all their problems show in one run; the rules across
+    // files would compare their stand-in values with real ones.
+    let lints = lints::Lints::new(&kb.config);
+    diagnostics.extend(
+        loaded
+            .recovered
+            .par_iter()
+            .flat_map_iter(|pm| file_rules(pm, &kb.config, &lints))
+            .collect::<Vec<_>>(),
+    );
     diagnostics.extend(recurrence::notes(kb, &related));
     diag::sort(&mut diagnostics);
     Ok(Report {
@@ -72,15 +83,22 @@ fn rules(kb: &KnowledgeBase) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> = kb
         .postmortems
         .par_iter()
-        .flat_map_iter(|pm| {
-            let mut out = template::check(pm, &kb.config);
-            out.extend(lints.check(pm));
-            out.extend(content::markup::control_characters(pm));
-            out
-        })
+        .flat_map_iter(|pm| file_rules(pm, &kb.config, &lints))
         .collect();
     diagnostics.extend(links::check(kb));
     diagnostics.extend(limits::check(kb));
     diagnostics.extend(paths::check(kb));
     diagnostics
+}
+
+/// The rules about one post-mortem alone.
+fn file_rules(
+    pm: &content::PostMortem,
+    config: &crate::config::Config,
+    lints: &lints::Lints,
+) -> Vec<Diagnostic> {
+    let mut out = template::check(pm, config);
+    out.extend(lints.check(pm));
+    out.extend(content::markup::control_characters(pm));
+    out
 }

@@ -16,7 +16,32 @@ pub fn check(pm: &PostMortem, config: &Config) -> Vec<Diagnostic> {
 }
 
 fn status_label(pm: &PostMortem) -> String {
-    format!("status is `{}`", pm.status.as_str())
+    taken_as(pm, "status", &pm.status.span, pm.status.as_str())
+}
+
+fn severity_label(pm: &PostMortem) -> String {
+    taken_as(pm, "severity", &pm.severity.span, &pm.severity.name)
+}
+
+/// "status is `final`"; for a value that is missing or not valid (already
+/// reported, and standing in as the nearest or least demanding valid one),
+/// what the rules took it for, so the label does not contradict the file.
+fn taken_as(pm: &PostMortem, key: &str, span: &crate::source::Span, value: &str) -> String {
+    let written = pm.source.text.get(span.clone()).unwrap_or_default();
+    // A missing key, or one a TOML syntax error made unreadable, stands in
+    // at the opening `+++` line, where no value is.
+    if *span == pm.source.line_span(0) {
+        let why = if pm.is_invalid(key) {
+            "could not be read"
+        } else {
+            "is missing"
+        };
+        format!("{key} {why}, taken as `{value}`")
+    } else if pm.is_invalid(key) && written.trim_matches('"') != value {
+        format!("{key} is {written}, taken as `{value}`")
+    } else {
+        format!("{key} is `{value}`")
+    }
 }
 
 /// `[impact]` is required for a final SEV-1/SEV-2, and its instants are in
@@ -30,7 +55,7 @@ fn impact(pm: &PostMortem, config: &Config, out: &mut Vec<Diagnostic>) {
                 format!("a final {} post-mortem needs an `[impact]` table", pm.severity.name),
             )
             .at(&pm.source, pm.severity.span.clone())
-            .label(format!("severity is `{}`", pm.severity.name))
+            .label(severity_label(pm))
             .also(&pm.source, pm.status.span.clone(), status_label(pm))
             .help(
                 "add an `[impact]` table with `started`, `detected`, `mitigated` and `resolved` \
@@ -118,11 +143,7 @@ fn action_items(pm: &PostMortem, config: &Config, out: &mut Vec<Diagnostic>) {
                 )
                 .at(&pm.source, item.span.clone())
                 .label(format!("\"{}\" needs `due`", item.title.value))
-                .also(
-                    &pm.source,
-                    pm.severity.span.clone(),
-                    format!("severity is `{}`", pm.severity.name),
-                )
+                .also(&pm.source, pm.severity.span.clone(), severity_label(pm))
                 .help(
                     "add `due = YYYY-MM-DD`; only `done` and `wont-fix` items may go without one",
                 ),
