@@ -389,14 +389,16 @@ fn new_fills_the_template_and_never_overwrites() {
     assert!(text.contains("date = 2026-11-27"));
     assert!(text.contains("severity = \"SEV-2\""));
     assert!(text.contains("services = [\"payments-api\"]"));
+    // A new draft passes; what is still the template's is pointed out.
     hindsight()
         .arg("check")
         .arg(root)
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "checked 2 post-mortems: no problems found",
-        ));
+            "checked 2 post-mortems: 2 warnings",
+        ))
+        .stdout(predicate::str::contains("warning[template-text]"));
 
     fs::write(&path, "mine").unwrap();
     hindsight()

@@ -14,7 +14,7 @@ use crate::content::is_kebab_case;
 use crate::text::file_slug;
 
 /// The template used when a knowledge base has no `postmortems/_template.md`.
-pub const BUILTIN_TEMPLATE: &str = include_str!("scaffold/template.md");
+pub use crate::content::BUILTIN_TEMPLATE;
 
 #[derive(Debug, Args)]
 pub struct NewArgs {

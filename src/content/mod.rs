@@ -27,6 +27,10 @@ use crate::text::strip_control_in_place;
 
 /// The optional catalogue of known root causes, at the root.
 pub const CATALOGUE_FILE: &str = "root-causes.toml";
+/// The template `new` fills when the post-mortem folder has no
+/// `_template.md`, and that `check` compares post-mortems with for text left
+/// unchanged.
+pub const BUILTIN_TEMPLATE: &str = include_str!("../cli/scaffold/template.md");
 
 /// What reading produced: the model and the problems met on the way.
 #[derive(Debug)]

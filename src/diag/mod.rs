@@ -112,6 +112,10 @@ rules! {
     InvalidTimestamp = "invalid-timestamp",
     /// A timeline item has no timestamp (a warning).
     TimelineNoTimestamp = "timeline-no-timestamp",
+    /// A timeline event far (over 6 hours) before the impact started or after it was resolved (a warning).
+    TimelineOutsideImpact = "timeline-outside-impact",
+    /// Text left unchanged from the template (an error once final, a warning before).
+    TemplateText = "template-text",
     // Methodology lints.
     /// Wording that points at a person instead of the system.
     BlameLanguage = "blame-language",

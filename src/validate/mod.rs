@@ -22,6 +22,7 @@ pub mod lints;
 pub mod paths;
 pub mod recurrence;
 pub mod template;
+pub mod unfinished;
 
 use std::path::Path;
 
@@ -54,11 +55,12 @@ pub fn check(root: &Path) -> Result<Report, Vec<Diagnostic>> {
     // one file, so all their problems show in one run; the rules across
     // files would compare their stand-in values with real ones.
     let lints = lints::Lints::new(&kb.config);
+    let template = unfinished::Template::of(kb);
     diagnostics.extend(
         loaded
             .recovered
             .par_iter()
-            .flat_map_iter(|pm| file_rules(pm, &kb.config, &lints))
+            .flat_map_iter(|pm| file_rules(pm, &kb.config, &lints, &template))
             .collect::<Vec<_>>(),
     );
     diagnostics.extend(recurrence::notes(kb, &related));
@@ -80,10 +82,11 @@ pub fn validate(kb: &KnowledgeBase) -> Vec<Diagnostic> {
 /// Every rule but `possible-recurrence`, which reads the related incidents.
 fn rules(kb: &KnowledgeBase) -> Vec<Diagnostic> {
     let lints = lints::Lints::new(&kb.config);
+    let template = unfinished::Template::of(kb);
     let mut diagnostics: Vec<Diagnostic> = kb
         .postmortems
         .par_iter()
-        .flat_map_iter(|pm| file_rules(pm, &kb.config, &lints))
+        .flat_map_iter(|pm| file_rules(pm, &kb.config, &lints, &template))
         .collect();
     diagnostics.extend(links::check(kb));
     diagnostics.extend(limits::check(kb));
@@ -96,8 +99,11 @@ fn file_rules(
     pm: &content::PostMortem,
     config: &crate::config::Config,
     lints: &lints::Lints,
+    leftovers: &unfinished::Template,
 ) -> Vec<Diagnostic> {
     let mut out = template::check(pm, config);
+    leftovers.check(pm, &mut out);
+    unfinished::timeline_outside_impact(pm, &mut out);
     out.extend(lints.check(pm));
     out.extend(content::markup::control_characters(pm));
     out

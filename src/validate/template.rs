@@ -210,7 +210,31 @@ fn sections(pm: &PostMortem, config: &Config, out: &mut Vec<Diagnostic>) {
                 };
                 out.push(d);
             }
-            [_] => {}
+            [section] => {
+                // A draft is work in progress: `new` writes every section
+                // with only the template's comments in it.
+                let content = &pm.source.text[section.content.clone()];
+                if *pm.status != Status::Draft && super::unfinished::only_comments(content) {
+                    let what = if content.contains("<!--") {
+                        "holds only comments"
+                    } else {
+                        "is empty"
+                    };
+                    out.push(
+                        Diagnostic::new(
+                            level,
+                            Rule::MissingSection,
+                            format!("required section `## {required}` {what}"),
+                        )
+                        .at(&pm.source, section.heading.clone())
+                        .label(format!(
+                            "no text under this heading, required because {}",
+                            status_label(pm)
+                        ))
+                        .help("write the section; the template's comments say what goes in it"),
+                    );
+                }
+            }
             [first, rest @ ..] => {
                 for again in rest {
                     out.push(
