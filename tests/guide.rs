@@ -230,3 +230,52 @@ fn anchors_are_made_as_mdbook_makes_them() {
     assert_eq!(page.links, ["ci.md#the-workflow"]);
     assert_eq!(page.toml_blocks, ["a = 1\n"]);
 }
+
+/// The two pages that show `--format github` show the same lines, and
+/// their `endColumn` is the last column (inclusive), as the binary writes
+/// it: five characters from column 3 end at column 7.
+#[test]
+fn the_github_format_examples_agree() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let annotations = |page: &str| -> Vec<String> {
+        fs::read_to_string(docs.join(page))
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with("::error file=") || l.starts_with("::warning file="))
+            .map(String::from)
+            .collect()
+    };
+    let cli = annotations("cli.md");
+    let ci = annotations("ci.md");
+    assert!(!cli.is_empty());
+    for line in &cli {
+        assert!(
+            ci.contains(line),
+            "docs/cli.md shows a line docs/ci.md does not:\n{line}"
+        );
+    }
+    assert!(
+        cli.iter()
+            .any(|l| l.contains("col=3,endColumn=7,title=hindsight timeline-order"))
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("hindsight.toml"), "[site]\ntitle = \"t\"\n").unwrap();
+    fs::create_dir(dir.path().join("postmortems")).unwrap();
+    fs::write(
+        dir.path().join("postmortems/a.md"),
+        "+++\ntitle = \"t\"\ndate = 2025-06-02\nseverity = \"SEV-3\"\nstatus = \"draft\"\nservices = [\"x\"]\n+++\n\n## Timeline\n\n- 2025-06-02 14:00 UTC — a.\n- 13:58 — b.\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("hindsight")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "--format", "github"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(",col=3,endColumn=7,title=hindsight timeline-order"),
+        "{stdout}"
+    );
+}
