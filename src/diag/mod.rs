@@ -112,6 +112,8 @@ rules! {
     InvalidTimestamp = "invalid-timestamp",
     /// A timeline item has no timestamp (a warning).
     TimelineNoTimestamp = "timeline-no-timestamp",
+    /// A post-mortem still in `draft` or `review` longer after its incident than `[template] review_within_days` allows (a warning).
+    ReviewOverdue = "review-overdue",
     // Methodology lints.
     /// Wording that points at a person instead of the system.
     BlameLanguage = "blame-language",

@@ -21,6 +21,7 @@ pub mod links;
 pub mod lints;
 pub mod paths;
 pub mod recurrence;
+pub mod review;
 pub mod template;
 
 use std::path::Path;
@@ -99,6 +100,7 @@ fn file_rules(
 ) -> Vec<Diagnostic> {
     let mut out = template::check(pm, config);
     out.extend(lints.check(pm));
+    out.extend(review::check(pm, &config.template));
     out.extend(content::markup::control_characters(pm));
     out
 }
