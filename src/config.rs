@@ -230,6 +230,11 @@ pub struct TemplateConfig {
     /// Days an action item may stay open, by severity (e.g. `"SEV-1" = 28`):
     /// items past it are SLO breaches, with or without a due date.
     pub action_item_slo_days: BTreeMap<String, u32>,
+    /// Days a post-mortem may stay in `draft` or `review` after its
+    /// incident, by severity (e.g. `"SEV-1" = 5`): later, `review-overdue`
+    /// warns and the home page lists it. Empty: no deadlines, since how fast
+    /// a team can finish a review is the team's call.
+    pub review_within_days: BTreeMap<String, u32>,
 }
 
 impl Default for TemplateConfig {
@@ -254,6 +259,7 @@ impl Default for TemplateConfig {
             strict_root_causes: false,
             default_visibility: Visibility::Internal,
             action_item_slo_days: BTreeMap::new(),
+            review_within_days: BTreeMap::new(),
         }
     }
 }
@@ -392,16 +398,31 @@ impl Config {
                 }
             }
         }
-        for name in self.template.action_item_slo_days.keys() {
-            if !self.template.severities.contains(name) {
-                problems.push(
-                    Diagnostic::error(
-                        Rule::Config,
-                        format!("`template.action_item_slo_days` names `{name}`, which is not a configured severity"),
-                    )
-                    .in_file(source)
-                    .help(format!("severities are: {}", self.template.severities.join(", "))),
-                );
+        let by_severity = [
+            (
+                "template.action_item_slo_days",
+                &self.template.action_item_slo_days,
+            ),
+            (
+                "template.review_within_days",
+                &self.template.review_within_days,
+            ),
+        ];
+        for (key, table) in by_severity {
+            for name in table.keys() {
+                if !self.template.severities.contains(name) {
+                    problems.push(
+                        Diagnostic::error(
+                            Rule::Config,
+                            format!("`{key}` names `{name}`, which is not a configured severity"),
+                        )
+                        .in_file(source)
+                        .help(format!(
+                            "severities are: {}",
+                            self.template.severities.join(", ")
+                        )),
+                    );
+                }
             }
         }
         for name in self.template.section_aliases.keys() {
@@ -667,6 +688,28 @@ mod tests {
         assert_eq!(problems[0].message, "`public.redact` lists `authors` twice");
         let span = problems[0].primary.as_ref().unwrap().span.start;
         assert_eq!(source.line_col(span).line, 2);
+    }
+
+    #[test]
+    fn a_review_deadline_for_an_unknown_severity_is_an_error() {
+        let text = "[template]\nreview_within_days = { \"SEV-1\" = 5, \"P1\" = 3 }\n";
+        let source = Arc::new(Source::new("hindsight.toml", text.to_string()));
+        let config = Config::from_toml(text).unwrap();
+        assert_eq!(config.template.review_within_days["SEV-1"], 5);
+        let problems = config.check(&source);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            problems[0].message,
+            "`template.review_within_days` names `P1`, which is not a configured severity"
+        );
+        // No deadlines unless the team sets them.
+        assert!(
+            Config::from_toml("")
+                .unwrap()
+                .template
+                .review_within_days
+                .is_empty()
+        );
     }
 
     #[test]

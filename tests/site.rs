@@ -501,3 +501,74 @@ fn a_relative_base_url_gets_urn_feed_ids_and_no_sitemap() {
             .contains("Sitemap: https://postmortems.acme-parcel.example/sitemap.xml")
     );
 }
+
+/// The titles and "N days over" lines of the home page's "Reviews past
+/// their deadline", in order.
+fn late_reviews(out: &Path) -> Vec<(String, String)> {
+    let doc = html(out, "index.html");
+    doc.select(&sel("#late-reviews ~ ol .late-review"))
+        .map(|li| {
+            let text = |s: &str| {
+                li.select(&sel(s))
+                    .flat_map(|e| e.text())
+                    .collect::<String>()
+                    .trim()
+                    .to_string()
+            };
+            (text(".card-title"), text(".late-review-over"))
+        })
+        .collect()
+}
+
+/// `[template] review_within_days`: the home page lists the reviews past
+/// their deadline, oldest first, drafts only with `--drafts`, and nothing
+/// when none is late. The fixture is the `review-overdue` rule's (today is
+/// 2026-11-27; SEV-1 has 5 days, SEV-2 10).
+#[test]
+fn home_lists_reviews_past_their_deadline() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("kb");
+    copy_dir(&common::fixtures().join("kb"), &kb);
+    let fixture = common::fixtures().join("rules/review-overdue");
+    fs::create_dir_all(kb.join("postmortems")).unwrap();
+    for entry in fs::read_dir(&fixture).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap();
+        let to = if path.extension().unwrap() == "toml" {
+            kb.join(name)
+        } else {
+            kb.join("postmortems").join(name)
+        };
+        fs::copy(&path, to).unwrap();
+    }
+    let search = (
+        "Search results lagged two hours behind the catalogue".to_string(),
+        "7 days over".to_string(),
+    );
+    let login = (
+        "Logins failed for 40 minutes after a certificate rotation".to_string(),
+        "7 days over".to_string(),
+    );
+
+    // The SEV-1 draft is not on the site; the SEV-1 review within its 5
+    // days and the SEV-3 review (no deadline) are not late.
+    let out = dir.path().join("site");
+    build(&kb, &out, &[]).success();
+    assert_eq!(late_reviews(&out), std::slice::from_ref(&search));
+    let home = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(home.contains("17 days in, deadline 10"), "{home}");
+
+    // With drafts, the draft of 2026-11-15 follows the review of 2026-11-10.
+    let drafts = dir.path().join("drafts");
+    build(&kb, &drafts, &["--drafts"]).success();
+    assert_eq!(late_reviews(&drafts), [search, login]);
+
+    // Without deadlines the section is left out.
+    let config = fs::read_to_string(kb.join("hindsight.toml")).unwrap();
+    let (kept, _) = config.split_once("[template]").unwrap();
+    fs::write(kb.join("hindsight.toml"), kept).unwrap();
+    let none = dir.path().join("none");
+    build(&kb, &none, &[]).success();
+    let home = fs::read_to_string(none.join("index.html")).unwrap();
+    assert!(!home.contains("late-reviews"), "{home}");
+}

@@ -112,10 +112,12 @@ rules! {
     InvalidTimestamp = "invalid-timestamp",
     /// A timeline item has no timestamp (a warning).
     TimelineNoTimestamp = "timeline-no-timestamp",
-    /// A timeline event far (over 6 hours) before the impact started or after it was resolved (a warning).
+    /// A timeline event on the incident's day over 6 hours before the impact started, or over 30 days after it was resolved (a warning).
     TimelineOutsideImpact = "timeline-outside-impact",
     /// Text left unchanged from the template (an error once final, a warning before).
     TemplateText = "template-text",
+    /// A post-mortem still in `draft` or `review` longer after its incident than `[template] review_within_days` allows (a warning).
+    ReviewOverdue = "review-overdue",
     // Methodology lints.
     /// Wording that points at a person instead of the system.
     BlameLanguage = "blame-language",

@@ -21,6 +21,7 @@ pub mod links;
 pub mod lints;
 pub mod paths;
 pub mod recurrence;
+pub mod review;
 pub mod template;
 pub mod unfinished;
 
@@ -105,6 +106,7 @@ fn file_rules(
     leftovers.check(pm, &mut out);
     unfinished::timeline_outside_impact(pm, &mut out);
     out.extend(lints.check(pm));
+    out.extend(review::check(pm, &config.template));
     out.extend(content::markup::control_characters(pm));
     out
 }

@@ -1,6 +1,6 @@
 //! The home page: the latest incidents, the current quarter's headline
-//! numbers, the most recurrent causes, and incidents whose anniversary is
-//! this week.
+//! numbers, the reviews past their deadline, the most recurrent causes, and
+//! incidents whose anniversary is this week.
 
 use serde::Serialize;
 
@@ -9,6 +9,7 @@ use crate::site::context::Site;
 use crate::site::job::{Job, Target};
 use crate::site::learning::{self, PeriodView};
 use crate::site::views::IncidentLink;
+use crate::validate::review;
 
 use super::taxonomies::{self, Term};
 use super::{causes, feeds};
@@ -42,6 +43,22 @@ struct Home<'a> {
     quarter: Headline,
     /// Past incidents whose anniversary is this week.
     on_this_day: Vec<Anniversary<'a>>,
+    /// Post-mortems still in draft or review past their deadline, oldest
+    /// incident first.
+    late_reviews: Vec<LateReview<'a>>,
+}
+
+/// A post-mortem past its `[template] review_within_days` deadline, the one
+/// `review-overdue` warns about.
+#[derive(Serialize)]
+struct LateReview<'a> {
+    #[serde(flatten)]
+    incident: &'a IncidentLink,
+    /// Days since the incident.
+    days: i64,
+    /// The severity's deadline, in days.
+    deadline: u32,
+    days_over: i64,
 }
 
 /// The current quarter's headline numbers.
@@ -94,6 +111,7 @@ fn render(site: &Site<'_>, target: &Target) -> anyhow::Result<Vec<u8>> {
         recurring_causes,
         quarter: headline(site),
         on_this_day: on_this_day(site),
+        late_reviews: late_reviews(site),
         years: taxonomies::year_terms(site),
     };
     let page = site.page(target, &site.view.title, Some(&feeds::path("")));
@@ -124,6 +142,33 @@ fn headline(site: &Site<'_>) -> Headline {
         url: (m.incidents > 0).then(|| site.urls.page(&learning::quarter_path(q))),
         figures: learning::period_view(site, m, previous),
     }
+}
+
+/// The included post-mortems past their review deadline (drafts only in a
+/// `--drafts` build, as everywhere on the site), oldest incident first: the
+/// longest-stalled review leads.
+fn late_reviews<'a>(site: &Site<'a>) -> Vec<LateReview<'a>> {
+    let template = &site.kb.config.template;
+    let mut late: Vec<(usize, review::Overdue)> = site
+        .analysis
+        .incidents
+        .iter()
+        .filter_map(|&i| {
+            review::overdue(&site.kb.postmortems[i], template, site.analysis.today).map(|o| (i, o))
+        })
+        .collect();
+    let pms = &site.kb.postmortems;
+    late.sort_by(|&(a, _), &(b, _)| {
+        (pms[a].date.value, &pms[a].id.value).cmp(&(pms[b].date.value, &pms[b].id.value))
+    });
+    late.into_iter()
+        .map(|(i, o)| LateReview {
+            incident: site.views.link(i),
+            days: o.days,
+            deadline: o.deadline,
+            days_over: o.days_over(),
+        })
+        .collect()
 }
 
 /// Incidents of earlier years whose anniversary is within three days of
