@@ -279,3 +279,47 @@ fn the_github_format_examples_agree() {
         "{stdout}"
     );
 }
+
+/// The configuration page shows the `hindsight.toml` and `root-causes.toml`
+/// that `init` writes, as it writes them (`HINDSIGHT_BLESS=1` rewrites
+/// them).
+#[test]
+fn the_configuration_page_shows_the_files_init_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("acme-postmortems");
+    Command::cargo_bin("hindsight")
+        .unwrap()
+        .arg("init")
+        .arg(&root)
+        .output()
+        .unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/configuration.md");
+    let page = fs::read_to_string(&path).unwrap();
+    let mut expected = page.clone();
+    for (intro, file) in [
+        (
+            "This is the file `hindsight init` writes.",
+            "hindsight.toml",
+        ),
+        (
+            "This is the catalogue `hindsight init` writes:",
+            "root-causes.toml",
+        ),
+    ] {
+        let written = fs::read_to_string(root.join(file)).unwrap();
+        let from = expected
+            .find(intro)
+            .unwrap_or_else(|| panic!("no `{intro}`"));
+        let open = expected[from..].find("```toml\n").unwrap() + from + "```toml\n".len();
+        let close = expected[open..].find("```\n").unwrap() + open;
+        expected = format!("{}{written}{}", &expected[..open], &expected[close..]);
+    }
+    if std::env::var_os("HINDSIGHT_BLESS").is_some() {
+        fs::write(&path, &expected).unwrap();
+        return;
+    }
+    assert!(
+        page == expected,
+        "docs/configuration.md shows other files than init writes (HINDSIGHT_BLESS=1 cargo test --test guide writes them)"
+    );
+}
