@@ -175,11 +175,13 @@ fn page(out: &Path, rel: &str) -> Html {
 }
 
 fn text(html: &Html) -> String {
-    html.root_element()
-        .text()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .split_whitespace()
+    words(html.root_element().text())
+}
+
+/// The text pieces as one line of words.
+fn words<'a>(pieces: impl Iterator<Item = &'a str>) -> String {
+    pieces
+        .flat_map(str::split_whitespace)
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -398,14 +400,10 @@ fn home_has_the_quarter_headline_and_on_this_day() {
     assert!(html.contains("/incidents/2025-11-28-black-friday-auth-pool-exhaustion/"));
 }
 
+/// The words of the elements `selector` picks, each text piece a word
+/// boundary (`Still open` `19` read as "Still open 19").
 fn text_of(html: &Html, selector: &str) -> String {
-    html.select(&sel(selector))
-        .map(|e| e.text().collect::<Vec<_>>().join(" "))
-        .collect::<Vec<_>>()
-        .join(" ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    words(html.select(&sel(selector)).flat_map(|e| e.text()))
 }
 
 /// Counts that differ between pages say why: metrics count drafts, the

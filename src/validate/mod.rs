@@ -50,18 +50,20 @@ pub fn check(root: &Path) -> Result<Report, Vec<Diagnostic>> {
     let loaded = content::load(root)?;
     let mut diagnostics = loaded.diagnostics;
     let kb = &loaded.kb;
-    let (rules, related) = rayon::join(|| rules(kb), || recurrence::published_lists(kb));
+    let file_rules = FileRules::new(kb);
+    let (rules, related) = rayon::join(
+        || rules(kb, &file_rules),
+        || recurrence::published_lists(kb),
+    );
     diagnostics.extend(rules);
     // Post-mortems read around a broken front matter get the rules about
     // one file, so all their problems show in one run; the rules across
     // files would compare their stand-in values with real ones.
-    let lints = lints::Lints::new(&kb.config);
-    let template = unfinished::Template::of(kb);
     diagnostics.extend(
         loaded
             .recovered
             .par_iter()
-            .flat_map_iter(|pm| file_rules(pm, &kb.config, &lints, &template))
+            .flat_map_iter(|pm| file_rules.check(pm))
             .collect::<Vec<_>>(),
     );
     diagnostics.extend(recurrence::notes(kb, &related));
@@ -75,19 +77,17 @@ pub fn check(root: &Path) -> Result<Report, Vec<Diagnostic>> {
 
 /// Runs every rule over a loaded knowledge base (unsorted).
 pub fn validate(kb: &KnowledgeBase) -> Vec<Diagnostic> {
-    let mut diagnostics = rules(kb);
+    let mut diagnostics = rules(kb, &FileRules::new(kb));
     diagnostics.extend(recurrence::check(kb));
     diagnostics
 }
 
 /// Every rule but `possible-recurrence`, which reads the related incidents.
-fn rules(kb: &KnowledgeBase) -> Vec<Diagnostic> {
-    let lints = lints::Lints::new(&kb.config);
-    let template = unfinished::Template::of(kb);
+fn rules(kb: &KnowledgeBase, file_rules: &FileRules) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> = kb
         .postmortems
         .par_iter()
-        .flat_map_iter(|pm| file_rules(pm, &kb.config, &lints, &template))
+        .flat_map_iter(|pm| file_rules.check(pm))
         .collect();
     diagnostics.extend(links::check(kb));
     diagnostics.extend(limits::check(kb));
@@ -95,18 +95,30 @@ fn rules(kb: &KnowledgeBase) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// The rules about one post-mortem alone.
-fn file_rules(
-    pm: &content::PostMortem,
-    config: &crate::config::Config,
-    lints: &lints::Lints,
-    leftovers: &unfinished::Template,
-) -> Vec<Diagnostic> {
-    let mut out = template::check(pm, config);
-    leftovers.check(pm, &mut out);
-    unfinished::timeline_outside_impact(pm, &mut out);
-    out.extend(lints.check(pm));
-    out.extend(review::check(pm, &config.template));
-    out.extend(content::markup::control_characters(pm));
-    out
+/// The rules about one post-mortem alone, with what they need built once
+/// per run (the lints' phrase matcher, the template read from disk).
+struct FileRules<'a> {
+    config: &'a crate::config::Config,
+    lints: lints::Lints,
+    leftovers: unfinished::Template,
+}
+
+impl<'a> FileRules<'a> {
+    fn new(kb: &'a KnowledgeBase) -> Self {
+        FileRules {
+            config: &kb.config,
+            lints: lints::Lints::new(&kb.config),
+            leftovers: unfinished::Template::of(kb),
+        }
+    }
+
+    fn check(&self, pm: &content::PostMortem) -> Vec<Diagnostic> {
+        let mut out = template::check(pm, self.config);
+        self.leftovers.check(pm, &mut out);
+        unfinished::timeline_outside_impact(pm, &mut out);
+        out.extend(self.lints.check(pm));
+        out.extend(review::check(pm, &self.config.template));
+        out.extend(content::markup::control_characters(pm));
+        out
+    }
 }
