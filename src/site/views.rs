@@ -552,11 +552,17 @@ impl<'a> Views<'a> {
     pub fn drawings(&self, pm: &PostMortem) -> Drawings {
         use crate::render::svg;
         // The timeline: events with a time, and the impact instants, on one axis.
-        let impact_marks: Vec<(&'static str, &crate::content::Instant)> = pm
+        let impact_marks: Vec<(svg::MarkKind, &crate::content::Instant)> = pm
             .details
             .impact
             .iter()
-            .flat_map(|imp| imp.instants().map(|(k, v)| (k, &v.value)))
+            .flat_map(|imp| {
+                imp.instants().map(|(k, v)| {
+                    let kind = svg::MarkKind::from_name(k)
+                        .expect("`Impact::instants` names only the mark kinds");
+                    (kind, &v.value)
+                })
+            })
             .collect();
         let timed: Vec<&crate::content::TimelineEvent> =
             pm.body.timeline.iter().filter(|e| e.at.is_some()).collect();
@@ -580,7 +586,7 @@ impl<'a> Views<'a> {
                 let marks: Vec<svg::TimelineMark> = impact_marks
                     .iter()
                     .map(|(kind, at)| svg::TimelineMark {
-                        kind,
+                        kind: *kind,
                         minute: minute(at.timestamp),
                         label: format!("{kind} {at}"),
                     })
@@ -632,16 +638,16 @@ impl<'a> Views<'a> {
                         .root_causes
                         .iter()
                         .filter(|c| category_of(c).as_deref() == Some(name.as_str()))
-                        .map(|c| (self.cause_title(&c.id), c.kind.as_str()))
+                        .map(|c| (self.cause_title(&c.id), c.kind))
                         .collect(),
                 })
                 .collect();
-            let other: Vec<(String, &'static str)> = pm
+            let other: Vec<(String, CauseKind)> = pm
                 .details
                 .root_causes
                 .iter()
                 .filter(|c| category_of(c).is_none_or(|cat| !categories.contains(&cat)))
-                .map(|c| (self.cause_title(&c.id), c.kind.as_str()))
+                .map(|c| (self.cause_title(&c.id), c.kind))
                 .collect();
             if !other.is_empty() {
                 bones.push(svg::Bone {

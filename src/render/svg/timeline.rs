@@ -1,0 +1,695 @@
+//! An incident's timeline (`timeline`): events on a time axis, with the
+//! impact marks and the durations between them.
+
+use std::fmt::Write as _;
+
+use super::{
+    FS, LH, MarkKind, PAD, TimelineEvent, TimelineMark, clean_id, ellipsize, n1, open_svg,
+    sentence, text_attrs, text_block, text_w, wrap,
+};
+use crate::text::duration_precise;
+
+/// Width of the drawing.
+const W: f64 = 800.0;
+/// Font size of an event's label.
+const EFS: f64 = 12.0;
+/// Line height of an event's label.
+const ELH: f64 = 15.0;
+/// Width of the event labels' column, left of the plot.
+const LABEL_W: f64 = 290.0;
+/// Left end of the time axis.
+const PLOT_L: f64 = PAD + LABEL_W + 24.0;
+/// Right end of the time axis.
+const PLOT_R: f64 = W - 36.0;
+/// Height of one lane of mark names in the header.
+const LANE_H: f64 = 16.0;
+/// Widest a mark's name is written.
+const MARK_LABEL_W: f64 = 160.0;
+/// Room around an event's label lines: half above, half below.
+const ROW_PAD: f64 = 10.0;
+/// Height of the rows when there are no events (room for "No events").
+const EMPTY_ROWS_H: f64 = 24.0;
+/// Font size of an event's elapsed time.
+const TIME_FS: f64 = 10.0;
+/// From an event's dot to its elapsed time.
+const TIME_GAP: f64 = 8.0;
+/// Height of one bracket's row under the axis.
+const BRACKET_ROW: f64 = 30.0;
+/// Tick steps in minutes, tried in order: the first giving at most
+/// [`MAX_INTERVALS`] intervals is used.
+const STEPS: [i64; 17] = [
+    1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 4320, 10080, 20160, 43200,
+];
+/// Most intervals between ticks.
+const MAX_INTERVALS: i64 = 6;
+
+impl MarkKind {
+    /// The verb for the duration that ends at a mark of this kind.
+    fn verb(self) -> &'static str {
+        match self {
+            MarkKind::Started => "start",
+            MarkKind::Detected => "detect",
+            MarkKind::Mitigated => "mitigate",
+            MarkKind::Resolved => "resolve",
+        }
+    }
+}
+
+/// An elapsed time: "+0", "+30 min", "+2 h", "+1 d 3 h", "-15 min".
+fn elapsed_text(minutes: i64) -> String {
+    match minutes {
+        0 => "+0".to_string(),
+        m if m < 0 => duration_precise(m),
+        m => format!("+{}", duration_precise(m)),
+    }
+}
+
+/// An incident's timeline drawn on a time axis.
+///
+/// One row per event (in time order, ties in the given order): its label on
+/// the left, wrapped, and a dot at its time on the axis scale with the
+/// elapsed time beside it. The impact marks are vertical lines across the
+/// rows with their names on top (staggered when close), and the durations
+/// between consecutive marks are brackets under the axis ("detect 7 min").
+/// The axis runs from the earliest to the latest minute of events and marks
+/// (at least 10 minutes), tick labels in elapsed time from minute 0.
+///
+/// The description (`<desc>`, what a screen reader says for the drawing)
+/// names the marks and durations and then every event, unless `listed_in`
+/// says where the page already lists them in text ("the Timeline section"):
+/// then it gives their number and that place, rather than reading them out
+/// a second time.
+pub fn timeline(
+    id: &str,
+    title: &str,
+    events: &[TimelineEvent],
+    marks: &[TimelineMark],
+    start_label: &str,
+    listed_in: Option<&str>,
+) -> String {
+    let id = clean_id(id);
+    let mut events: Vec<&TimelineEvent> = events.iter().collect();
+    events.sort_by_key(|e| e.minute);
+    let mut marks: Vec<&TimelineMark> = marks.iter().collect();
+    marks.sort_by_key(|m| (m.minute, m.kind));
+
+    let axis = TimeAxis::new(&events, &marks);
+    let header = header(start_label, &marks, &axis);
+    let rows = rows(&events, header.h);
+    let brackets = brackets(&marks);
+    let brackets_top = rows.axis_y + 4.0 + FS + 16.0;
+    let h = brackets_top + BRACKET_ROW * brackets.len() as f64 + PAD - 6.0;
+    let desc = sentence(
+        title,
+        &description(start_label.trim(), &marks, &brackets, &events, listed_in),
+    );
+
+    let mut out = String::new();
+    open_svg(&mut out, &id, "timeline", W, h, title, &desc);
+    draw_start(&mut out, &header);
+    // Repeated lines are one path each (grid, stripes, guides): a page has
+    // a timeline, and a site thousands of pages.
+    draw_grid(&mut out, &axis, &rows);
+    draw_rows(&mut out, &events, &rows, &axis);
+    draw_marks(&mut out, &marks, &header, &axis, rows.axis_y);
+    draw_axis(&mut out, &axis, rows.axis_y);
+    draw_brackets(&mut out, &brackets, &axis, brackets_top);
+    out.push_str("</svg>");
+    out
+}
+
+/// The minutes the axis spans, and its ticks.
+struct TimeAxis {
+    lo: i64,
+    span: f64,
+    ticks: Vec<i64>,
+}
+
+impl TimeAxis {
+    fn new(events: &[&TimelineEvent], marks: &[&TimelineMark]) -> TimeAxis {
+        let minutes = events
+            .iter()
+            .map(|e| e.minute)
+            .chain(marks.iter().map(|m| m.minute));
+        let mut lo = minutes.clone().min().unwrap_or(0);
+        let max = minutes.max().unwrap_or(0);
+        if max == lo {
+            // Everything at one instant: centre it (without going before 0).
+            lo = lo.saturating_sub(5).max(lo.min(0));
+        }
+        let hi = max.max(lo.saturating_add(10));
+        let span = (hi as f64 - lo as f64).max(1.0);
+
+        let span_i = hi.saturating_sub(lo).max(1);
+        let step = STEPS
+            .iter()
+            .copied()
+            .find(|s| span_i / s <= MAX_INTERVALS)
+            .unwrap_or_else(|| (span_i / MAX_INTERVALS / 1440 + 1) * 1440);
+        let mut ticks = Vec::new();
+        let mut t = lo.div_euclid(step) * step;
+        if t < lo {
+            t += step;
+        }
+        while t <= hi && ticks.len() < 20 {
+            ticks.push(t);
+            t += step;
+        }
+        TimeAxis { lo, span, ticks }
+    }
+
+    /// The x of minute `m`.
+    fn x(&self, m: i64) -> f64 {
+        PLOT_L + (m as f64 - self.lo as f64) / self.span * (PLOT_R - PLOT_L)
+    }
+}
+
+/// The header above the rows: the start label, then the marks' names in
+/// lanes so that close marks do not overlap.
+struct Header {
+    /// "+0 = START", or empty.
+    start_text: String,
+    start_shown: String,
+    /// One per mark, in the marks' order.
+    labels: Vec<MarkLabel>,
+    h: f64,
+}
+
+/// Where a mark's name goes.
+struct MarkLabel {
+    x: f64,
+    lane: usize,
+    anchor: &'static str,
+    shown: String,
+    /// The whole name, when `shown` is shortened.
+    full: Option<String>,
+}
+
+fn header(start_label: &str, marks: &[&TimelineMark], axis: &TimeAxis) -> Header {
+    let start = start_label.trim();
+    let start_text = if start.is_empty() {
+        String::new()
+    } else {
+        format!("+0 = {start}")
+    };
+    let start_shown = ellipsize(&start_text, LABEL_W, FS);
+    let mut lanes: Vec<f64> = Vec::new(); // right edge of each lane
+    let mut labels = Vec::new();
+    for m in marks {
+        let text = if m.label.trim().is_empty() {
+            m.kind.to_string()
+        } else {
+            m.label.trim().to_string()
+        };
+        let shown = ellipsize(&text, MARK_LABEL_W, FS);
+        let x = axis.x(m.minute);
+        let w = text_w(&shown, FS);
+        let (left, anchor, tx) = if x + 4.0 + w <= W - 4.0 {
+            (x, "start", x + 4.0)
+        } else {
+            (x - 4.0 - w, "end", x - 4.0)
+        };
+        let right = left + w + 4.0;
+        let lane = match lanes.iter().position(|r| left > *r + 6.0) {
+            Some(l) => {
+                lanes[l] = right;
+                l
+            }
+            None => {
+                lanes.push(right);
+                lanes.len() - 1
+            }
+        };
+        let shortened = shown != text;
+        labels.push(MarkLabel {
+            x: tx,
+            lane,
+            anchor,
+            shown,
+            full: shortened.then_some(text),
+        });
+    }
+    let header_lanes = lanes.len().max(usize::from(!start_text.is_empty()));
+    Header {
+        h: PAD + LANE_H * header_lanes as f64 + 4.0,
+        start_text,
+        start_shown,
+        labels,
+    }
+}
+
+/// The event rows, between the header and the axis.
+struct Rows {
+    /// Each event's label, wrapped.
+    lines: Vec<Vec<String>>,
+    top: f64,
+    axis_y: f64,
+}
+
+impl Rows {
+    /// The height of a row of `lines`.
+    fn h(lines: &[String]) -> f64 {
+        lines.len() as f64 * ELH + ROW_PAD
+    }
+}
+
+fn rows(events: &[&TimelineEvent], header_h: f64) -> Rows {
+    let lines: Vec<Vec<String>> = events
+        .iter()
+        .map(|e| wrap(e.label.trim(), LABEL_W, LABEL_W, EFS))
+        .collect();
+    let top = header_h + 4.0;
+    let rows_h: f64 = lines.iter().map(|l| Rows::h(l)).sum();
+    let bottom = top + rows_h.max(if events.is_empty() { EMPTY_ROWS_H } else { 0.0 });
+    Rows {
+        lines,
+        top,
+        axis_y: bottom + 8.0,
+    }
+}
+
+/// The duration between two consecutive marks.
+struct Bracket {
+    from: i64,
+    to: i64,
+    /// The later mark's.
+    kind: MarkKind,
+    /// "detect 7 min".
+    label: String,
+}
+
+/// A bracket between each two consecutive marks, one per row under the axis.
+fn brackets(marks: &[&TimelineMark]) -> Vec<Bracket> {
+    marks
+        .windows(2)
+        .map(|w| Bracket {
+            from: w[0].minute,
+            to: w[1].minute,
+            kind: w[1].kind,
+            label: format!(
+                "{} {}",
+                w[1].kind.verb(),
+                duration_precise(w[1].minute - w[0].minute)
+            ),
+        })
+        .collect()
+}
+
+/// The `<desc>` body: start, marks, durations, then the events or where
+/// they are listed.
+fn description(
+    start: &str,
+    marks: &[&TimelineMark],
+    brackets: &[Bracket],
+    events: &[&TimelineEvent],
+    listed_in: Option<&str>,
+) -> String {
+    let mut body = Vec::new();
+    if !start.is_empty() {
+        body.push(format!("starts {start}"));
+    }
+    if !marks.is_empty() {
+        body.push(
+            marks
+                .iter()
+                .map(|m| format!("{} at {}", m.kind, elapsed_text(m.minute)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    }
+    if !brackets.is_empty() {
+        body.push(
+            brackets
+                .iter()
+                .map(|b| b.label.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    }
+    match (events.len(), listed_in) {
+        (0, _) => body.push("no events".to_string()),
+        (1, Some(place)) => body.push(format!("1 event, listed in {place}")),
+        (n, Some(place)) => body.push(format!("{n} events, listed in {place}")),
+        (_, None) => body.push(format!(
+            "events: {}",
+            events
+                .iter()
+                .map(|e| format!("{} {}", elapsed_text(e.minute), e.label.trim()))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )),
+    }
+    body.join("; ")
+}
+
+fn draw_start(out: &mut String, header: &Header) {
+    if header.start_text.is_empty() {
+        return;
+    }
+    text_block(
+        out,
+        PAD,
+        PAD + 10.0,
+        LH,
+        std::slice::from_ref(&header.start_shown),
+        text_attrs("label start-label", FS, "start"),
+        (header.start_shown != header.start_text).then_some(header.start_text.as_str()),
+    );
+}
+
+/// Vertical grid lines at the ticks.
+fn draw_grid(out: &mut String, axis: &TimeAxis, rows: &Rows) {
+    if axis.ticks.is_empty() {
+        return;
+    }
+    out.push_str(r#"<path class="grid" d=""#);
+    for t in &axis.ticks {
+        let _ = write!(
+            out,
+            "M{} {}V{}",
+            n1(axis.x(*t)),
+            n1(rows.top),
+            n1(rows.axis_y)
+        );
+    }
+    out.push_str(r#"" stroke="currentColor" stroke-opacity="0.15"/>"#);
+}
+
+/// Where an event's row and its dot go.
+struct Row {
+    y: f64,
+    cy: f64,
+    x: f64,
+    time: String,
+    tx: f64,
+    anchor: &'static str,
+}
+
+/// Event rows: every other one striped, and a dotted guide from the axis
+/// start to each event's dot.
+fn draw_rows(out: &mut String, events: &[&TimelineEvent], rows: &Rows, axis: &TimeAxis) {
+    let mut stripes = String::new();
+    let mut guides = String::new();
+    let mut y = rows.top;
+    let placed: Vec<Row> = events
+        .iter()
+        .zip(&rows.lines)
+        .enumerate()
+        .map(|(i, (e, lines))| {
+            let rh = Rows::h(lines);
+            if i % 2 == 1 {
+                let _ = write!(
+                    stripes,
+                    "M{} {}h{}v{}h-{}z",
+                    n1(PAD / 2.0),
+                    n1(y),
+                    n1(W - PAD),
+                    n1(rh),
+                    n1(W - PAD)
+                );
+            }
+            let cy = y + ROW_PAD / 2.0 + EFS * 0.55;
+            let x = axis.x(e.minute);
+            let time = elapsed_text(e.minute);
+            let time_w = text_w(&time, TIME_FS);
+            // The time goes right of the dot, or left of it (and the guide
+            // stops before it) near the right edge.
+            let (tx, anchor, guide_end) = if x + TIME_GAP + time_w <= W - 4.0 {
+                (x + TIME_GAP, "start", x)
+            } else {
+                (x - TIME_GAP, "end", x - 12.0 - time_w)
+            };
+            if guide_end > PLOT_L {
+                let _ = write!(guides, "M{} {}H{}", n1(PLOT_L), n1(cy), n1(guide_end));
+            }
+            let row = Row {
+                y,
+                cy,
+                x,
+                time,
+                tx,
+                anchor,
+            };
+            y += rh;
+            row
+        })
+        .collect();
+    if !stripes.is_empty() {
+        let _ = write!(
+            out,
+            r#"<path class="row-stripe" d="{stripes}" fill-opacity="0.05"/>"#
+        );
+    }
+    if !guides.is_empty() {
+        let _ = write!(
+            out,
+            r#"<path class="guide" d="{guides}" fill="none" stroke="currentColor" stroke-opacity="0.35" stroke-dasharray="2 3"/>"#
+        );
+    }
+    for (row, lines) in placed.iter().zip(&rows.lines) {
+        let Row {
+            y,
+            cy,
+            x,
+            time,
+            tx,
+            anchor,
+        } = row;
+        out.push_str(r#"<g class="event">"#);
+        text_block(
+            out,
+            PAD,
+            y + ROW_PAD / 2.0 + EFS * 0.9,
+            ELH,
+            lines,
+            text_attrs("label event-label", EFS, "start"),
+            None,
+        );
+        let _ = write!(
+            out,
+            r#"<circle class="event-dot" cx="{}" cy="{}" r="4.5"/>"#,
+            n1(*x),
+            n1(*cy),
+        );
+        text_block(
+            out,
+            *tx,
+            cy + 3.5,
+            LH,
+            std::slice::from_ref(time),
+            text_attrs("time", TIME_FS, anchor),
+            None,
+        );
+        out.push_str("</g>");
+    }
+    if events.is_empty() {
+        text_block(
+            out,
+            PAD,
+            rows.top + 16.0,
+            LH,
+            &["No events".to_string()],
+            text_attrs("label empty", EFS, "start"),
+            None,
+        );
+    }
+}
+
+/// The impact marks: a line from under the name down to the axis.
+fn draw_marks(
+    out: &mut String,
+    marks: &[&TimelineMark],
+    header: &Header,
+    axis: &TimeAxis,
+    axis_y: f64,
+) {
+    for (m, label) in marks.iter().zip(&header.labels) {
+        let x = axis.x(m.minute);
+        let label_y = PAD + 10.0 + LANE_H * label.lane as f64;
+        let _ = write!(
+            out,
+            r#"<g class="mark mark-{}"><line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="currentColor" stroke-width="2"/>"#,
+            m.kind,
+            n1(label_y + 4.0),
+            n1(axis_y),
+            x = n1(x)
+        );
+        text_block(
+            out,
+            label.x,
+            label_y,
+            LH,
+            std::slice::from_ref(&label.shown),
+            text_attrs("mark-label", FS, label.anchor),
+            label.full.as_deref(),
+        );
+        out.push_str("</g>");
+    }
+}
+
+/// The axis, with a tick mark and an elapsed time at each tick.
+fn draw_axis(out: &mut String, axis: &TimeAxis, axis_y: f64) {
+    let _ = write!(
+        out,
+        r#"<path class="axis" d="M{} {y}H{}"#,
+        n1(PLOT_L),
+        n1(PLOT_R),
+        y = n1(axis_y)
+    );
+    for t in &axis.ticks {
+        let _ = write!(out, "M{} {}v4", n1(axis.x(*t)), n1(axis_y));
+    }
+    out.push_str(r#"" stroke="currentColor"/>"#);
+    for t in &axis.ticks {
+        let x = axis.x(*t);
+        text_block(
+            out,
+            x,
+            axis_y + 4.0 + FS,
+            LH,
+            &[elapsed_text(*t)],
+            text_attrs("tick", FS, "middle"),
+            None,
+        );
+    }
+}
+
+/// The brackets, one a row, each label centred under its bracket but moved
+/// inside the drawing when the bracket is near an edge.
+fn draw_brackets(out: &mut String, brackets: &[Bracket], axis: &TimeAxis, top: f64) {
+    for (k, b) in brackets.iter().enumerate() {
+        let (xa, xb) = (axis.x(b.from), axis.x(b.to));
+        let y = top + BRACKET_ROW * k as f64;
+        let _ = write!(
+            out,
+            r#"<g class="bracket bracket-{}"><path class="bracket-line" d="M{} {} V{} H{} V{}" fill="none" stroke="currentColor"/>"#,
+            b.kind.verb(),
+            n1(xa),
+            n1(y - 6.0),
+            n1(y),
+            n1(xb),
+            n1(y - 6.0)
+        );
+        let w = text_w(&b.label, FS);
+        let cx = ((xa + xb) / 2.0).clamp(PAD + w / 2.0, W - PAD - w / 2.0);
+        text_block(
+            out,
+            cx,
+            y + FS + 2.0,
+            LH,
+            std::slice::from_ref(&b.label),
+            text_attrs("label bracket-label", FS, "middle"),
+            None,
+        );
+        out.push_str("</g>");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::MAX_CHARS;
+    use super::super::test_util::*;
+    use super::*;
+
+    #[test]
+    fn timeline_contains_labels_and_brackets() {
+        let (events, marks) = sample_timeline();
+        let draw = |listed_in| {
+            timeline(
+                "timeline",
+                "Timeline of INC-42",
+                &events,
+                &marks,
+                "2025-03-04 14:02 UTC",
+                listed_in,
+            )
+        };
+        let svg = draw(None);
+        let doc = check(&svg, "timeline");
+        let text = visible(&doc);
+        for e in &events {
+            assert!(text.contains(&e.label), "{}", e.label);
+        }
+        for b in ["detect 7 min", "mitigate 39 min", "resolve 1 h 32 min"] {
+            assert!(text.contains(b), "{b}");
+        }
+        for m in ["Started", "Detected", "Mitigated", "Resolved"] {
+            assert!(text.contains(m), "{m}");
+        }
+        for c in [
+            "mark-started",
+            "mark-detected",
+            "mark-mitigated",
+            "mark-resolved",
+        ] {
+            assert!(svg.contains(&format!("mark {c}")), "{c}");
+        }
+        assert!(text.contains("+0") && text.contains("+2 h"));
+        // Long labels wrapped to at most 60 characters a line.
+        for node in doc.descendants().filter(|n| n.tag_name().name() == "tspan") {
+            assert!(node.text().unwrap_or("").chars().count() <= MAX_CHARS);
+        }
+        // Without `listed_in` the description reads out every event; with it,
+        // the events are counted and the description points to the list.
+        let desc = |doc: &roxmltree::Document<'_>| texts_of(doc, &["desc"]).trim().to_string();
+        assert!(desc(&doc).contains(&events[3].label));
+        let svg = draw(Some("the timeline above"));
+        let doc = check(&svg, "timeline");
+        let short = desc(&doc);
+        assert!(short.contains("detect 7 min"), "{short}");
+        assert!(
+            short.ends_with("; 7 events, listed in the timeline above."),
+            "{short}"
+        );
+        assert!(!short.contains(&events[3].label), "{short}");
+        assert!(visible(&doc).contains(&events[3].label));
+    }
+
+    #[test]
+    fn timeline_degenerate() {
+        let ev = |minute, label: &str| TimelineEvent {
+            minute,
+            label: s(label),
+        };
+        let cases: Vec<(Vec<TimelineEvent>, Vec<TimelineMark>)> = vec![
+            (vec![], vec![]),
+            (vec![ev(5, "only one")], vec![]),
+            (vec![ev(3, "a"), ev(3, "b"), ev(3, "c")], vec![]),
+            (
+                vec![],
+                vec![TimelineMark {
+                    kind: MarkKind::Started,
+                    minute: 0,
+                    label: s(""),
+                }],
+            ),
+            (
+                vec![ev(-20, "before"), ev(3000, "days later")],
+                vec![TimelineMark {
+                    kind: MarkKind::Resolved,
+                    minute: 3000,
+                    label: s(""),
+                }],
+            ),
+        ];
+        for (events, marks) in cases {
+            let svg = timeline("t", "T", &events, &marks, "", None);
+            let doc = check(&svg, "timeline");
+            let text = visible(&doc);
+            for e in &events {
+                assert!(text.contains(&e.label), "{}", e.label);
+            }
+        }
+    }
+
+    #[test]
+    fn elapsed_and_durations() {
+        assert_eq!(elapsed_text(0), "+0");
+        assert_eq!(elapsed_text(30), "+30 min");
+        assert_eq!(elapsed_text(120), "+2 h");
+        assert_eq!(elapsed_text(1440 + 180), "+1 d 3 h");
+        assert_eq!(elapsed_text(-15), "-15 min");
+        assert_eq!(duration_precise(92), "1 h 32 min");
+        assert_eq!(duration_precise(0), "0 min");
+    }
+}
