@@ -131,7 +131,8 @@ pub fn run(args: &BuildArgs, color: ColorChoice) -> anyhow::Result<u8> {
     let (built, index) = std::thread::scope(|scope| {
         let index = scope.spawn(|| {
             let started = Instant::now();
-            let result = crate::search::index::ensure(kb, args.drafts);
+            let result =
+                crate::search::index::ensure(kb, args.drafts, crate::search::index::Threads::One);
             (result, started.elapsed())
         });
         let built = site::build(site_kb, &options);

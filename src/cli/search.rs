@@ -120,7 +120,8 @@ pub fn run(args: &SearchArgs, color: ColorChoice) -> anyhow::Result<u8> {
                 Ok(loaded) => loaded,
                 Err(problems) => return Ok(fatal(problems)),
             };
-            index::build(&loaded.kb, false, sources).context("cannot build the search index")?
+            index::build(&loaded.kb, false, sources, index::Threads::AllCores)
+                .context("cannot build the search index")?
         }
     };
     timer.lap("open (or build) the index");

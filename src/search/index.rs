@@ -361,15 +361,34 @@ fn register(index: &Index) {
 
 /// The index of `kb` with or without drafts: reused when it was built from
 /// the same sources, built otherwise.
-pub fn ensure(kb: &KnowledgeBase, drafts: bool) -> anyhow::Result<Opened> {
+pub fn ensure(kb: &KnowledgeBase, drafts: bool, threads: Threads) -> anyhow::Result<Opened> {
     match open_fresh(&kb.root, &kb.content_dir, Some(drafts)) {
         Ok(opened) => Ok(opened),
-        Err(sources) => build(kb, drafts, sources),
+        Err(sources) => build(kb, drafts, sources, threads),
     }
 }
 
+/// How many threads index: all the cores when the index is all there is
+/// to do (`search` and `related` with no index yet), one when it is built
+/// beside the site, which keeps every core busy anyway.
+///
+/// One thread writes one segment. Two threads beside the site were no
+/// faster on 2 cores, cost more CPU in all (each segment writes its own
+/// term dictionary and fast fields) and left every later search opening
+/// twice the files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Threads {
+    AllCores,
+    One,
+}
+
 /// Writes the index of `kb` from scratch, with the manifest of `sources`.
-pub fn build(kb: &KnowledgeBase, drafts: bool, sources: Sources) -> anyhow::Result<Opened> {
+pub fn build(
+    kb: &KnowledgeBase,
+    drafts: bool,
+    sources: Sources,
+    threads: Threads,
+) -> anyhow::Result<Opened> {
     let dir = dir(&kb.root);
     let shown = dir.display();
     match std::fs::symlink_metadata(&dir) {
@@ -387,14 +406,19 @@ pub fn build(kb: &KnowledgeBase, drafts: bool, sources: Sources) -> anyhow::Resu
         .with_context(|| format!("cannot create the index in {shown}"))?;
     register(&index);
     let docs = documents(kb, drafts, &fields);
-    // One indexing thread per 2,000 incidents, up to 4: each thread writes
-    // its own segment, and every segment file is synced to disk, so a small
-    // knowledge base gets one segment and the fewest syncs.
-    let threads = (docs.len() / 2000 + 1)
-        .min(std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .min(4);
+    // At most one indexing thread per 2,000 incidents, up to 4: each thread
+    // writes its own segment, and every segment file is synced to disk, so
+    // a small knowledge base gets one segment and the fewest syncs.
+    let threads = match threads {
+        Threads::One => 1,
+        Threads::AllCores => (docs.len() / 2000 + 1)
+            .min(std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .min(4),
+    };
+    // 80 MB, shared by the threads: one thread holds 10,000 post-mortems
+    // (about 50 MB of Markdown) in one segment.
     let mut writer = index
-        .writer_with_num_threads::<TantivyDocument>(threads, 40_000_000 * threads)
+        .writer_with_num_threads::<TantivyDocument>(threads, 80_000_000)
         .context("cannot start writing the index")?;
     for doc in docs {
         writer.add_document(doc)?;
