@@ -178,36 +178,21 @@ pub fn collapse_whitespace(s: &str) -> String {
 // Durations. Two forms today, kept apart so that output does not change;
 // issue 12 makes them one formatter.
 
-/// `minutes` as its sign (`-` or nothing) and whole days, hours and minutes.
-fn days_hours_minutes(minutes: i64) -> (&'static str, u64, u64, u64) {
+/// A duration of `minutes` to the minute, every non-zero unit written:
+/// "0 min", "7 min", "2 h", "1 h 32 min", "1 d 3 h", "1 d 3 h 5 min",
+/// "-15 min".
+///
+/// The one formatter of durations for the whole site and every command: an
+/// incident's time to detect, mitigate and resolve in its details panel and
+/// on its timeline drawing, the learning pages' medians and means, `check`'s
+/// messages. Two formatters once disagreed on the same page (the panel
+/// said "1 d 3 h" where the drawing said "1 d 3 h 5 min"); minutes are
+/// never dropped, so durations that add up along the timeline still add up
+/// in text.
+pub fn duration(minutes: i64) -> String {
     let sign = if minutes < 0 { "-" } else { "" };
     let a = minutes.unsigned_abs();
-    (sign, a / 1440, a / 60 % 24, a % 60)
-}
-
-/// A duration to read at a glance, in at most two units, the smaller ones
-/// dropped from a day up: "46 min", "2 h", "2 h 5 min", "3 d", "3 d 4 h",
-/// "-15 min". Seconds are dropped. For the pages' figures (an incident's
-/// time to detect, mitigate and resolve; the learning pages' medians and
-/// means); see [`duration_precise`] for the timeline drawing's form.
-pub fn duration(d: jiff::SignedDuration) -> String {
-    let (sign, days, hours, mins) = days_hours_minutes(d.as_secs() / 60);
-    match (days, hours, mins) {
-        (0, 0, m) => format!("{sign}{m} min"),
-        (0, h, 0) => format!("{sign}{h} h"),
-        (0, h, m) => format!("{sign}{h} h {m} min"),
-        (d, 0, _) => format!("{sign}{d} d"),
-        (d, h, _) => format!("{sign}{d} d {h} h"),
-    }
-}
-
-/// A duration of `minutes` to the minute, every non-zero unit written:
-/// "0 min", "7 min", "1 h 32 min", "1 d 3 h", "1 d 3 h 5 min", "-15 min".
-/// For the timeline drawing, where durations add up along the axis. It
-/// differs from [`duration`] only from a day up (that one drops the
-/// minutes); issue 12 makes the two one formatter.
-pub fn duration_precise(minutes: i64) -> String {
-    let (sign, d, h, m) = days_hours_minutes(minutes);
+    let (d, h, m) = (a / 1440, a / 60 % 24, a % 60);
     let mut parts = Vec::new();
     if d > 0 {
         parts.push(format!("{d} d"));
@@ -325,19 +310,16 @@ mod tests {
 
     #[test]
     fn durations() {
-        let d = |m: i64| duration(jiff::SignedDuration::from_secs(m * 60));
-        assert_eq!(d(0), "0 min");
-        assert_eq!(d(46), "46 min");
-        assert_eq!(d(120), "2 h");
-        assert_eq!(d(125), "2 h 5 min");
-        assert_eq!(d(3 * 1440 + 5), "3 d");
-        assert_eq!(d(3 * 1440 + 4 * 60 + 5), "3 d 4 h");
-        assert_eq!(d(-15), "-15 min");
-        assert_eq!(duration(jiff::SignedDuration::from_secs(-59)), "0 min");
-        assert_eq!(duration_precise(92), "1 h 32 min");
-        assert_eq!(duration_precise(0), "0 min");
-        assert_eq!(duration_precise(1440 + 180), "1 d 3 h");
-        assert_eq!(duration_precise(1440 + 185), "1 d 3 h 5 min");
-        assert_eq!(duration_precise(-15), "-15 min");
+        assert_eq!(duration(0), "0 min");
+        assert_eq!(duration(46), "46 min");
+        assert_eq!(duration(120), "2 h");
+        assert_eq!(duration(125), "2 h 5 min");
+        assert_eq!(duration(92), "1 h 32 min");
+        assert_eq!(duration(1440 + 180), "1 d 3 h");
+        // The issue's example: 1,625 minutes read the same everywhere.
+        assert_eq!(duration(1625), "1 d 3 h 5 min");
+        assert_eq!(duration(3 * 1440 + 5), "3 d 5 min");
+        assert_eq!(duration(-15), "-15 min");
+        assert_eq!(duration(-1625), "-1 d 3 h 5 min");
     }
 }

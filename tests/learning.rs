@@ -454,3 +454,112 @@ fn counts_that_differ_between_pages_say_why() {
         "{metrics}"
     );
 }
+
+/// The `<dd>` of each "Time to …" in the details panel: "detect" → "7 min".
+fn panel_times(html: &Html) -> Vec<(String, String)> {
+    html.select(&sel("dl.meta-impact > div"))
+        .filter_map(|row| {
+            let dt = words(row.select(&sel("dt")).next()?.text());
+            let what = dt.strip_prefix("Time to ")?.to_string();
+            let value = words(row.select(&sel("dd strong")).next()?.text());
+            Some((what, value))
+        })
+        .collect()
+}
+
+/// Issue 12: the timeline's brackets once measured from the mark before
+/// ("mitigate 1 h 13 min", from detection) while the panel beside it
+/// measured from the start ("1 h 16 min"). Every example incident now
+/// states each time once, the same in both places.
+#[test]
+fn every_incident_states_the_same_times_in_its_panel_and_its_timeline() {
+    let (_dir, out) = site();
+    let mut compared = 0;
+    for entry in fs::read_dir(out.join("incidents")).unwrap() {
+        let path = entry.unwrap().path().join("index.html");
+        if !path.exists() {
+            continue;
+        }
+        let html = fs::read_to_string(&path).unwrap();
+        let Some(timeline) = svgs(&html)
+            .into_iter()
+            .find(|s| s.contains("chart-timeline"))
+        else {
+            continue;
+        };
+        let drawn = svg_text(&timeline);
+        for (what, value) in panel_times(&Html::parse_document(&html)) {
+            let bracket = format!("time to {what} {value}");
+            assert!(
+                drawn.contains(&bracket),
+                "{}: the panel says {what} {value}, the timeline: {drawn}",
+                path.display()
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared >= 20, "only {compared} times compared");
+}
+
+/// Issue 12: a cause whose post-mortem names another category than the
+/// catalogue's sat on one bone in the incident's fishbone and under the
+/// other category on its own page. One rule now decides (the catalogue's).
+#[test]
+fn a_cause_has_one_category_on_the_fishbone_and_on_its_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("kb");
+    common::copy_dir(&example(), &kb);
+    let file = kb.join("postmortems/2025-01-17-checkout-db-pool-exhaustion.md");
+    let source = fs::read_to_string(&file).unwrap();
+    // The catalogue files connection-pool-exhaustion under technology.
+    let changed = source.replacen(
+        "id = \"connection-pool-exhaustion\"\nkind = \"root\"\ncategory = \"technology\"",
+        "id = \"connection-pool-exhaustion\"\nkind = \"root\"\ncategory = \"environment\"",
+        1,
+    );
+    assert_ne!(changed, source);
+    fs::write(&file, changed).unwrap();
+    let out = dir.path().join("site");
+    Command::cargo_bin("hindsight")
+        .unwrap()
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .arg("build")
+        .arg(&kb)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+
+    let html =
+        fs::read_to_string(out.join("incidents/2025-01-17-checkout-db-pool-exhaustion/index.html"))
+            .unwrap();
+    let fishbone = svgs(&html)
+        .into_iter()
+        .find(|s| s.contains("chart-fishbone"))
+        .expect("a fishbone");
+    let doc = roxmltree::Document::parse(&fishbone).unwrap();
+    let desc = doc
+        .descendants()
+        .find(|n| n.has_tag_name("desc"))
+        .and_then(|n| n.text())
+        .unwrap()
+        .to_string();
+    let bone_of = |title: &str| {
+        desc.split("; ")
+            .find(|part| part.contains(title))
+            .and_then(|part| part.split_once(": "))
+            .map(|(category, _)| category.to_string())
+            .unwrap_or_else(|| panic!("{title} on no bone: {desc}"))
+    };
+    assert_eq!(bone_of("Connection pool exhaustion"), "technology");
+
+    let cause = page(&out, "causes/connection-pool-exhaustion/index.html");
+    let chip = words(
+        cause
+            .select(&sel(".eyebrow .chip"))
+            .next()
+            .expect("the cause page names its category")
+            .text(),
+    );
+    assert_eq!(chip, "technology");
+}

@@ -254,6 +254,29 @@ fn minutes(d: Option<jiff::SignedDuration>) -> Option<i64> {
     d.map(|d| d.as_secs().div_euclid(60))
 }
 
+/// An incident's time to detect, mitigate and resolve, in whole minutes
+/// from `[impact] started` (seconds dropped, rounding down).
+///
+/// The one definition: the metrics, the incident page's details panel and
+/// its timeline drawing all read these, so the numbers a reader compares on
+/// one page are the same numbers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ResponseTimes {
+    pub detect: Option<i64>,
+    pub mitigate: Option<i64>,
+    pub resolve: Option<i64>,
+}
+
+impl ResponseTimes {
+    pub fn of(impact: Option<&crate::content::Impact>) -> ResponseTimes {
+        ResponseTimes {
+            detect: minutes(impact.and_then(|m| m.time_to_detect())),
+            mitigate: minutes(impact.and_then(|m| m.time_to_mitigate())),
+            resolve: minutes(impact.and_then(|m| m.time_to_resolve())),
+        }
+    }
+}
+
 /// Whole days from `from` to `to` (negative when `to` is earlier).
 pub fn days_between(from: Date, to: Date) -> i64 {
     to.duration_since(from).as_secs().div_euclid(86_400)
@@ -283,16 +306,16 @@ pub fn compute(kb: &KnowledgeBase, today: Date) -> Metrics {
         .iter()
         .map(|&i| {
             let pm = &pms[i];
-            let impact = pm.details.impact.as_ref();
+            let times = ResponseTimes::of(pm.details.impact.as_ref());
             IncidentMetrics {
                 id: pm.id.value.clone(),
                 date: pm.date.to_string(),
                 quarter: Quarter::of(pm.date.value),
                 severity: pm.severity.name.clone(),
                 status: pm.status.value,
-                time_to_detect: minutes(impact.and_then(|m| m.time_to_detect())),
-                time_to_mitigate: minutes(impact.and_then(|m| m.time_to_mitigate())),
-                time_to_resolve: minutes(impact.and_then(|m| m.time_to_resolve())),
+                time_to_detect: times.detect,
+                time_to_mitigate: times.mitigate,
+                time_to_resolve: times.resolve,
                 time_to_rca: pm
                     .details
                     .published
@@ -362,16 +385,17 @@ impl Context<'_> {
                 .map(|&i| &pms[i])
                 .filter(|pm| filter(pm))
                 .collect();
-            let of =
-                |f: fn(&crate::content::Impact) -> Option<jiff::SignedDuration>| {
-                    Summary::of(chosen.iter().map(|pm| {
-                        minutes(pm.details.impact.as_ref().and_then(f)).map(|m| m as f64)
-                    }))
-                };
+            let times: Vec<ResponseTimes> = chosen
+                .iter()
+                .map(|pm| ResponseTimes::of(pm.details.impact.as_ref()))
+                .collect();
+            let of = |f: fn(&ResponseTimes) -> Option<i64>| {
+                Summary::of(times.iter().map(|t| f(t).map(|m| m as f64)))
+            };
             Durations {
-                detect: of(crate::content::Impact::time_to_detect),
-                mitigate: of(crate::content::Impact::time_to_mitigate),
-                resolve: of(crate::content::Impact::time_to_resolve),
+                detect: of(|t| t.detect),
+                mitigate: of(|t| t.mitigate),
+                resolve: of(|t| t.resolve),
             }
         };
         let major: Vec<usize> = set

@@ -417,6 +417,25 @@ pub struct KnowledgeBase {
     pub unloaded: Vec<String>,
 }
 
+impl KnowledgeBase {
+    /// The category a root cause is drawn and listed under: the
+    /// catalogue's (`root-causes.toml`) when it gives one, else the one the
+    /// post-mortem gives.
+    ///
+    /// The one place that decides, for the incident's fishbone and the
+    /// cause's page alike: when they each chose (one the incident's, the
+    /// other the catalogue's), a cause sat on different bones on two pages.
+    /// The catalogue wins because a cause's page has no single incident to
+    /// ask, and the catalogue is where a team defines its causes once.
+    pub fn cause_category<'a>(&'a self, cause: &'a RootCause) -> Option<&'a str> {
+        self.catalogue
+            .as_ref()
+            .and_then(|c| c.causes.get(cause.id.as_str()))
+            .and_then(|e| e.category.as_deref())
+            .or(cause.category.as_deref())
+    }
+}
+
 /// `kebab-case`: lowercase ASCII letters and digits in `-`-separated words.
 pub fn is_kebab_case(s: &str) -> bool {
     !s.is_empty()

@@ -27,8 +27,9 @@ pub struct DurationView {
     pub mean_minutes: Option<f64>,
 }
 
+/// A median or mean of minutes, to the minute, as every duration is written.
 pub fn minutes_text(m: f64) -> String {
-    text::duration(jiff::SignedDuration::from_secs((m * 60.0).round() as i64))
+    text::duration(m.round() as i64)
 }
 
 impl From<&Summary> for DurationView {

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::analysis::Analysis;
+use crate::analysis::metrics::ResponseTimes;
 use crate::content::{ActionItem, CauseKind, ItemKind, ItemStatus, KnowledgeBase, PostMortem};
 use crate::render::markdown;
 use crate::search::related;
@@ -583,12 +584,19 @@ impl<'a> Views<'a> {
                         label: markdown::plain_text(&e.text),
                     })
                     .collect();
+                let times = ResponseTimes::of(pm.details.impact.as_ref());
                 let marks: Vec<svg::TimelineMark> = impact_marks
                     .iter()
                     .map(|(kind, at)| svg::TimelineMark {
                         kind: *kind,
                         minute: minute(at.timestamp),
                         label: format!("{kind} {at}"),
+                        since_start: match kind {
+                            svg::MarkKind::Started => None,
+                            svg::MarkKind::Detected => times.detect,
+                            svg::MarkKind::Mitigated => times.mitigate,
+                            svg::MarkKind::Resolved => times.resolve,
+                        },
                     })
                     .collect();
                 let start = crate::content::Instant {
@@ -620,15 +628,7 @@ impl<'a> Views<'a> {
         });
         let fishbone = (!pm.details.root_causes.is_empty()).then(|| {
             let categories = &self.kb.config.template.categories;
-            let category_of = |c: &crate::content::RootCause| {
-                c.category.clone().or_else(|| {
-                    self.kb
-                        .catalogue
-                        .as_ref()
-                        .and_then(|cat| cat.causes.get(c.id.as_str()))
-                        .and_then(|e| e.category.clone())
-                })
-            };
+            let category_of = |c| self.kb.cause_category(c);
             let mut bones: Vec<svg::Bone> = categories
                 .iter()
                 .map(|name| svg::Bone {
@@ -637,7 +637,7 @@ impl<'a> Views<'a> {
                         .details
                         .root_causes
                         .iter()
-                        .filter(|c| category_of(c).as_deref() == Some(name.as_str()))
+                        .filter(|c| category_of(c) == Some(name.as_str()))
                         .map(|c| (self.cause_title(&c.id), c.kind))
                         .collect(),
                 })
@@ -646,7 +646,7 @@ impl<'a> Views<'a> {
                 .details
                 .root_causes
                 .iter()
-                .filter(|c| category_of(c).is_none_or(|cat| !categories.contains(&cat)))
+                .filter(|c| category_of(c).is_none_or(|cat| !categories.iter().any(|n| n == cat)))
                 .map(|c| (self.cause_title(&c.id), c.kind))
                 .collect();
             if !other.is_empty() {
@@ -770,7 +770,7 @@ impl<'a> Views<'a> {
             body_html: rendered.html,
             toc: rendered.headings,
             impact: pm.details.impact.as_ref().map(|imp| {
-                let minutes = |d: Option<jiff::SignedDuration>| d.map(|d| d.as_secs() / 60);
+                let times = ResponseTimes::of(Some(imp));
                 ImpactView {
                     started: imp.started.to_string(),
                     detected: imp.detected.as_ref().map(|t| t.to_string()),
@@ -783,17 +783,13 @@ impl<'a> Views<'a> {
                     users_affected: imp.users_affected,
                     users_affected_display: imp.users_affected.map(thousands),
                     description: imp.description.clone(),
-                    time_to_detect: imp.time_to_detect().map(duration),
-                    time_to_mitigate: imp.time_to_mitigate().map(duration),
-                    time_to_resolve: imp.time_to_resolve().map(duration),
-                    minutes_to_detect: minutes(imp.time_to_detect()),
-                    minutes_to_mitigate: minutes(imp.time_to_mitigate()),
-                    minutes_to_resolve: minutes(imp.time_to_resolve()),
-                    phases: Phases::new(
-                        minutes(imp.time_to_detect()),
-                        minutes(imp.time_to_mitigate()),
-                        minutes(imp.time_to_resolve()),
-                    ),
+                    time_to_detect: times.detect.map(duration),
+                    time_to_mitigate: times.mitigate.map(duration),
+                    time_to_resolve: times.resolve.map(duration),
+                    minutes_to_detect: times.detect,
+                    minutes_to_mitigate: times.mitigate,
+                    minutes_to_resolve: times.resolve,
+                    phases: Phases::new(times.detect, times.mitigate, times.resolve),
                 }
             }),
             root_causes: pm
@@ -809,13 +805,7 @@ impl<'a> Views<'a> {
                         url: self.urls.page(&paths::cause(&c.id)),
                         title: self.cause_title(&c.id),
                         kind: c.kind,
-                        category: c.category.clone().or_else(|| {
-                            self.kb
-                                .catalogue
-                                .as_ref()
-                                .and_then(|cat| cat.causes.get(c.id.as_str()))
-                                .and_then(|e| e.category.clone())
-                        }),
+                        category: self.kb.cause_category(c).map(str::to_string),
                         description: c.description.clone(),
                         recurred: total,
                         more: total - recurrences.len(),

@@ -215,7 +215,7 @@ pub fn timeline_outside_impact(pm: &PostMortem, out: &mut Vec<Diagnostic>) {
                 Rule::TimelineOutsideImpact,
                 format!(
                     "this timeline event is {} {side}",
-                    crate::text::duration_precise(minutes)
+                    crate::text::duration(minutes)
                 ),
             )
             .at(&pm.source, stamp.clone())

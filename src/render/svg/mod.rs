@@ -81,10 +81,10 @@
 //! | `mark` | `<g>` | an impact mark: a vertical `<line>` and its name |
 //! | `mark-started`, `mark-detected`, `mark-mitigated`, `mark-resolved` | `<g>` | the mark's kind (set `color`) |
 //! | `mark-label` | `<text>` | the mark's name |
-//! | `bracket` | `<g>` | duration between two consecutive marks |
+//! | `bracket` | `<g>` | the time from the start to a later mark |
 //! | `bracket-detect`, `bracket-mitigate`, `bracket-resolve` | `<g>` | which duration (named after the later mark) |
 //! | `bracket-line` | `<path>` | the bracket |
-//! | `bracket-label` | `<text>` | "detect 7 min" |
+//! | `bracket-label` | `<text>` | "time to detect 7 min" |
 //!
 //! `whys_chain`:
 //!
@@ -163,6 +163,12 @@ pub struct TimelineMark {
     pub minute: i64,
     /// Text drawn with the mark; the kind is used when empty.
     pub label: String,
+    /// The time from the start to this mark as the page states it (time to
+    /// detect, mitigate, resolve: `analysis::metrics::ResponseTimes`), for
+    /// its bracket. The drawing writes this number rather than one of its
+    /// own from the axis minutes, so the two cannot disagree. `None` draws
+    /// no bracket (and is what the start mark has).
+    pub since_start: Option<i64>,
 }
 
 /// One bone of a fishbone diagram: a category and its causes as
@@ -768,10 +774,13 @@ mod test_util {
             minute,
             label: s(label),
         };
+        // The start is minute 0, so a mark's time since the start is its
+        // minute.
         let mk = |kind, minute, label: &str| TimelineMark {
             kind,
             minute,
             label: s(label),
+            since_start: (kind != MarkKind::Started).then_some(minute),
         };
         (
             vec![
@@ -863,6 +872,7 @@ mod tests {
                         kind: MarkKind::Detected,
                         minute: 1,
                         label: evil.clone(),
+                        since_start: Some(1),
                     }],
                     &evil,
                     Some(&evil),
@@ -1118,21 +1128,25 @@ mod tests {
                             kind: MarkKind::Started,
                             minute: 0,
                             label: s(""),
+                            since_start: None,
                         },
                         TimelineMark {
                             kind: MarkKind::Detected,
                             minute: 2,
                             label: s(""),
+                            since_start: Some(2),
                         },
                         TimelineMark {
                             kind: MarkKind::Mitigated,
                             minute: 5,
                             label: s(""),
+                            since_start: Some(5),
                         },
                         TimelineMark {
                             kind: MarkKind::Resolved,
                             minute: 2990,
                             label: s(""),
+                            since_start: Some(2990),
                         },
                     ],
                     "Mon 3 Mar 2025, 09:00 CET",

@@ -7,7 +7,7 @@ use super::{
     FS, LH, MarkKind, PAD, TimelineEvent, TimelineMark, clean_id, ellipsize, n1, open_svg,
     sentence, text_attrs, text_block, text_w, wrap,
 };
-use crate::text::duration_precise;
+use crate::text::duration;
 
 /// Width of the drawing.
 const W: f64 = 800.0;
@@ -59,8 +59,8 @@ impl MarkKind {
 fn elapsed_text(minutes: i64) -> String {
     match minutes {
         0 => "+0".to_string(),
-        m if m < 0 => duration_precise(m),
-        m => format!("+{}", duration_precise(m)),
+        m if m < 0 => duration(m),
+        m => format!("+{}", duration(m)),
     }
 }
 
@@ -69,8 +69,9 @@ fn elapsed_text(minutes: i64) -> String {
 /// One row per event (in time order, ties in the given order): its label on
 /// the left, wrapped, and a dot at its time on the axis scale with the
 /// elapsed time beside it. The impact marks are vertical lines across the
-/// rows with their names on top (staggered when close), and the durations
-/// between consecutive marks are brackets under the axis ("detect 7 min").
+/// rows with their names on top (staggered when close), and the times from
+/// the start to each later mark are brackets under the axis ("time to
+/// detect 7 min"), with the numbers the caller gives (the page's own).
 /// The axis runs from the earliest to the latest minute of events and marks
 /// (at least 10 minutes), tick labels in elapsed time from minute 0.
 ///
@@ -268,29 +269,36 @@ fn rows(events: &[&TimelineEvent], header_h: f64) -> Rows {
     }
 }
 
-/// The duration between two consecutive marks.
+/// The time from the start to a mark.
 struct Bracket {
     from: i64,
     to: i64,
     /// The later mark's.
     kind: MarkKind,
-    /// "detect 7 min".
+    /// "time to detect 7 min".
     label: String,
 }
 
-/// A bracket between each two consecutive marks, one per row under the axis.
+/// A bracket from the start mark to each later mark that states its time
+/// since the start, one per row under the axis: time to detect, to
+/// mitigate, to resolve, each measured from the start as the details panel
+/// and the metrics measure them (not from the mark before, which made the
+/// drawing's "mitigate" a different number from the panel's).
 fn brackets(marks: &[&TimelineMark]) -> Vec<Bracket> {
+    let Some(start) = marks.iter().find(|m| m.kind == MarkKind::Started) else {
+        return Vec::new();
+    };
     marks
-        .windows(2)
-        .map(|w| Bracket {
-            from: w[0].minute,
-            to: w[1].minute,
-            kind: w[1].kind,
-            label: format!(
-                "{} {}",
-                w[1].kind.verb(),
-                duration_precise(w[1].minute - w[0].minute)
-            ),
+        .iter()
+        .filter(|m| m.kind != MarkKind::Started)
+        .filter_map(|m| {
+            let minutes = m.since_start?;
+            Some(Bracket {
+                from: start.minute,
+                to: m.minute,
+                kind: m.kind,
+                label: format!("time to {} {}", m.kind.verb(), duration(minutes)),
+            })
         })
         .collect()
 }
@@ -610,7 +618,12 @@ mod tests {
         for e in &events {
             assert!(text.contains(&e.label), "{}", e.label);
         }
-        for b in ["detect 7 min", "mitigate 39 min", "resolve 1 h 32 min"] {
+        // Each bracket runs from the start, as the details panel counts.
+        for b in [
+            "time to detect 7 min",
+            "time to mitigate 46 min",
+            "time to resolve 2 h 18 min",
+        ] {
             assert!(text.contains(b), "{b}");
         }
         for m in ["Started", "Detected", "Mitigated", "Resolved"] {
@@ -661,6 +674,7 @@ mod tests {
                     kind: MarkKind::Started,
                     minute: 0,
                     label: s(""),
+                    since_start: None,
                 }],
             ),
             (
@@ -669,6 +683,7 @@ mod tests {
                     kind: MarkKind::Resolved,
                     minute: 3000,
                     label: s(""),
+                    since_start: Some(3000),
                 }],
             ),
         ];
@@ -689,7 +704,5 @@ mod tests {
         assert_eq!(elapsed_text(120), "+2 h");
         assert_eq!(elapsed_text(1440 + 180), "+1 d 3 h");
         assert_eq!(elapsed_text(-15), "-15 min");
-        assert_eq!(duration_precise(92), "1 h 32 min");
-        assert_eq!(duration_precise(0), "0 min");
     }
 }

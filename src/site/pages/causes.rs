@@ -77,19 +77,16 @@ pub fn summaries(site: &Site<'_>) -> Vec<CauseSummary> {
     causes
 }
 
-/// The catalogue's category for cause `id`, else the first its incidents give.
+/// The category of cause `id`, as its incidents' fishbones show it
+/// ([`crate::content::KnowledgeBase::cause_category`]): the catalogue's,
+/// else the first its incidents give.
 fn category(site: &Site<'_>, id: &str, list: &[usize]) -> Option<String> {
     let kb = site.kb;
-    kb.catalogue
-        .as_ref()
-        .and_then(|c| c.causes.get(id))
-        .and_then(|e| e.category.clone())
-        .or_else(|| {
-            list.iter()
-                .flat_map(|&i| &kb.postmortems[i].details.root_causes)
-                .find(|c| c.id.as_str() == id)
-                .and_then(|c| c.category.clone())
-        })
+    list.iter()
+        .flat_map(|&i| &kb.postmortems[i].details.root_causes)
+        .filter(|c| c.id.as_str() == id)
+        .find_map(|c| kb.cause_category(c))
+        .map(str::to_string)
 }
 
 /// An incident of the cause.
