@@ -585,12 +585,25 @@ impl<'a> Views<'a> {
                     })
                     .collect();
                 let times = ResponseTimes::of(pm.details.impact.as_ref());
+                // In UTC, as the "+0 =" label, and the date only where the
+                // day changes: "started 2025-11-28 00:03", "detected 00:06".
+                // Whole dates on every mark were cut off at the top.
+                let mut day = jiff::tz::Offset::UTC.to_datetime(base).date();
                 let marks: Vec<svg::TimelineMark> = impact_marks
                     .iter()
                     .map(|(kind, at)| svg::TimelineMark {
                         kind: *kind,
                         minute: minute(at.timestamp),
-                        label: format!("{kind} {at}"),
+                        label: {
+                            let t = jiff::tz::Offset::UTC.to_datetime(at.timestamp);
+                            let hm = format!("{:02}:{:02}", t.hour(), t.minute());
+                            if t.date() == day {
+                                format!("{kind} {hm}")
+                            } else {
+                                day = t.date();
+                                format!("{kind} {} {hm}", t.date())
+                            }
+                        },
                         since_start: match kind {
                             svg::MarkKind::Started => None,
                             svg::MarkKind::Detected => times.detect,

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::{
-    FS, LH, MarkKind, PAD, TimelineEvent, TimelineMark, clean_id, ellipsize, n1, open_svg,
+    BOLD, FS, LH, MarkKind, PAD, TimelineEvent, TimelineMark, clean_id, ellipsize, n1, open_svg,
     sentence, text_attrs, text_block, text_w, wrap,
 };
 use crate::text::duration;
@@ -23,8 +23,8 @@ const PLOT_L: f64 = PAD + LABEL_W + 24.0;
 const PLOT_R: f64 = W - 36.0;
 /// Height of one lane of mark names in the header.
 const LANE_H: f64 = 16.0;
-/// Widest a mark's name is written.
-const MARK_LABEL_W: f64 = 160.0;
+/// Widest a mark's name is written: "resolved 2025-11-29 03:30" whole.
+const MARK_LABEL_W: f64 = 240.0;
 /// Room around an event's label lines: half above, half below.
 const ROW_PAD: f64 = 10.0;
 /// Height of the rows when there are no events (room for "No events").
@@ -42,6 +42,8 @@ const STEPS: [i64; 17] = [
 ];
 /// Most intervals between ticks.
 const MAX_INTERVALS: i64 = 6;
+/// Least room between two tick labels.
+const TICK_GAP: f64 = 10.0;
 
 impl MarkKind {
     /// The verb for the duration that ends at a mark of this kind.
@@ -142,21 +144,53 @@ impl TimeAxis {
         let span = (hi as f64 - lo as f64).max(1.0);
 
         let span_i = hi.saturating_sub(lo).max(1);
-        let step = STEPS
+        let ticks_of = |step: i64| {
+            let mut ticks = Vec::new();
+            let mut t = lo.div_euclid(step) * step;
+            if t < lo {
+                t += step;
+            }
+            while t <= hi && ticks.len() < 20 {
+                ticks.push(t);
+                t += step;
+            }
+            ticks
+        };
+        let days = (span_i / MAX_INTERVALS / 1440 + 1) * 1440;
+        let mut axis = TimeAxis {
+            lo,
+            span,
+            ticks: Vec::new(),
+        };
+        // The first step with few enough intervals whose labels also fit
+        // side by side: "+1 h 15 min" is wider than the room between two
+        // ticks 15 minutes apart on a two-hour axis.
+        axis.ticks = STEPS
             .iter()
             .copied()
-            .find(|s| span_i / s <= MAX_INTERVALS)
-            .unwrap_or_else(|| (span_i / MAX_INTERVALS / 1440 + 1) * 1440);
-        let mut ticks = Vec::new();
-        let mut t = lo.div_euclid(step) * step;
-        if t < lo {
-            t += step;
-        }
-        while t <= hi && ticks.len() < 20 {
-            ticks.push(t);
-            t += step;
-        }
-        TimeAxis { lo, span, ticks }
+            .filter(|s| span_i / s <= MAX_INTERVALS)
+            .chain((1..).map(|k| days * k))
+            .map(ticks_of)
+            .find(|ticks| axis.labels_fit(ticks))
+            .unwrap_or_default();
+        axis
+    }
+
+    /// Whether tick labels at `ticks` leave [`TICK_GAP`] between each two
+    /// and stay inside the drawing.
+    fn labels_fit(&self, ticks: &[i64]) -> bool {
+        let extents: Vec<(f64, f64)> = ticks
+            .iter()
+            .map(|&t| {
+                let half = text_w(&elapsed_text(t), FS) / 2.0;
+                (self.x(t) - half, self.x(t) + half)
+            })
+            .collect();
+        extents.len() <= 1
+            || extents.windows(2).all(|w| w[0].1 + TICK_GAP <= w[1].0)
+                && extents
+                    .last()
+                    .is_some_and(|&(_, right)| right <= W - PAD / 2.0)
     }
 
     /// The x of minute `m`.
@@ -202,9 +236,11 @@ fn header(start_label: &str, marks: &[&TimelineMark], axis: &TimeAxis) -> Header
         } else {
             m.label.trim().to_string()
         };
-        let shown = ellipsize(&text, MARK_LABEL_W, FS);
+        // The theme sets mark names bold: measured as bold, or they run
+        // off the right edge.
+        let shown = ellipsize(&text, MARK_LABEL_W, FS * BOLD);
         let x = axis.x(m.minute);
-        let w = text_w(&shown, FS);
+        let w = text_w(&shown, FS * BOLD);
         let (left, anchor, tx) = if x + 4.0 + w <= W - 4.0 {
             (x, "start", x + 4.0)
         } else {
@@ -422,7 +458,7 @@ fn draw_rows(out: &mut String, events: &[&TimelineEvent], rows: &Rows, axis: &Ti
             let time_w = text_w(&time, TIME_FS);
             // The time goes right of the dot, or left of it (and the guide
             // stops before it) near the right edge.
-            let (tx, anchor, guide_end) = if x + TIME_GAP + time_w <= W - 4.0 {
+            let (tx, anchor, guide_end) = if x + TIME_GAP + time_w <= W - PAD {
                 (x + TIME_GAP, "start", x)
             } else {
                 (x - TIME_GAP, "end", x - 12.0 - time_w)
@@ -578,7 +614,8 @@ fn draw_brackets(out: &mut String, brackets: &[Bracket], axis: &TimeAxis, top: f
             n1(xb),
             n1(y - 6.0)
         );
-        let w = text_w(&b.label, FS);
+        // Semibold in the theme.
+        let w = text_w(&b.label, FS * BOLD);
         let cx = ((xa + xb) / 2.0).clamp(PAD + w / 2.0, W - PAD - w / 2.0);
         text_block(
             out,
@@ -704,5 +741,139 @@ mod tests {
         assert_eq!(elapsed_text(120), "+2 h");
         assert_eq!(elapsed_text(1440 + 180), "+1 d 3 h");
         assert_eq!(elapsed_text(-15), "-15 min");
+    }
+
+    /// A line of text's box, `(x0, y0, x1, y1, text)`.
+    type TextBox = (f64, f64, f64, f64, String);
+
+    /// Each line of text's box as the layout estimates it (the module's
+    /// character widths, bold where the theme makes it bold), with the
+    /// drawing's width and height.
+    fn text_boxes(svg: &str) -> (f64, f64, Vec<TextBox>) {
+        let doc = roxmltree::Document::parse(svg).unwrap();
+        let root = doc.root_element();
+        let view: Vec<f64> = root
+            .attribute("viewBox")
+            .unwrap()
+            .split(' ')
+            .map(|v| v.parse().unwrap())
+            .collect();
+        let mut boxes = Vec::new();
+        for text in doc.descendants().filter(|n| n.has_tag_name("text")) {
+            let fs: f64 = text
+                .attribute("font-size")
+                .map_or(FS, |v| v.parse().unwrap());
+            let class = text.attribute("class").unwrap_or("");
+            let bold = class.contains("mark-label") || class.contains("bracket-label");
+            let anchor = text.attribute("text-anchor").unwrap_or("start");
+            let spans: Vec<roxmltree::Node<'_, '_>> = text
+                .children()
+                .filter(|n| n.has_tag_name("tspan"))
+                .collect();
+            let lines: Vec<(roxmltree::Node<'_, '_>, String)> = if spans.is_empty() {
+                let own: String = text
+                    .children()
+                    .filter(|n| n.is_text())
+                    .filter_map(|n| n.text())
+                    .collect();
+                vec![(text, own)]
+            } else {
+                spans
+                    .iter()
+                    .map(|s| (*s, s.text().unwrap_or("").to_string()))
+                    .collect()
+            };
+            for (node, line) in lines {
+                let x: f64 = node.attribute("x").unwrap().parse().unwrap();
+                let y: f64 = node.attribute("y").unwrap().parse().unwrap();
+                let w = text_w(&line, if bold { fs * BOLD } else { fs });
+                let x0 = match anchor {
+                    "middle" => x - w / 2.0,
+                    "end" => x - w,
+                    _ => x,
+                };
+                boxes.push((x0, y - 0.8 * fs, x0 + w, y + 0.25 * fs, line));
+            }
+        }
+        (view[2], view[3], boxes)
+    }
+
+    /// No text is cut by the drawing's edge and no two texts overlap, on
+    /// timelines that once broke the layout: marks minutes apart with long
+    /// names, all marks at one minute, several days, events before the
+    /// start and at the far right.
+    #[test]
+    fn no_text_is_cut_off_or_overlaps_on_awkward_timelines() {
+        let ev = |minute, label: &str| TimelineEvent {
+            minute,
+            label: s(label),
+        };
+        let mk = |kind, minute, label: &str| TimelineMark {
+            kind,
+            minute,
+            label: s(label),
+            since_start: (kind != MarkKind::Started).then_some(minute - 33),
+        };
+        let long = "The edge team enables a rate limit of 4,000 introspection-dependent requests/s at edge-proxy";
+        let cases: Vec<(&str, Vec<TimelineEvent>, Vec<TimelineMark>)> = vec![
+            ("sample", sample_timeline().0, sample_timeline().1),
+            (
+                "marks minutes apart, a day change",
+                (0..14).map(|i| ev(i * 18, long)).collect(),
+                vec![
+                    mk(MarkKind::Started, 33, "started 2025-11-28 00:03"),
+                    mk(MarkKind::Detected, 36, "detected 00:06"),
+                    mk(MarkKind::Mitigated, 109, "mitigated 01:19"),
+                    mk(MarkKind::Resolved, 240, "resolved 03:30"),
+                ],
+            ),
+            (
+                "all at one minute",
+                vec![ev(33, "Everything happened at once")],
+                vec![
+                    mk(MarkKind::Started, 33, "started 2025-03-01 10:00"),
+                    mk(MarkKind::Detected, 33, "detected 10:00"),
+                    mk(MarkKind::Mitigated, 33, "mitigated 10:00"),
+                    mk(MarkKind::Resolved, 33, "resolved 10:00"),
+                ],
+            ),
+            (
+                "days",
+                vec![ev(0, "a"), ev(1625, long), ev(4400, "closed")],
+                vec![
+                    mk(MarkKind::Started, 33, "started 2025-03-01 10:00"),
+                    mk(MarkKind::Detected, 38, "detected 10:05"),
+                    mk(MarkKind::Mitigated, 1625, "mitigated 2025-03-02 12:32"),
+                    mk(MarkKind::Resolved, 4400, "resolved 2025-03-04 10:47"),
+                ],
+            ),
+            (
+                "95 minutes, events before the start",
+                vec![ev(0, "before"), ev(20, "still before"), ev(128, long)],
+                vec![
+                    mk(MarkKind::Started, 33, "started 2025-03-01 10:00"),
+                    mk(MarkKind::Detected, 34, "detected 10:01"),
+                    mk(MarkKind::Mitigated, 35, "mitigated 10:02"),
+                    mk(MarkKind::Resolved, 128, "resolved 11:35"),
+                ],
+            ),
+        ];
+        for (name, events, marks) in cases {
+            let svg = timeline("t", "T", &events, &marks, "2025-03-01 09:27 UTC", None);
+            check(&svg, "timeline");
+            let (w, h, boxes) = text_boxes(&svg);
+            for (x0, y0, x1, y1, line) in &boxes {
+                assert!(
+                    *x0 >= 0.0 && *x1 <= w && *y0 >= 0.0 && *y1 <= h,
+                    "{name}: `{line}` ({x0:.0}..{x1:.0}, {y0:.0}..{y1:.0}) leaves the {w}x{h} drawing"
+                );
+            }
+            for (i, a) in boxes.iter().enumerate() {
+                for b in &boxes[i + 1..] {
+                    let apart = a.2 <= b.0 || b.2 <= a.0 || a.3 <= b.1 || b.3 <= a.1;
+                    assert!(apart, "{name}: `{}` overlaps `{}`", a.4, b.4);
+                }
+            }
+        }
     }
 }
