@@ -572,3 +572,135 @@ fn home_lists_reviews_past_their_deadline() {
     let home = fs::read_to_string(none.join("index.html")).unwrap();
     assert!(!home.contains("late-reviews"), "{home}");
 }
+
+/// The `content` of `<meta {attr}="{name}">` in `page`'s source, as written
+/// (still escaped), or `None` when there is no such tag.
+fn raw_meta<'a>(page: &'a str, attr: &str, name: &str) -> Option<&'a str> {
+    let start = page.find(&format!("<meta {attr}=\"{name}\" content=\""))?;
+    let rest = &page[start..];
+    let value = &rest[rest.find("content=\"").unwrap() + "content=\"".len()..];
+    Some(&value[..value.find('"').expect("the attribute is closed")])
+}
+
+#[test]
+fn pages_have_a_description_open_graph_tags_and_the_favicon() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("kb");
+    // Not the whole folder: other tests' builds write their search cache
+    // (`.hindsight/`) into it while this one copies.
+    copy_dir(&example().join("postmortems"), &kb.join("postmortems"));
+    for f in ["hindsight.toml", "root-causes.toml"] {
+        fs::copy(example().join(f), kb.join(f)).unwrap();
+    }
+    // A summary with everything that could break out of an attribute:
+    // quotes, `<`, `&` and a newline.
+    let file = kb.join("postmortems/2025-01-17-checkout-db-pool-exhaustion.md");
+    let text = fs::read_to_string(&file).unwrap();
+    let text = text.replacen(
+        "## Summary\n\n",
+        "## Summary\n\nThe \"orders\" pool's limit: 25 < 800 connections & 'retries'\nfailed. ",
+        1,
+    );
+    fs::write(&file, text).unwrap();
+    let out = dir.path().join("site");
+    build(&kb, &out, &[]).success();
+
+    let incident = "incidents/2025-01-17-checkout-db-pool-exhaustion/index.html";
+    let source = fs::read_to_string(out.join(incident)).unwrap();
+    // Escaped as an attribute value: no raw quote, `<` or newline inside it.
+    let raw = raw_meta(&source, "name", "description").expect("a meta description");
+    assert!(!raw.contains(['<', '>', '\n']), "{raw}");
+    assert!(
+        raw.contains("&quot;orders&quot;") && raw.contains("&amp;"),
+        "{raw}"
+    );
+    let page = html(&out, incident);
+    let meta = |attr: &str, name: &str| {
+        page.select(&sel(&format!("meta[{attr}=\"{name}\"]")))
+            .next()
+            .and_then(|m| m.value().attr("content"))
+            .map(str::to_string)
+    };
+    // The summary, as plain text on one line, cut at a word near 160
+    // characters with `…`.
+    let description = meta("name", "description").unwrap();
+    assert!(
+        description.starts_with(
+            "The \"orders\" pool's limit: 25 < 800 connections & 'retries' failed. For 56 minutes"
+        ),
+        "{description}"
+    );
+    assert!(description.ends_with('…'), "{description}");
+    assert!(description.chars().count() <= 160, "{description}");
+    assert_eq!(
+        meta("property", "og:description").as_ref(),
+        Some(&description)
+    );
+    assert_eq!(meta("property", "og:type").as_deref(), Some("article"));
+    assert_eq!(
+        meta("property", "og:title").as_deref(),
+        Some(
+            "Checkout failures during the January clearance sale: orders-db connection pools exhausted"
+        )
+    );
+    assert_eq!(
+        meta("property", "og:site_name").as_deref(),
+        Some("Acme Parcel post-mortems")
+    );
+    assert_eq!(
+        meta("property", "og:url").as_deref(),
+        Some(
+            "https://postmortems.acme-parcel.example/incidents/2025-01-17-checkout-db-pool-exhaustion/"
+        )
+    );
+    assert_eq!(meta("name", "twitter:card").as_deref(), Some("summary"));
+
+    // Every other page has a description too, and is a website.
+    for rel in [
+        "index.html",
+        "incidents/index.html",
+        "action-items/index.html",
+        "metrics/index.html",
+        "causes/index.html",
+        "causes/connection-pool-exhaustion/index.html",
+        "services/checkout-api/index.html",
+        "404.html",
+    ] {
+        let page = html(&out, rel);
+        let content = |q: &str| {
+            page.select(&sel(q))
+                .next()
+                .and_then(|m| m.value().attr("content"))
+                .unwrap_or_else(|| panic!("{rel}: no {q}"))
+                .to_string()
+        };
+        let d = content("meta[name=\"description\"]");
+        assert!(d.len() > 20 && !d.contains('\n'), "{rel}: {d:?}");
+        assert_eq!(content("meta[property=\"og:type\"]"), "website", "{rel}");
+        assert_eq!(content("meta[property=\"og:description\"]"), d, "{rel}");
+        let icon = page
+            .select(&sel("link[rel=\"icon\"]"))
+            .next()
+            .unwrap_or_else(|| panic!("{rel}: no favicon link"));
+        assert_eq!(icon.value().attr("href"), Some("/favicon.svg"), "{rel}");
+        assert_eq!(icon.value().attr("type"), Some("image/svg+xml"), "{rel}");
+    }
+    let favicon = fs::read_to_string(out.join("favicon.svg")).unwrap();
+    assert!(roxmltree::Document::parse(&favicon).is_ok(), "{favicon}");
+
+    // Without an absolute base URL there is no `og:url` (it must be
+    // absolute), and the favicon follows the base path.
+    let rel = dir.path().join("relative");
+    build(&kb, &rel, &["--base-url", "/kb/"]).success();
+    let source = fs::read_to_string(rel.join(incident)).unwrap();
+    assert!(
+        raw_meta(&source, "property", "og:url").is_none(),
+        "{source}"
+    );
+    assert!(raw_meta(&source, "property", "og:title").is_some());
+    assert!(
+        source.contains("<link rel=\"icon\" href=\"&#x2F;kb&#x2F;favicon.svg\"")
+            || source.contains("<link rel=\"icon\" href=\"/kb/favicon.svg\""),
+        "{source}"
+    );
+}

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::site::context::Site;
+use crate::site::context::{self, Site};
 use crate::site::job::{Job, Target};
 use crate::site::views::{self, IncidentLink, paths};
 
@@ -16,7 +16,15 @@ pub fn plan<'s>(site: &'s Site<'_>, jobs: &mut Vec<Job<'s>>) {
         let path = paths::incident(&site.kb.postmortems[i].id);
         jobs.push(Job::page("incident", path, move |target| {
             let incident = site.views.incident(i);
-            let page = site.page(target, &incident.link.title, None);
+            let mut page = site.page(target, &incident.link.title, None);
+            // The summary is what a link to the incident should preview.
+            if let Some(summary) = site.kb.postmortems[i].summary_text() {
+                // Cut first: a summary may be long, and 160 characters are kept.
+                let summary = crate::render::markdown::plain_text(&views::excerpt(summary));
+                if !summary.trim().is_empty() {
+                    page.description = context::description(&summary);
+                }
+            }
             #[derive(Serialize)]
             struct Data<'a> {
                 incident: views::IncidentView<'a>,
