@@ -76,7 +76,43 @@ frame.addEventListener("load", function () {{
     // An incident page: where the summary (the body) and the details box start.
     var prose = doc.querySelector(".incident .prose"), details = doc.querySelector(".incident .meta-panel");
     var order = prose && details ? [prose.getBoundingClientRect().top, details.getBoundingClientRect().top] : [];
+    // Text an SVG cuts: a <text> whose box (in the drawing's own units)
+    // is not inside the viewBox is clipped by the <svg> element's edge.
+    var cut = [];
+    doc.querySelectorAll("svg[viewBox]").forEach(function (svg) {{
+      var vb = svg.viewBox.baseVal;
+      svg.querySelectorAll("text").forEach(function (t) {{
+        var b = t.getBBox();
+        if (b.width === 0) return;
+        // The box in the drawing's units, after the text's own transform
+        // (a y-axis title is turned a quarter).
+        var m = svg.getCTM().inverse().multiply(t.getCTM());
+        var xs = [], ys = [];
+        [[b.x, b.y], [b.x + b.width, b.y], [b.x, b.y + b.height], [b.x + b.width, b.y + b.height]].forEach(function (c) {{
+          var p = svg.createSVGPoint();
+          p.x = c[0]; p.y = c[1];
+          p = p.matrixTransform(m);
+          xs.push(p.x); ys.push(p.y);
+        }});
+        var box = [Math.min.apply(null, xs), Math.min.apply(null, ys), Math.max.apply(null, xs), Math.max.apply(null, ys)];
+        if (box[0] < vb.x - 1 || box[1] < vb.y - 1 || box[2] > vb.x + vb.width + 1 || box[3] > vb.y + vb.height + 1)
+          cut.push(svg.getAttribute("class") + ": \"" + t.textContent.trim().slice(0, 40) + "\" at " +
+            box.map(Math.round).join(",") + " in " + vb.width + "x" + vb.height);
+      }});
+    }});
+    // The times in an incident's details panel, each with whether the
+    // timeline drawing states the same ("time to detect 3 min").
+    var times = [];
+    var brackets = Array.prototype.map.call(doc.querySelectorAll(".chart-timeline .bracket-label"), function (b) {{ return b.textContent.trim(); }});
+    doc.querySelectorAll(".meta-impact > div").forEach(function (row) {{
+      var dt = row.querySelector("dt"), strong = row.querySelector("dd strong");
+      if (!dt || !strong || dt.textContent.indexOf("Time to ") !== 0) return;
+      var said = dt.textContent.trim().toLowerCase() + " " + strong.textContent.trim();
+      times.push([said, brackets.indexOf(said) >= 0]);
+    }});
     var html = document.documentElement;
+    html.setAttribute("data-cut", JSON.stringify(cut));
+    html.setAttribute("data-times", JSON.stringify(times));
     html.setAttribute("data-sideways", JSON.stringify(sideways));
     html.setAttribute("data-unhinted", JSON.stringify(unhinted));
     html.setAttribute("data-order", JSON.stringify(order));
@@ -103,6 +139,11 @@ struct Found {
     unhinted: Vec<String>,
     /// On an incident page, the top of the body and of the details box.
     order: Vec<f64>,
+    /// `<text>` an SVG's edge cuts.
+    cut: Vec<String>,
+    /// On an incident page, each time of the details panel ("time to
+    /// detect 3 min") and whether the timeline drawing says the same.
+    times: Vec<(String, bool)>,
 }
 
 /// Loads the probe page at `url` (of a frame `width` px wide) and returns
@@ -150,6 +191,8 @@ fn measure(browser: &Path, url: &str, width: u32) -> Found {
         sideways: list("data-sideways"),
         unhinted: list("data-unhinted"),
         order: serde_json::from_str(&attr("data-order")).unwrap(),
+        cut: list("data-cut"),
+        times: serde_json::from_str(&attr("data-times")).unwrap(),
     }
 }
 
@@ -293,6 +336,19 @@ fn no_page_is_wider_than_a_phone_or_a_laptop() {
                 found.unhinted.join("; ")
             ));
         }
+        if !found.cut.is_empty() {
+            failures.push(format!(
+                "{at}: text cut by a drawing's edge: {}",
+                found.cut.join("; ")
+            ));
+        }
+        for (said, drawn) in &found.times {
+            if !drawn {
+                failures.push(format!(
+                    "{at}: the details panel says {said}, the timeline does not"
+                ));
+            }
+        }
         // An incident's summary is the first thing under its title, not
         // after the details box (on a phone that was 1,600 px down).
         if let [body, details] = found.order[..]
@@ -308,6 +364,10 @@ fn no_page_is_wider_than_a_phone_or_a_laptop() {
     assert!(
         results.iter().any(|(_, _, f)| f.order.len() == 2),
         "the incident page was measured"
+    );
+    assert!(
+        results.iter().any(|(_, _, f)| f.times.len() == 3),
+        "the incident's three times were compared with its timeline"
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
