@@ -54,7 +54,7 @@
 //! | `value` | `<text>` | a value written on a bar / point, or a stacked bar's total |
 //! | `legend` | `<g>` | the legend (only when there are 2 or more series) |
 //! | `legend-item` | `<g>` | one legend entry |
-//! | `swatch` | `<rect>` | legend colour sample; also carries the series class |
+//! | `swatch` | `<rect>` | legend colour sample; also carries the series class, and has its own `fill="currentColor"` so a `fill` set on `legend` does not reach it |
 //! | `empty` | `<text>` | the "No data" message (also "No events" in `timeline`, "No whys recorded" in `whys_chain`) |
 //! | `bar` | `<rect>` | a bar; together with its series class (`bar sev-0`, `bar series-0`) |
 //! | `line` | `<path>` | a line chart series (no fill); with the series class |
