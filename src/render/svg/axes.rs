@@ -99,7 +99,7 @@ pub(super) struct Layout {
     left: f64,
     right: f64,
     pub(super) top: f64,
-    bottom: f64,
+    pub(super) bottom: f64,
     pub(super) band: f64,
     x_labels: Vec<(Vec<String>, bool)>,
     /// (x, y, shown name, shortened) per legend item.

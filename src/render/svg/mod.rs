@@ -51,7 +51,7 @@
 //! | `label` | `<text>` | x labels (category names), legend names, other small text |
 //! | `x-label` | `<text>` | x labels (in addition to `label`) |
 //! | `axis-title` | `<text>` | the `x_axis` / `y_axis` titles |
-//! | `value` | `<text>` | a value written on a bar / point, or a stacked bar's total |
+//! | `value` | `<text>` | a value written on a bar / point (placed where the line does not cross it), or a stacked bar's total; a halo (`paint-order: stroke`, stroked in the background colour) keeps grid lines off it |
 //! | `legend` | `<g>` | the legend (only when there are 2 or more series) |
 //! | `legend-item` | `<g>` | one legend entry |
 //! | `swatch` | `<rect>` | legend colour sample; also carries the series class, and has its own `fill="currentColor"` so a `fill` set on `legend` does not reach it |
