@@ -100,9 +100,9 @@
 //!
 //! | class | element | what |
 //! |---|---|---|
-//! | `spine` | `<line>` | the horizontal spine |
-//! | `head` | `<g>` | the effect: `head-box` (`<rect>`) and `head-label` (`<text>`) |
-//! | `bone` | `<g>` + `<line>` | one category's bone; the `<g>` also has `bone-above` or `bone-below` |
+//! | `spine` | `<line>` | the spine, down the left from the head (the drawing is upright and a fixed 400 wide, so that it fits a phone) |
+//! | `head` | `<g>` | the effect, across the top: `head-box` (`<rect>`) and `head-label` (`<text>`) |
+//! | `bone` | `<g>` + `<line>` | one category's bone (the `<line>` leaning up to the spine), and `bone bone-stem` (`<line>`), the stem under the category its causes hang from |
 //! | `category` | `<g>` | the category name: `category-box` (`<rect>`) and `category-label` (`<text>`) |
 //! | `cause` | `<g>` | one cause; also `cause-root`, `cause-contributing` or `cause-trigger` |
 //! | `cause-tick` | `<line>` | the little line joining the cause to its bone |
@@ -190,7 +190,7 @@ const LH: f64 = 13.0;
 const AXIS_FS: f64 = 12.0;
 /// Outer padding.
 const PAD: f64 = 12.0;
-/// Narrowest chart or fishbone, so that a drawing of little data is not
+/// Narrowest chart, so that a drawing of little data is not
 /// blown up, text and all, when CSS scales it to the page's width.
 const MIN_W: f64 = 640.0;
 /// Bold text is about this much wider.
