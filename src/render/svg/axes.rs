@@ -96,7 +96,7 @@ pub(super) struct Axes<'a> {
 pub(super) struct Layout {
     pub(super) w: f64,
     pub(super) h: f64,
-    left: f64,
+    pub(super) left: f64,
     right: f64,
     pub(super) top: f64,
     pub(super) bottom: f64,

@@ -146,7 +146,9 @@ pub fn line_chart(
             );
             if series.len() == 1 {
                 let text = ellipsize(&format(v), lay.band - 4.0, FS);
-                let bounds = (0.0, lay.top - ax.value_room, lay.w, lay.bottom - 2.0);
+                // Inside the plot (off the y axis and its ticks, above the x
+                // axis and its labels) or in the room left above it.
+                let bounds = (lay.left, lay.top - ax.value_room, lay.w, lay.bottom);
                 let (tx, ty, anchor) = place_value(&text, (x, y), pts, &placed, bounds);
                 placed.push(value_box(&text, tx, ty, anchor));
                 text_block(
