@@ -362,6 +362,52 @@ mod tests {
         }
     }
 
+    /// A label keeps to its point where there is room beside it: a value
+    /// of 0 at the start of a steep climb (the line leaves up and right, the
+    /// x axis is right under it) is written just left of the point, right
+    /// of the y axis, not floated up the plot.
+    #[test]
+    fn line_chart_value_label_beside_a_point_on_the_x_axis() {
+        let pct = |v: f64| format!("{v:.0}%");
+        let series = vec![Series {
+            name: s("rate"),
+            class: s(""),
+            values: vec![Some(0.0), Some(50.0), Some(67.0), Some(100.0)],
+        }];
+        let svg = line_chart("r", "Rate", &quarters(), &series, "", "", &pct);
+        let doc = check(&svg, "line");
+        let point = doc
+            .descendants()
+            .find(|n| n.tag_name().name() == "circle")
+            .unwrap();
+        let (px, py): (f64, f64) = (
+            point.attribute("cx").unwrap().parse().unwrap(),
+            point.attribute("cy").unwrap().parse().unwrap(),
+        );
+        let label = doc
+            .descendants()
+            .find(|n| n.attribute("class") == Some("value"))
+            .unwrap();
+        let b = label_box(label);
+        let y_axis: f64 = doc
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("axis"))
+            .find(|n| n.attribute("x1") == n.attribute("x2"))
+            .unwrap()
+            .attribute("x1")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            b.3 >= py - 8.0 && b.3 <= py,
+            "{b:?} for a point at {px} {py}"
+        );
+        assert!(
+            b.0 >= y_axis && b.2 < px,
+            "{b:?} y axis {y_axis}, point {px}"
+        );
+    }
+
     #[test]
     fn line_chart_one_circle_per_value() {
         let series = vec![
