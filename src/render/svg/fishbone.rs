@@ -39,6 +39,9 @@ const CLH: f64 = 15.0;
 const CAT_FS: f64 = 13.0;
 /// Line height of a category.
 const CAT_LH: f64 = 16.0;
+/// Room around a category's name in its box (either side, together): bold
+/// text in some fonts (DejaVu Sans) is wider than estimated.
+const CAT_PAD: f64 = 24.0;
 /// Font size of the effect.
 const EFS: f64 = 14.0;
 /// Line height of the effect.
@@ -152,19 +155,30 @@ impl Plan {
         let head_bottom = PAD + effect_lines.len() as f64 * ELH + 18.0;
 
         let cause_w = W - PAD - CAUSE_X;
-        let marker_room = |kind: CauseKind| text_w(&format!("{} ", cause_marker(kind)), CFS);
+        // The marker is bold, and so is a root cause (the theme makes it
+        // stand out; the drawing says so too, so its width is known here).
+        let marker_room = |kind: CauseKind| text_w(&format!("{} ", cause_marker(kind)), CFS * BOLD);
         let mut y = head_bottom + HEAD_GAP;
         let mut places = Vec::with_capacity(bones.len());
         for b in bones {
-            let (cat_lines, cat_shortened) =
-                fit_lines(b.category.trim(), W - PAD - CAT_X - 16.0, CAT_FS * BOLD, 2);
+            let (cat_lines, cat_shortened) = fit_lines(
+                b.category.trim(),
+                W - PAD - CAT_X - CAT_PAD,
+                CAT_FS * BOLD,
+                2,
+            );
             let top = y;
             y += cat_lines.len() as f64 * CAT_LH + 8.0;
             let causes = b
                 .causes
                 .iter()
                 .map(|(label, kind)| {
-                    let lines = wrap(label.trim(), cause_w - marker_room(*kind), cause_w, CFS);
+                    let fs = if *kind == CauseKind::Root {
+                        CFS * BOLD
+                    } else {
+                        CFS
+                    };
+                    let lines = wrap(label.trim(), cause_w - marker_room(*kind), cause_w, fs);
                     let at = y + CAUSE_GAP;
                     y = at + lines.len() as f64 * CLH;
                     (lines, at)
@@ -276,7 +290,7 @@ fn draw_category(out: &mut String, place: &BonePlace, full: Option<&str>) {
         .iter()
         .map(|l| text_w(l, CAT_FS * BOLD))
         .fold(0.0, f64::max)
-        + 16.0;
+        + CAT_PAD;
     let _ = write!(
         out,
         r#"<g class="category"><rect class="category-box" x="{}" y="{}" width="{}" height="{}" rx="4" fill-opacity="0.08" stroke="currentColor" stroke-opacity="0.6"/>"#,
@@ -309,7 +323,12 @@ fn draw_cause(out: &mut String, label: &str, kind: CauseKind, lines: &[String], 
         n1(at + CFS),
         ty = n1(ty)
     );
-    text_attrs("cause-label", CFS, "start").push_to(out);
+    let attrs = text_attrs("cause-label", CFS, "start");
+    if kind == CauseKind::Root {
+        attrs.bold().push_to(out);
+    } else {
+        attrs.push_to(out);
+    }
     out.push('>');
     if lines.len() > 1 {
         let _ = write!(out, "<title>{} ({kind})</title>", esc(label));
@@ -423,7 +442,14 @@ mod tests {
                 let x: f64 = line.attribute("x").unwrap().parse().unwrap();
                 let y: f64 = line.attribute("y").unwrap().parse().unwrap();
                 let text = text_of(line);
-                let w = text_w(&text, fs) * bold;
+                let mut w = text_w(&text, fs) * bold;
+                // The kind marker is bold.
+                for m in line
+                    .children()
+                    .filter(|c| c.attribute("class") == Some("cause-marker"))
+                {
+                    w += text_w(&text_of(m), fs) * (BOLD - bold);
+                }
                 let left = match t.attribute("text-anchor") {
                     Some("middle") => x - w / 2.0,
                     Some("end") => x - w,
