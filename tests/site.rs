@@ -772,3 +772,33 @@ fn chart_legend_swatches_show_their_series_colour() {
     }
     assert!(swatches >= 4, "only {swatches} legend swatches");
 }
+
+/// Every incident's fishbone fits the incident's column without scrolling
+/// sideways: at most 760 wide (the column at 1,280 px), and neither its
+/// frame nor its caption says to scroll.
+#[test]
+fn fishbones_fit_the_incident_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    build(&example(), &out, &[]).success();
+    let mut seen = 0;
+    for id in example_ids(false) {
+        let page = html(&out, &format!("incidents/{id}/index.html"));
+        let Some(figure) = page.select(&sel("figure.drawing-fishbone")).next() else {
+            continue;
+        };
+        let svg = figure.select(&sel("svg.chart-fishbone")).next().unwrap();
+        let vb: Vec<f64> = svg
+            .value()
+            .attr("viewBox")
+            .unwrap()
+            .split(' ')
+            .map(|v| v.parse().unwrap())
+            .collect();
+        assert!(vb[2] <= 760.0, "{id}: fishbone {} wide", vb[2]);
+        let text = figure.html();
+        assert!(!text.to_lowercase().contains("sideways"), "{id}: {text}");
+        seen += 1;
+    }
+    assert!(seen >= 5, "only {seen} fishbones");
+}
