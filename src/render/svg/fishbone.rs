@@ -42,6 +42,9 @@ const CAT_LH: f64 = 16.0;
 /// Room around a category's name in its box (either side, together): bold
 /// text in some fonts (DejaVu Sans) is wider than estimated.
 const CAT_PAD: f64 = 24.0;
+/// Room around the effect in its box (both sides together), as generous as
+/// [`CAT_PAD`] for the same reason.
+const HEAD_PAD: f64 = 40.0;
 /// Font size of the effect.
 const EFS: f64 = 14.0;
 /// Line height of the effect.
@@ -148,8 +151,8 @@ impl Plan {
     fn new(effect: &str, bones: &[Bone]) -> Plan {
         let effect_lines = wrap(
             effect.trim(),
-            W - 2.0 * PAD - 24.0,
-            W - 2.0 * PAD - 24.0,
+            W - 2.0 * PAD - HEAD_PAD,
+            W - 2.0 * PAD - HEAD_PAD,
             EFS * BOLD,
         );
         let head_bottom = PAD + effect_lines.len() as f64 * ELH + 18.0;
