@@ -704,3 +704,101 @@ fn pages_have_a_description_open_graph_tags_and_the_favicon() {
         "{source}"
     );
 }
+
+/// The chart legends' swatches show their series' colours: every swatch on
+/// the metrics and quarter pages carries a series class the theme colours,
+/// and no theme rule that can reach a chart legend paints it (`fill` or
+/// `color` on `.legend`, `.legend-item` or `.swatch` would win over, or be
+/// inherited instead of, the series' colour: every swatch came out grey).
+#[test]
+fn chart_legend_swatches_show_their_series_colour() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    build(&example(), &out, &[]).success();
+    let css = fs::read_to_string(out.join("style.css")).unwrap();
+    // Rules as (selectors, declarations); comments dropped, @media blocks
+    // flattened (their inner rules are split off at their `{`).
+    let mut text = css.clone();
+    while let Some(start) = text.find("/*") {
+        let end = text[start..]
+            .find("*/")
+            .map_or(text.len(), |e| start + e + 2);
+        text.replace_range(start..end, "");
+    }
+    let rules: Vec<(String, String)> = text
+        .split('}')
+        .filter_map(|chunk| {
+            let (sel, body) = chunk.rsplit_once('{')?;
+            Some((sel.trim().to_string(), body.to_string()))
+        })
+        .collect();
+    let paints = |body: &str| {
+        body.split(';').any(|d| {
+            let prop = d.split(':').next().unwrap_or("").trim();
+            prop == "fill" || prop == "color"
+        })
+    };
+    for (selectors, body) in &rules {
+        for s in selectors.split(',').map(str::trim) {
+            let reaches_legend = [".legend", ".swatch"].iter().any(|c| s.contains(c))
+                && !s.contains("chart-fishbone");
+            assert!(
+                !(reaches_legend && paints(body)),
+                "`{s}` paints chart legends: {body}"
+            );
+        }
+    }
+    let coloured = |class: &str| {
+        rules.iter().any(|(sel, body)| {
+            sel.split(',')
+                .any(|s| s.trim() == format!("svg.chart .{class}"))
+                && paints(body)
+        })
+    };
+    let mut swatches = 0;
+    for rel in ["metrics/index.html", "quarters/2025-q1/index.html"] {
+        let page = html(&out, rel);
+        for swatch in page.select(&sel("svg.chart .legend-item rect")) {
+            let classes: Vec<&str> = swatch.value().classes().collect();
+            assert!(classes.contains(&"swatch"), "{rel}: {classes:?}");
+            assert_eq!(swatch.value().attr("fill"), Some("currentColor"), "{rel}");
+            let series: Vec<&&str> = classes.iter().filter(|c| **c != "swatch").collect();
+            assert!(
+                series.len() == 1 && coloured(series[0]),
+                "{rel}: swatch classes {classes:?} have no colour in style.css"
+            );
+            swatches += 1;
+        }
+    }
+    assert!(swatches >= 4, "only {swatches} legend swatches");
+}
+
+/// Every incident's fishbone fits the incident's column without scrolling
+/// sideways: at most 760 wide (the column at 1,280 px), and neither its
+/// frame nor its caption says to scroll.
+#[test]
+fn fishbones_fit_the_incident_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    build(&example(), &out, &[]).success();
+    let mut seen = 0;
+    for id in example_ids(false) {
+        let page = html(&out, &format!("incidents/{id}/index.html"));
+        let Some(figure) = page.select(&sel("figure.drawing-fishbone")).next() else {
+            continue;
+        };
+        let svg = figure.select(&sel("svg.chart-fishbone")).next().unwrap();
+        let vb: Vec<f64> = svg
+            .value()
+            .attr("viewBox")
+            .unwrap()
+            .split(' ')
+            .map(|v| v.parse().unwrap())
+            .collect();
+        assert!(vb[2] <= 760.0, "{id}: fishbone {} wide", vb[2]);
+        let text = figure.html();
+        assert!(!text.to_lowercase().contains("sideways"), "{id}: {text}");
+        seen += 1;
+    }
+    assert!(seen >= 5, "only {seen} fishbones");
+}

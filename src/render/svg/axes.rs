@@ -96,10 +96,10 @@ pub(super) struct Axes<'a> {
 pub(super) struct Layout {
     pub(super) w: f64,
     pub(super) h: f64,
-    left: f64,
+    pub(super) left: f64,
     right: f64,
     pub(super) top: f64,
-    bottom: f64,
+    pub(super) bottom: f64,
     pub(super) band: f64,
     x_labels: Vec<(Vec<String>, bool)>,
     /// (x, y, shown name, shortened) per legend item.
@@ -284,10 +284,13 @@ pub(super) fn draw_front(out: &mut String, ax: &Axes<'_>, lay: &Layout, swatch_l
         out.push_str(r#"<g class="legend">"#);
         for ((name, class), (x, y, shown, shortened)) in ax.legend.iter().zip(&lay.legend) {
             out.push_str(r#"<g class="legend-item">"#);
+            // The swatch paints with its own `fill`, not the inherited one:
+            // a theme that sets `fill` on the legend (for its text) would
+            // otherwise paint every swatch in that one colour.
             if swatch_line {
                 let _ = write!(
                     out,
-                    r#"<rect class="swatch {class}" x="{}" y="{}" width="{sw}" height="3"/>"#,
+                    r#"<rect class="swatch {class}" x="{}" y="{}" width="{sw}" height="3" fill="currentColor"/>"#,
                     n1(*x),
                     n1(y + 4.5),
                     sw = n1(SWATCH)
@@ -295,7 +298,7 @@ pub(super) fn draw_front(out: &mut String, ax: &Axes<'_>, lay: &Layout, swatch_l
             } else {
                 let _ = write!(
                     out,
-                    r#"<rect class="swatch {class}" x="{}" y="{}" width="{sw}" height="{sw}" rx="2"/>"#,
+                    r#"<rect class="swatch {class}" x="{}" y="{}" width="{sw}" height="{sw}" rx="2" fill="currentColor"/>"#,
                     n1(*x),
                     n1(*y),
                     sw = n1(SWATCH)
@@ -353,4 +356,46 @@ pub(super) fn value_at(s: &Series, i: usize) -> Option<f64> {
 
 pub(super) fn is_integral(v: f64) -> bool {
     (v - v.round()).abs() < 1e-9
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::*;
+    use super::super::{line_chart, stacked_bars};
+
+    /// Each legend swatch is painted in its own series' colour: it carries
+    /// the series class, and paints with its own `fill="currentColor"` so
+    /// that a fill set on the legend group (inherited) cannot turn every
+    /// swatch the same colour.
+    #[test]
+    fn legend_swatches_take_their_series_colour() {
+        let fmt = |v: f64| format!("{v:.0}");
+        let svgs = [
+            stacked_bars("sb", "By severity", &quarters(), &sev_series(), "", ""),
+            line_chart("ln", "Trend", &quarters(), &sev_series(), "", "", &fmt),
+        ];
+        for svg in &svgs {
+            let kind = if svg.contains("chart-line") {
+                "line"
+            } else {
+                "stacked-bars"
+            };
+            let doc = check(svg, kind);
+            let items: Vec<_> = doc
+                .descendants()
+                .filter(|n| n.attribute("class") == Some("legend-item"))
+                .collect();
+            assert_eq!(items.len(), sev_series().len(), "{svg}");
+            for (item, series) in items.iter().zip(sev_series()) {
+                let swatch = item
+                    .children()
+                    .find(|n| n.tag_name().name() == "rect")
+                    .unwrap();
+                let classes: Vec<&str> = swatch.attribute("class").unwrap().split(' ').collect();
+                assert_eq!(classes, ["swatch", series.class.as_str()], "{svg}");
+                assert_eq!(swatch.attribute("fill"), Some("currentColor"), "{svg}");
+                assert!(super::super::test_util::text_of(*item).contains(&series.name));
+            }
+        }
+    }
 }

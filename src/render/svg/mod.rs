@@ -51,10 +51,10 @@
 //! | `label` | `<text>` | x labels (category names), legend names, other small text |
 //! | `x-label` | `<text>` | x labels (in addition to `label`) |
 //! | `axis-title` | `<text>` | the `x_axis` / `y_axis` titles |
-//! | `value` | `<text>` | a value written on a bar / point, or a stacked bar's total |
+//! | `value` | `<text>` | a value written on a bar / point (placed where the line does not cross it), or a stacked bar's total; a halo (`paint-order: stroke`, stroked in the background colour) keeps grid lines off it |
 //! | `legend` | `<g>` | the legend (only when there are 2 or more series) |
 //! | `legend-item` | `<g>` | one legend entry |
-//! | `swatch` | `<rect>` | legend colour sample; also carries the series class |
+//! | `swatch` | `<rect>` | legend colour sample; also carries the series class, and has its own `fill="currentColor"` so a `fill` set on `legend` does not reach it |
 //! | `empty` | `<text>` | the "No data" message (also "No events" in `timeline`, "No whys recorded" in `whys_chain`) |
 //! | `bar` | `<rect>` | a bar; together with its series class (`bar sev-0`, `bar series-0`) |
 //! | `line` | `<path>` | a line chart series (no fill); with the series class |
@@ -100,9 +100,9 @@
 //!
 //! | class | element | what |
 //! |---|---|---|
-//! | `spine` | `<line>` | the horizontal spine |
-//! | `head` | `<g>` | the effect: `head-box` (`<rect>`) and `head-label` (`<text>`) |
-//! | `bone` | `<g>` + `<line>` | one category's bone; the `<g>` also has `bone-above` or `bone-below` |
+//! | `spine` | `<line>` | the spine, down the left from the head (the drawing is upright and a fixed 400 wide, so that it fits a phone) |
+//! | `head` | `<g>` | the effect, across the top: `head-box` (`<rect>`) and `head-label` (`<text>`) |
+//! | `bone` | `<g>` + `<line>` | one category's bone (the `<line>` leaning up to the spine), and `bone bone-stem` (`<line>`), the stem under the category its causes hang from |
 //! | `category` | `<g>` | the category name: `category-box` (`<rect>`) and `category-label` (`<text>`) |
 //! | `cause` | `<g>` | one cause; also `cause-root`, `cause-contributing` or `cause-trigger` |
 //! | `cause-tick` | `<line>` | the little line joining the cause to its bone |
@@ -190,7 +190,7 @@ const LH: f64 = 13.0;
 const AXIS_FS: f64 = 12.0;
 /// Outer padding.
 const PAD: f64 = 12.0;
-/// Narrowest chart or fishbone, so that a drawing of little data is not
+/// Narrowest chart, so that a drawing of little data is not
 /// blown up, text and all, when CSS scales it to the page's width.
 const MIN_W: f64 = 640.0;
 /// Bold text is about this much wider.
