@@ -247,7 +247,12 @@ fn svg_text(svg: &str) -> String {
 fn dashboard_charts_are_well_formed_with_one_bar_or_point_per_quarter() {
     let (_dir, out) = site();
     let html = fs::read_to_string(out.join("metrics/index.html")).unwrap();
-    let charts = svgs(&html);
+    let all = svgs(&html);
+    // The strip charts have their own test.
+    let charts: Vec<String> = all
+        .into_iter()
+        .filter(|svg| !svg.contains("chart-strip"))
+        .collect();
     assert_eq!(charts.len(), 4, "four charts");
     let m: Value =
         serde_json::from_str(&fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();
@@ -314,6 +319,113 @@ fn dashboard_charts_are_well_formed_with_one_bar_or_point_per_quarter() {
     assert_eq!(with_ttm, quarters.len());
     // Aging: three buckets.
     assert_eq!(count(&charts[3], "rect", "bar"), 3);
+}
+
+/// The `<circle class="dot">`s of a strip chart, per band (`<g class="strip">`).
+fn strip_dots(svg: &str) -> Vec<usize> {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}: {svg}"));
+    doc.descendants()
+        .filter(|n| n.has_tag_name("g") && n.attribute("class") == Some("strip"))
+        .map(|g| {
+            g.children()
+                .filter(|c| c.has_tag_name("circle") && c.attribute("class") == Some("dot"))
+                .count()
+        })
+        .collect()
+}
+
+/// Whole minutes as the pages write them (`text::duration`).
+fn duration(m: i64) -> String {
+    let (d, h, min) = (m / 1440, m / 60 % 24, m % 60);
+    let mut parts = Vec::new();
+    if d > 0 {
+        parts.push(format!("{d} d"));
+    }
+    if h > 0 {
+        parts.push(format!("{h} h"));
+    }
+    if min > 0 || parts.is_empty() {
+        parts.push(format!("{min} min"));
+    }
+    parts.join(" ")
+}
+
+#[test]
+fn strip_charts_have_a_dot_per_incident_with_the_time() {
+    let (_dir, out) = site();
+    let m: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();
+    let quarters = m["quarters"].as_array().unwrap();
+    let incidents = m["incidents"].as_array().unwrap();
+    let html = fs::read_to_string(out.join("metrics/index.html")).unwrap();
+    let strips: Vec<String> = svgs(&html)
+        .into_iter()
+        .filter(|svg| svg.contains("chart-strip"))
+        .collect();
+    assert_eq!(strips.len(), 3, "detect, mitigate, resolve");
+    for (svg, key) in strips.iter().zip(["detect", "mitigate", "resolve"]) {
+        // A band per quarter, a dot per incident of it with the time (drafts
+        // too, as the figures count them).
+        let per_quarter: Vec<usize> = quarters
+            .iter()
+            .map(|q| {
+                incidents
+                    .iter()
+                    .filter(|i| i["quarter"] == q["quarter"])
+                    .filter(|i| !i[format!("time_to_{key}")].is_null())
+                    .count()
+            })
+            .collect();
+        assert_eq!(strip_dots(svg), per_quarter, "{key}");
+        assert!(per_quarter.iter().sum::<usize>() > 10, "{key}");
+        // The medians it states are the ones metrics.json (and the tables) have.
+        let text = svg_text(svg);
+        for q in quarters {
+            let d = &q["durations"][key];
+            assert_eq!(
+                d["count"].as_u64().unwrap() as usize,
+                per_quarter[quarters.iter().position(|x| x == q).unwrap()]
+            );
+            if d["count"].as_u64().unwrap() > 1 {
+                let median = d["median"].as_f64().unwrap().round() as i64;
+                let said = format!(
+                    "{}: {} values, median {}",
+                    q["title"].as_str().unwrap(),
+                    d["count"],
+                    duration(median)
+                );
+                assert!(text.contains(&said), "{said} in {text}");
+            }
+        }
+    }
+    // A quarter page: one chart, a band per response time, a dot per incident.
+    let q2 = fs::read_to_string(out.join("quarters/2025-q2/index.html")).unwrap();
+    let strips: Vec<String> = svgs(&q2)
+        .into_iter()
+        .filter(|svg| svg.contains("chart-strip"))
+        .collect();
+    assert_eq!(strips.len(), 1);
+    let of_q2: Vec<&Value> = incidents
+        .iter()
+        .filter(|i| i["quarter"] == "2025-q2")
+        .collect();
+    let expected: Vec<usize> = ["detect", "mitigate", "resolve"]
+        .iter()
+        .map(|k| {
+            of_q2
+                .iter()
+                .filter(|i| !i[format!("time_to_{k}")].is_null())
+                .count()
+        })
+        .collect();
+    assert_eq!(strip_dots(&strips[0]), expected);
+    assert_eq!(
+        expected,
+        [1, 2, 2],
+        "the depot config incident has no `detected`"
+    );
+    let text = svg_text(&strips[0]);
+    assert!(text.contains("Time to detect") && text.contains("Time to resolve"));
 }
 
 #[test]

@@ -277,6 +277,22 @@ impl ResponseTimes {
     }
 }
 
+/// Each incident of `set` (indexes into `kb.postmortems`)'s time to detect,
+/// mitigate and resolve in minutes, those that have it, in `set`'s order:
+/// the values [`PeriodMetrics::durations`] of the same set summarises, so a
+/// drawing of every incident and the median a page prints agree. Drafts
+/// are in, as they are in every figure.
+pub fn response_minutes(kb: &KnowledgeBase, set: &[usize]) -> [Vec<f64>; 3] {
+    let mut out: [Vec<f64>; 3] = Default::default();
+    for &i in set {
+        let t = ResponseTimes::of(kb.postmortems[i].details.impact.as_ref());
+        for (values, v) in out.iter_mut().zip([t.detect, t.mitigate, t.resolve]) {
+            values.extend(v.map(|m| m as f64));
+        }
+    }
+    out
+}
+
 /// Whole days from `from` to `to` (negative when `to` is earlier).
 pub fn days_between(from: Date, to: Date) -> i64 {
     to.duration_since(from).as_secs().div_euclid(86_400)
@@ -628,5 +644,29 @@ mod tests {
             days_between(Date::constant(2025, 3, 1), Date::constant(2025, 1, 1)),
             -59
         );
+    }
+
+    /// The dots of the dashboard's strip charts are the incidents whose
+    /// summary the pages print: the same median, count and mean, per quarter.
+    #[test]
+    fn response_minutes_are_what_the_durations_summarise() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example");
+        let kb = crate::content::load(&root).expect("the example loads").kb;
+        let m = compute(&kb, Date::constant(2026, 11, 27));
+        assert!(m.members.iter().any(|set| set.len() > 1));
+        let mut drafts = false;
+        for (set, (_, p)) in m.members.iter().zip(&m.quarters) {
+            drafts |= p.drafts > 0;
+            let [d, mt, r] = response_minutes(&kb, set);
+            let d2 = &p.durations;
+            for (values, summary) in [(d, &d2.detect), (mt, &d2.mitigate), (r, &d2.resolve)] {
+                let of = Summary::of(values.iter().map(|v| Some(*v)));
+                assert_eq!(
+                    (of.count, of.median, of.mean),
+                    (summary.count, summary.median, summary.mean)
+                );
+            }
+        }
+        assert!(drafts, "the example has a draft, counted in both");
     }
 }

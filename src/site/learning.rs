@@ -220,3 +220,46 @@ pub fn quarter_rows(site: &Site<'_>) -> Vec<QuarterRow> {
         })
         .collect()
 }
+
+/// Names of the three response times, in the order
+/// [`crate::analysis::metrics::response_minutes`] gives them: the key in
+/// `durations` and the name a reader sees.
+pub const RESPONSE_TIMES: [(&str, &str); 3] = [
+    ("detect", "Time to detect"),
+    ("mitigate", "Time to mitigate"),
+    ("resolve", "Time to resolve"),
+];
+
+/// One group of a strip chart (a quarter, or a response time), for the
+/// table beside it: how many incidents it has dots for, and their median,
+/// shortest and longest.
+#[derive(Serialize)]
+pub struct SpreadRow {
+    pub name: String,
+    pub url: Option<String>,
+    /// Incidents with the value (a dot each).
+    pub count: usize,
+    /// Incidents left out for a missing timestamp.
+    pub missing: usize,
+    pub median: Option<String>,
+    pub shortest: Option<String>,
+    pub longest: Option<String>,
+}
+
+impl SpreadRow {
+    /// `values` are the minutes drawn; `summary` is what the pages print
+    /// of the same incidents (its median is the one the chart marks).
+    pub fn new(name: String, url: Option<String>, values: &[f64], summary: &Summary) -> SpreadRow {
+        let shortest = values.iter().copied().reduce(f64::min);
+        let longest = values.iter().copied().reduce(f64::max);
+        SpreadRow {
+            name,
+            url,
+            count: summary.count,
+            missing: summary.missing,
+            median: summary.median.map(minutes_text),
+            shortest: shortest.map(minutes_text),
+            longest: longest.map(minutes_text),
+        }
+    }
+}

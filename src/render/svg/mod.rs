@@ -39,7 +39,7 @@
 //! # CSS classes
 //!
 //! Root (`<svg>`): `chart` plus one of `chart-stacked-bars`, `chart-line`,
-//! `chart-bars`, `chart-timeline`, `chart-whys`, `chart-fishbone`.
+//! `chart-bars`, `chart-strip`, `chart-timeline`, `chart-whys`, `chart-fishbone`.
 //!
 //! Shared by the charts (`stacked_bars`, `line_chart`, `bar_chart`):
 //!
@@ -65,6 +65,15 @@
 //! Colour classes (`series-N`, `sev-N`, any `Series::class`) should set
 //! `color` (e.g. `.chart .sev-0 { color: #b91c1c }`); the bar, line, point
 //! and swatch then pick it up through `currentColor`.
+//!
+//! `strip_chart` uses `grid` (one `<path>`), `axis`, `tick`, `label x-label`,
+//! `axis-title` and `empty` as above, and:
+//!
+//! | class | element | what |
+//! |---|---|---|
+//! | `strip` | `<g>` | one group's band: its dots and median |
+//! | `dot` | `<circle>` | one value (fill 55 % opacity, stroke) |
+//! | `median` | `<line>` | the group's median |
 //!
 //! `timeline`:
 //!
@@ -114,6 +123,7 @@ mod axes;
 mod bars;
 mod fishbone;
 mod line;
+mod strip;
 mod timeline;
 mod whys;
 
@@ -125,6 +135,7 @@ use crate::text::collapse_whitespace;
 pub use bars::{bar_chart, stacked_bars};
 pub use fishbone::fishbone;
 pub use line::line_chart;
+pub use strip::strip_chart;
 pub use timeline::timeline;
 pub use whys::whys_chain;
 

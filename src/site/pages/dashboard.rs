@@ -3,11 +3,13 @@
 
 use serde::Serialize;
 
-use crate::analysis::metrics::AGING_BUCKETS;
+use crate::analysis::metrics::{AGING_BUCKETS, response_minutes};
 use crate::render::svg;
 use crate::site::context::Site;
 use crate::site::job::{Job, Target};
-use crate::site::learning::{self, DurationsView, PeriodView, QuarterRow, minutes_text};
+use crate::site::learning::{
+    self, DurationsView, PeriodView, QuarterRow, RESPONSE_TIMES, SpreadRow, minutes_text,
+};
 use crate::site::views;
 
 pub fn plan<'s>(site: &'s Site<'_>, jobs: &mut Vec<Job<'s>>) {
@@ -111,9 +113,12 @@ fn render(site: &Site<'_>, target: &Target) -> anyhow::Result<Vec<u8>> {
         },
     ];
     let rows = learning::quarter_rows(site);
+    let strips = strip_charts(site, &labels, &rows);
     #[derive(Serialize)]
     struct Data {
         charts: Vec<Chart>,
+        /// Every incident's response times, per quarter.
+        strips: Vec<StripChart>,
         quarters: Vec<QuarterRow>,
         overall: PeriodView,
         by_severity: Vec<(String, DurationsView)>,
@@ -121,6 +126,7 @@ fn render(site: &Site<'_>, target: &Target) -> anyhow::Result<Vec<u8>> {
     }
     let data = Data {
         charts,
+        strips,
         quarters: rows,
         overall: learning::period_view(site, &site.metrics.overall, None),
         by_severity: severities
@@ -132,4 +138,59 @@ fn render(site: &Site<'_>, target: &Target) -> anyhow::Result<Vec<u8>> {
     };
     let page = site.page(target, "Reliability metrics", None);
     site.render("metrics.html", page, data)
+}
+
+/// A strip chart of one response time and its table.
+#[derive(Serialize)]
+struct StripChart {
+    id: String,
+    title: String,
+    #[serde(flatten)]
+    drawing: views::Drawing,
+    rows: Vec<SpreadRow>,
+}
+
+/// Time to detect, mitigate and resolve of every incident, a band per
+/// quarter (the quarters of the other charts). The dots are the incidents
+/// the quarter's figures summarise, drafts included, so the median marked
+/// is the median printed.
+fn strip_charts(site: &Site<'_>, labels: &[String], rows: &[QuarterRow]) -> Vec<StripChart> {
+    let per_quarter: Vec<[Vec<f64>; 3]> = site
+        .metrics
+        .members
+        .iter()
+        .map(|set| response_minutes(site.kb, set))
+        .collect();
+    RESPONSE_TIMES
+        .iter()
+        .enumerate()
+        .map(|(k, (key, name))| {
+            let id = format!("spread-{key}");
+            let title = format!("{name}, every incident, per quarter");
+            let values: Vec<Vec<f64>> = per_quarter.iter().map(|v| v[k].clone()).collect();
+            let rows = rows
+                .iter()
+                .zip(&site.metrics.quarters)
+                .zip(&values)
+                .map(|((row, (_, m)), v)| {
+                    let d = &m.durations;
+                    let summary = [&d.detect, &d.mitigate, &d.resolve][k];
+                    SpreadRow::new(row.title.clone(), row.url.clone(), v, summary)
+                })
+                .collect();
+            StripChart {
+                drawing: views::Drawing::new(svg::strip_chart(
+                    &id,
+                    &title,
+                    labels,
+                    &values,
+                    name,
+                    &minutes_text,
+                )),
+                id,
+                title,
+                rows,
+            }
+        })
+        .collect()
 }

@@ -4,11 +4,14 @@
 
 use serde::Serialize;
 
-use crate::analysis::metrics::{PeriodMetrics, Quarter};
+use crate::analysis::metrics::{PeriodMetrics, Quarter, response_minutes};
+use crate::render::svg;
 use crate::site::context::Site;
 use crate::site::job::{Job, Target};
-use crate::site::learning::{self, PeriodView, QuarterRow, quarter_path};
-use crate::site::views::{IncidentLink, IncidentRef, Link, paths};
+use crate::site::learning::{
+    self, PeriodView, QuarterRow, RESPONSE_TIMES, SpreadRow, minutes_text, quarter_path,
+};
+use crate::site::views::{Drawing, IncidentLink, IncidentRef, Link, paths};
 
 pub fn plan<'s>(site: &'s Site<'_>, jobs: &mut Vec<Job<'s>>) {
     jobs.push(Job::page("quarters", "quarters/".into(), move |target| {
@@ -70,9 +73,31 @@ fn quarter_page(site: &Site<'_>, target: &Target, index: usize) -> anyhow::Resul
         /// Drafts of the quarter that are counted in the figures but not on this site.
         drafts_not_shown: usize,
         figures: PeriodView,
+        /// Every incident's response times (drafts too, as in the figures).
+        spread: Drawing,
+        spread_rows: Vec<SpreadRow>,
         top_learnings: Vec<LearningView<'a>>,
     }
     let top = site.metrics.learnings[index].clone();
+    // The incidents the figures count, so the medians marked are the ones printed.
+    let times = response_minutes(site.kb, all);
+    let names: Vec<String> = RESPONSE_TIMES.iter().map(|(_, n)| n.to_string()).collect();
+    let title = format!("Response times of every incident, {q}");
+    let spread = Drawing::new(svg::strip_chart(
+        "spread",
+        &title,
+        &names,
+        &times,
+        "From the start of impact",
+        &minutes_text,
+    ));
+    let d = &m.durations;
+    let spread_rows = names
+        .iter()
+        .zip(&times)
+        .zip([&d.detect, &d.mitigate, &d.resolve])
+        .map(|((name, v), summary)| SpreadRow::new(name.clone(), None, v, summary))
+        .collect();
     let quarter = QuarterView {
         slug: q.slug(),
         title: q.to_string(),
@@ -86,6 +111,8 @@ fn quarter_page(site: &Site<'_>, target: &Target, index: usize) -> anyhow::Resul
         incidents: views.links(&shown),
         drafts_not_shown: all.len() - shown.len(),
         figures: learning::period_view(site, m, previous.map(|(_, pm)| pm)),
+        spread,
+        spread_rows,
         top_learnings: top
             .into_iter()
             .map(|l| LearningView {
