@@ -4,10 +4,13 @@ use std::fmt::Write as _;
 
 use super::{AXIS_FS, FS, LH, PAD, clean_id, n1, open_svg, sentence, text_attrs, text_block, wrap};
 
-/// Width of the drawing.
-const W: f64 = 640.0;
+/// Width of the drawing: narrow, so that it fits a phone's column (about
+/// 340 px at 390) at nearly its own size and the whys wrap onto more lines
+/// instead of running past the edge; a wide screen shows it at most
+/// [`W`] × 1.1 px wide (the theme's `svg.chart-whys`).
+const W: f64 = 400.0;
 /// Left edge of the boxes (they are centred).
-const BOX_X: f64 = 40.0;
+const BOX_X: f64 = 12.0;
 /// Width of a box.
 const BOX_W: f64 = W - 2.0 * BOX_X;
 /// From a box's side to its text.
