@@ -11,7 +11,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::{browser_or_skip, build_site, example, serve};
 
@@ -150,23 +149,10 @@ struct Found {
 /// what it found.
 fn measure(browser: &Path, url: &str, width: u32) -> Found {
     let profile = tempfile::tempdir().unwrap();
-    let output = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-        ])
+    let output = common::headless_dump(browser, profile.path())
+        .arg("--hide-scrollbars")
         // Wider than the frame, so that the frame fits.
         .arg(format!("--window-size={},1000", width + 40))
-        .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(url)
         .output()
         .expect("chromium runs");

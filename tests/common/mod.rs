@@ -76,10 +76,12 @@ pub fn browser_or_skip() -> Option<PathBuf> {
     }
 }
 
-/// Loads `url` in headless Chromium, lets scripts run, and returns the DOM.
-pub fn dump_dom(browser: &Path, url: &str) -> Html {
-    let profile = tempfile::tempdir().unwrap();
-    let output = Command::new(browser)
+/// Headless Chromium that prints the DOM of the page it is given once its
+/// scripts have had 5 s of virtual time, in the fresh profile `profile`,
+/// with no network of its own (updates, sync, QUIC).
+pub fn headless_dump(browser: &Path, profile: &Path) -> Command {
+    let mut command = Command::new(browser);
+    command
         .args([
             "--headless",
             "--no-sandbox",
@@ -89,11 +91,18 @@ pub fn dump_dom(browser: &Path, url: &str) -> Html {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            "--allow-file-access-from-files",
             "--virtual-time-budget=5000",
             "--dump-dom",
         ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--user-data-dir={}", profile.display()));
+    command
+}
+
+/// Loads `url` in headless Chromium, lets scripts run, and returns the DOM.
+pub fn dump_dom(browser: &Path, url: &str) -> Html {
+    let profile = tempfile::tempdir().unwrap();
+    let output = headless_dump(browser, profile.path())
+        .arg("--allow-file-access-from-files")
         .arg(url)
         .output()
         .expect("chromium runs");
