@@ -70,8 +70,19 @@ frame.addEventListener("load", function () {{
     var unhinted = [];
     doc.querySelectorAll(".drawing-scroll").forEach(function (d) {{
       var hint = d.parentElement.querySelector(".scroll-hint");
-      if (d.scrollWidth > d.clientWidth + 1 && !(hint && hint.getClientRects().length)) unhinted.push(d.getAttribute("aria-label"));
+      if (d.scrollWidth > d.clientWidth + 1 && !(hint && hint.getClientRects().length)) unhinted.push(d.getAttribute("aria-label") || d.className);
     }});
+    // An incident page's drawings never scroll (the timeline is drawn
+    // twice, and the stylesheet shows the one that fits), and exactly one
+    // timeline shows.
+    var scrolling = [];
+    doc.querySelectorAll(".incident .drawing-scroll").forEach(function (d) {{
+      if (d.getClientRects().length && d.scrollWidth > d.clientWidth + 1)
+        scrolling.push(d.className + " " + d.scrollWidth + " in " + d.clientWidth);
+    }});
+    var timelines = Array.prototype.filter.call(doc.querySelectorAll(".incident svg.chart-timeline"), function (t) {{
+      return t.getClientRects().length > 0;
+    }}).map(function (t) {{ return t.getAttribute("class"); }});
     // An incident page: where the summary (the body) and the details box start.
     var prose = doc.querySelector(".incident .prose"), details = doc.querySelector(".incident .meta-panel");
     var order = prose && details ? [prose.getBoundingClientRect().top, details.getBoundingClientRect().top] : [];
@@ -114,6 +125,8 @@ frame.addEventListener("load", function () {{
     html.setAttribute("data-times", JSON.stringify(times));
     html.setAttribute("data-sideways", JSON.stringify(sideways));
     html.setAttribute("data-unhinted", JSON.stringify(unhinted));
+    html.setAttribute("data-scrolling", JSON.stringify(scrolling));
+    html.setAttribute("data-timelines", JSON.stringify(timelines));
     html.setAttribute("data-order", JSON.stringify(order));
     html.setAttribute("data-scroll-width", String(doc.documentElement.scrollWidth));
     html.setAttribute("data-client-width", String(vw));
@@ -136,6 +149,10 @@ struct Found {
     sideways: Vec<String>,
     /// Drawings that scroll sideways with no visible hint.
     unhinted: Vec<String>,
+    /// On an incident page, drawings that scroll sideways.
+    scrolling: Vec<String>,
+    /// On an incident page, the classes of the timelines that show.
+    timelines: Vec<String>,
     /// On an incident page, the top of the body and of the details box.
     order: Vec<f64>,
     /// `<text>` an SVG's edge cuts.
@@ -176,6 +193,8 @@ fn measure(browser: &Path, url: &str, width: u32) -> Found {
         client_width: attr("data-client-width").parse().unwrap(),
         sideways: list("data-sideways"),
         unhinted: list("data-unhinted"),
+        scrolling: list("data-scrolling"),
+        timelines: list("data-timelines"),
         order: serde_json::from_str(&attr("data-order")).unwrap(),
         cut: list("data-cut"),
         times: serde_json::from_str(&attr("data-times")).unwrap(),
@@ -322,6 +341,25 @@ fn no_page_is_wider_than_a_phone_or_a_laptop() {
                 found.unhinted.join("; ")
             ));
         }
+        // An incident's drawings fit its column at every width: the whole
+        // time axis shows on a phone, not its first hour and a hint.
+        if !found.scrolling.is_empty() {
+            failures.push(format!(
+                "{at}: an incident drawing scrolls sideways: {}",
+                found.scrolling.join("; ")
+            ));
+        }
+        // (The incident page measured has every drawing.)
+        if page.len() > "/incidents/".len()
+            && page.starts_with("/incidents/")
+            && found.timelines.len() != 1
+        {
+            failures.push(format!(
+                "{at}: {} timelines show ({:?}), not one",
+                found.timelines.len(),
+                found.timelines
+            ));
+        }
         if !found.cut.is_empty() {
             failures.push(format!(
                 "{at}: text cut by a drawing's edge: {}",
@@ -351,6 +389,18 @@ fn no_page_is_wider_than_a_phone_or_a_laptop() {
         results.iter().any(|(_, _, f)| f.order.len() == 2),
         "the incident page was measured"
     );
+    // The phone gets the narrow timeline, the laptop the wide one.
+    for (width, class) in [
+        (390, "chart chart-timeline chart-timeline-narrow"),
+        (1280, "chart chart-timeline"),
+    ] {
+        assert!(
+            results
+                .iter()
+                .any(|(_, w, f)| *w == width && f.timelines == [class]),
+            "at {width} px the timeline shown is not `{class}`"
+        );
+    }
     assert!(
         results.iter().any(|(_, _, f)| f.times.len() == 3),
         "the incident's three times were compared with its timeline"

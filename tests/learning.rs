@@ -434,7 +434,11 @@ fn incident_drawings_name_every_event_and_root_cause() {
     let id = "2025-11-28-black-friday-auth-pool-exhaustion";
     let html = fs::read_to_string(out.join(format!("incidents/{id}/index.html"))).unwrap();
     let drawings = svgs(&html);
-    assert_eq!(drawings.len(), 3, "timeline, 5 whys, fishbone");
+    assert_eq!(
+        drawings.len(),
+        4,
+        "timeline (wide and narrow), 5 whys, fishbone"
+    );
     let all: Vec<String> = drawings.iter().map(|s| svg_text(s)).collect();
     let source = fs::read_to_string(example().join(format!("postmortems/{id}.md"))).unwrap();
     // Timeline events: the text after the separator of each `## Timeline` item.
@@ -449,12 +453,17 @@ fn incident_drawings_name_every_event_and_root_cause() {
     for line in timeline.lines().filter(|l| l.starts_with("- ")) {
         let event = line.split(" — ").nth(1).unwrap().replace('`', "");
         let event = event.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(all[0].contains(&event), "timeline names `{event}`");
+        for (layout, text) in ["wide", "narrow"].iter().zip(&all) {
+            assert!(text.contains(&event), "{layout} timeline names `{event}`");
+        }
         events += 1;
     }
     assert!(events >= 10);
     for mark in ["started", "detected", "mitigated", "resolved"] {
-        assert!(all[0].contains(mark), "impact instant {mark}");
+        assert!(
+            all[0].contains(mark) && all[1].contains(mark),
+            "impact instant {mark}"
+        );
     }
     // Fishbone: every root cause, by its catalogue title.
     for title in [
@@ -462,10 +471,10 @@ fn incident_drawings_name_every_event_and_root_cause() {
         "Retry storm without backoff",
         "Capacity planning gap",
     ] {
-        assert!(all[2].contains(title), "fishbone names {title}");
+        assert!(all[3].contains(title), "fishbone names {title}");
     }
     // 5 Whys: the first why is in the chain.
-    assert!(all[1].to_lowercase().contains("why"));
+    assert!(all[2].to_lowercase().contains("why"));
 }
 
 #[test]

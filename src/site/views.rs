@@ -297,6 +297,9 @@ pub struct ActionItemView {
 pub struct Drawings {
     /// Events and impact instants on a time axis, durations labelled.
     pub timeline: Option<Drawing>,
+    /// The same, drawn 400 wide for a phone's column (the theme shows one
+    /// of the two).
+    pub timeline_narrow: Option<Drawing>,
     /// The 5 Whys as a chain.
     pub whys: Option<Drawing>,
     /// Root causes on their category bones.
@@ -573,7 +576,7 @@ impl<'a> Views<'a> {
             .chain(impact_marks.iter().map(|(_, i)| **i))
             .map(|i| i.timestamp)
             .min();
-        let timeline = base
+        let (timeline, timeline_narrow) = base
             .filter(|_| !timed.is_empty() || impact_marks.len() > 1)
             .map(|base| {
                 let minute = |t: jiff::Timestamp| t.duration_since(base).as_secs().div_euclid(60);
@@ -616,15 +619,24 @@ impl<'a> Views<'a> {
                     timestamp: base,
                     offset: jiff::tz::Offset::UTC,
                 };
-                Drawing::new(svg::timeline(
-                    "hs-timeline",
-                    "Timeline of the incident",
-                    &events,
-                    &marks,
-                    &start.to_string(),
-                    Some("the timeline above"),
-                ))
-            });
+                let start = start.to_string();
+                let draw = |layout, id| {
+                    Drawing::new(svg::timeline(
+                        layout,
+                        id,
+                        "Timeline of the incident",
+                        &events,
+                        &marks,
+                        &start,
+                        Some("the timeline above"),
+                    ))
+                };
+                (
+                    draw(svg::TimelineLayout::Wide, "hs-timeline"),
+                    draw(svg::TimelineLayout::Narrow, "hs-timeline-narrow"),
+                )
+            })
+            .unzip();
         let whys = (!pm.body.whys.is_empty()).then(|| {
             let whys: Vec<String> = pm
                 .body
@@ -677,6 +689,7 @@ impl<'a> Views<'a> {
         });
         Drawings {
             timeline,
+            timeline_narrow,
             whys,
             fishbone,
         }

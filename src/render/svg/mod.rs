@@ -136,7 +136,7 @@ pub use bars::{bar_chart, stacked_bars};
 pub use fishbone::fishbone;
 pub use line::line_chart;
 pub use strip::strip_chart;
-pub use timeline::timeline;
+pub use timeline::{TimelineLayout, timeline};
 pub use whys::whys_chain;
 
 /// One series of a chart: a name (legend), a CSS class for its colour, one value per x label.
@@ -680,9 +680,12 @@ mod test_util {
             Some("http://www.w3.org/2000/svg")
         );
         assert_eq!(root.attribute("role"), Some("img"));
-        assert_eq!(
-            root.attribute("class"),
-            Some(&*format!("chart chart-{kind}"))
+        // "chart chart-timeline", and a variant's own class after it.
+        let class = root.attribute("class").unwrap_or("");
+        assert!(
+            class.starts_with(&format!("chart chart-{kind}"))
+                && class.split(' ').nth(1) == Some(&*format!("chart-{kind}")),
+            "{class}"
         );
         assert!(root.attribute("width").is_none() && root.attribute("height").is_none());
         let vb: Vec<f64> = root
@@ -873,6 +876,7 @@ mod tests {
             ),
             (
                 timeline(
+                    TimelineLayout::Wide,
                     &evil,
                     &evil,
                     &[TimelineEvent {
@@ -1099,6 +1103,7 @@ mod tests {
             (
                 "timeline",
                 timeline(
+                    TimelineLayout::Wide,
                     "timeline",
                     "Timeline of INC-42",
                     &events,
@@ -1109,11 +1114,20 @@ mod tests {
             ),
             (
                 "timeline-empty",
-                timeline("t0", "Empty timeline", &[], &[], "", None),
+                timeline(
+                    TimelineLayout::Wide,
+                    "t0",
+                    "Empty timeline",
+                    &[],
+                    &[],
+                    "",
+                    None,
+                ),
             ),
             (
                 "timeline-days",
                 timeline(
+                    TimelineLayout::Wide,
                     "t1",
                     "Long timeline",
                     &[
@@ -1167,6 +1181,7 @@ mod tests {
             (
                 "timeline-same",
                 timeline(
+                    TimelineLayout::Wide,
                     "t2",
                     "Same minute",
                     &[

@@ -9,18 +9,49 @@ use super::{
 };
 use crate::text::duration;
 
-/// Width of the drawing.
-const W: f64 = 800.0;
+/// Where the parts of a timeline go: the wide layout puts each event's label
+/// left of the plot, the narrow one (for a phone's column) above its dot.
+#[derive(Clone, Copy, Debug)]
+struct Geometry {
+    /// Width of the drawing.
+    w: f64,
+    /// Width of an event's label (and of the start label).
+    label_w: f64,
+    /// Left end of the time axis.
+    plot_l: f64,
+    /// Right end of the time axis.
+    plot_r: f64,
+    /// Labels above their dots, across the whole width, rather than in a
+    /// column left of the plot.
+    stacked: bool,
+}
+
+/// 800 wide: labels in a 290-wide column, the axis right of them.
+const WIDE: Geometry = Geometry {
+    w: 800.0,
+    label_w: 290.0,
+    plot_l: PAD + 290.0 + 24.0,
+    plot_r: 800.0 - 36.0,
+    stacked: false,
+};
+
+/// 400 wide, like the fishbone and the 5 Whys: it fits a 320 px column at
+/// about 0.8 scale, so a phone shows the whole axis without scrolling.
+const NARROW: Geometry = Geometry {
+    w: 400.0,
+    label_w: 400.0 - 2.0 * PAD,
+    plot_l: PAD + 8.0,
+    plot_r: 400.0 - PAD - 8.0,
+    stacked: true,
+};
+
 /// Font size of an event's label.
 const EFS: f64 = 12.0;
 /// Line height of an event's label.
 const ELH: f64 = 15.0;
-/// Width of the event labels' column, left of the plot.
-const LABEL_W: f64 = 290.0;
-/// Left end of the time axis.
-const PLOT_L: f64 = PAD + LABEL_W + 24.0;
-/// Right end of the time axis.
-const PLOT_R: f64 = W - 36.0;
+/// In the narrow layout, the height of the line with an event's dot, under
+/// its label.
+const DOT_ROW: f64 = 14.0;
 /// Height of one lane of mark names in the header.
 const LANE_H: f64 = 16.0;
 /// Widest a mark's name is written: "resolved 2025-11-29 03:30" whole.
@@ -66,11 +97,24 @@ fn elapsed_text(minutes: i64) -> String {
     }
 }
 
+/// One of the two layouts of [`timeline`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimelineLayout {
+    /// 800 wide, each event's label in a column left of the axis.
+    Wide,
+    /// 400 wide for a phone's column: each event's label across the whole
+    /// width with its dot on the axis scale under it, the start label on a
+    /// line of its own. A page carries both and its theme shows one (a wide
+    /// drawing shrunk to a phone has 5 px text, and one that scrolls hides
+    /// most of its axis).
+    Narrow,
+}
+
 /// An incident's timeline drawn on a time axis.
 ///
-/// One row per event (in time order, ties in the given order): its label on
-/// the left, wrapped, and a dot at its time on the axis scale with the
-/// elapsed time beside it. The impact marks are vertical lines across the
+/// One row per event (in time order, ties in the given order): its label,
+/// wrapped, on the left (above the dot in the narrow layout), and a dot at
+/// its time on the axis scale with the elapsed time beside it. The impact marks are vertical lines across the
 /// rows with their names on top (staggered when close), and the times from
 /// the start to each later mark are brackets under the axis ("time to
 /// detect 7 min"), with the numbers the caller gives (the page's own).
@@ -83,6 +127,7 @@ fn elapsed_text(minutes: i64) -> String {
 /// then it gives their number and that place, rather than reading them out
 /// a second time.
 pub fn timeline(
+    layout: TimelineLayout,
     id: &str,
     title: &str,
     events: &[TimelineEvent],
@@ -90,15 +135,19 @@ pub fn timeline(
     start_label: &str,
     listed_in: Option<&str>,
 ) -> String {
+    let g = match layout {
+        TimelineLayout::Wide => WIDE,
+        TimelineLayout::Narrow => NARROW,
+    };
     let id = clean_id(id);
     let mut events: Vec<&TimelineEvent> = events.iter().collect();
     events.sort_by_key(|e| e.minute);
     let mut marks: Vec<&TimelineMark> = marks.iter().collect();
     marks.sort_by_key(|m| (m.minute, m.kind));
 
-    let axis = TimeAxis::new(&events, &marks);
+    let axis = TimeAxis::new(g, &events, &marks);
     let header = header(start_label, &marks, &axis);
-    let rows = rows(&events, header.h);
+    let rows = rows(g, &events, header.h);
     let brackets = brackets(&marks);
     let brackets_top = rows.axis_y + 4.0 + FS + 16.0;
     let h = brackets_top + BRACKET_ROW * brackets.len() as f64 + PAD - 6.0;
@@ -108,7 +157,12 @@ pub fn timeline(
     );
 
     let mut out = String::new();
-    open_svg(&mut out, &id, "timeline", W, h, title, &desc);
+    let kind = if g.stacked {
+        "timeline chart-timeline-narrow"
+    } else {
+        "timeline"
+    };
+    open_svg(&mut out, &id, kind, g.w, h, title, &desc);
     draw_start(&mut out, &header);
     // Repeated lines are one path each (grid, stripes, guides): a page has
     // a timeline, and a site thousands of pages.
@@ -123,13 +177,14 @@ pub fn timeline(
 
 /// The minutes the axis spans, and its ticks.
 struct TimeAxis {
+    g: Geometry,
     lo: i64,
     span: f64,
     ticks: Vec<i64>,
 }
 
 impl TimeAxis {
-    fn new(events: &[&TimelineEvent], marks: &[&TimelineMark]) -> TimeAxis {
+    fn new(g: Geometry, events: &[&TimelineEvent], marks: &[&TimelineMark]) -> TimeAxis {
         let minutes = events
             .iter()
             .map(|e| e.minute)
@@ -158,6 +213,7 @@ impl TimeAxis {
         };
         let days = (span_i / MAX_INTERVALS / 1440 + 1) * 1440;
         let mut axis = TimeAxis {
+            g,
             lo,
             span,
             ticks: Vec::new(),
@@ -190,12 +246,13 @@ impl TimeAxis {
             || extents.windows(2).all(|w| w[0].1 + TICK_GAP <= w[1].0)
                 && extents
                     .last()
-                    .is_some_and(|&(_, right)| right <= W - PAD / 2.0)
+                    .is_some_and(|&(_, right)| right <= self.g.w - PAD / 2.0)
     }
 
     /// The x of minute `m`.
     fn x(&self, m: i64) -> f64 {
-        PLOT_L + (m as f64 - self.lo as f64) / self.span * (PLOT_R - PLOT_L)
+        let g = self.g;
+        g.plot_l + (m as f64 - self.lo as f64) / self.span * (g.plot_r - g.plot_l)
     }
 }
 
@@ -207,6 +264,9 @@ struct Header {
     start_shown: String,
     /// One per mark, in the marks' order.
     labels: Vec<MarkLabel>,
+    /// The lane of the first mark names: 1 when the start label has a
+    /// line of its own (the narrow layout).
+    first_lane: usize,
     h: f64,
 }
 
@@ -227,7 +287,8 @@ fn header(start_label: &str, marks: &[&TimelineMark], axis: &TimeAxis) -> Header
     } else {
         format!("+0 = {start}")
     };
-    let start_shown = ellipsize(&start_text, LABEL_W, FS);
+    let g = axis.g;
+    let start_shown = ellipsize(&start_text, g.label_w, FS);
     let mut lanes: Vec<f64> = Vec::new(); // right edge of each lane
     let mut labels = Vec::new();
     for m in marks {
@@ -241,7 +302,7 @@ fn header(start_label: &str, marks: &[&TimelineMark], axis: &TimeAxis) -> Header
         let shown = ellipsize(&text, MARK_LABEL_W, FS * BOLD);
         let x = axis.x(m.minute);
         let w = text_w(&shown, FS * BOLD);
-        let (left, anchor, tx) = if x + 4.0 + w <= W - 4.0 {
+        let (left, anchor, tx) = if x + 4.0 + w <= g.w - 4.0 {
             (x, "start", x + 4.0)
         } else {
             (x - 4.0 - w, "end", x - 4.0)
@@ -266,9 +327,12 @@ fn header(start_label: &str, marks: &[&TimelineMark], axis: &TimeAxis) -> Header
             full: shortened.then_some(text),
         });
     }
-    let header_lanes = lanes.len().max(usize::from(!start_text.is_empty()));
+    let has_start = !start_text.is_empty();
+    let first_lane = usize::from(g.stacked && has_start);
+    let header_lanes = (first_lane + lanes.len()).max(usize::from(has_start));
     Header {
         h: PAD + LANE_H * header_lanes as f64 + 4.0,
+        first_lane,
         start_text,
         start_shown,
         labels,
@@ -283,20 +347,31 @@ struct Rows {
     axis_y: f64,
 }
 
-impl Rows {
-    /// The height of a row of `lines`.
-    fn h(lines: &[String]) -> f64 {
-        lines.len() as f64 * ELH + ROW_PAD
+impl Geometry {
+    /// The height of an event's row whose label is `lines`.
+    fn row_h(self, lines: &[String]) -> f64 {
+        let dot = if self.stacked { DOT_ROW } else { 0.0 };
+        lines.len() as f64 * ELH + dot + ROW_PAD
+    }
+
+    /// The y of the dot in a row at `y` whose label is `lines`: beside the
+    /// label's first line, or under the label when stacked.
+    fn dot_y(self, y: f64, lines: &[String]) -> f64 {
+        if self.stacked {
+            y + ROW_PAD / 2.0 + lines.len() as f64 * ELH + DOT_ROW / 2.0
+        } else {
+            y + ROW_PAD / 2.0 + EFS * 0.55
+        }
     }
 }
 
-fn rows(events: &[&TimelineEvent], header_h: f64) -> Rows {
+fn rows(g: Geometry, events: &[&TimelineEvent], header_h: f64) -> Rows {
     let lines: Vec<Vec<String>> = events
         .iter()
-        .map(|e| wrap(e.label.trim(), LABEL_W, LABEL_W, EFS))
+        .map(|e| wrap(e.label.trim(), g.label_w, g.label_w, EFS))
         .collect();
     let top = header_h + 4.0;
-    let rows_h: f64 = lines.iter().map(|l| Rows::h(l)).sum();
+    let rows_h: f64 = lines.iter().map(|l| g.row_h(l)).sum();
     let bottom = top + rows_h.max(if events.is_empty() { EMPTY_ROWS_H } else { 0.0 });
     Rows {
         lines,
@@ -432,6 +507,7 @@ struct Row {
 /// Event rows: every other one striped, and a dotted guide from the axis
 /// start to each event's dot.
 fn draw_rows(out: &mut String, events: &[&TimelineEvent], rows: &Rows, axis: &TimeAxis) {
+    let g = axis.g;
     let mut stripes = String::new();
     let mut guides = String::new();
     let mut y = rows.top;
@@ -440,31 +516,31 @@ fn draw_rows(out: &mut String, events: &[&TimelineEvent], rows: &Rows, axis: &Ti
         .zip(&rows.lines)
         .enumerate()
         .map(|(i, (e, lines))| {
-            let rh = Rows::h(lines);
+            let rh = g.row_h(lines);
             if i % 2 == 1 {
                 let _ = write!(
                     stripes,
                     "M{} {}h{}v{}h-{}z",
                     n1(PAD / 2.0),
                     n1(y),
-                    n1(W - PAD),
+                    n1(g.w - PAD),
                     n1(rh),
-                    n1(W - PAD)
+                    n1(g.w - PAD)
                 );
             }
-            let cy = y + ROW_PAD / 2.0 + EFS * 0.55;
+            let cy = g.dot_y(y, lines);
             let x = axis.x(e.minute);
             let time = elapsed_text(e.minute);
             let time_w = text_w(&time, TIME_FS);
             // The time goes right of the dot, or left of it (and the guide
             // stops before it) near the right edge.
-            let (tx, anchor, guide_end) = if x + TIME_GAP + time_w <= W - PAD {
+            let (tx, anchor, guide_end) = if x + TIME_GAP + time_w <= g.w - PAD {
                 (x + TIME_GAP, "start", x)
             } else {
                 (x - TIME_GAP, "end", x - 12.0 - time_w)
             };
-            if guide_end > PLOT_L {
-                let _ = write!(guides, "M{} {}H{}", n1(PLOT_L), n1(cy), n1(guide_end));
+            if guide_end > g.plot_l {
+                let _ = write!(guides, "M{} {}H{}", n1(g.plot_l), n1(cy), n1(guide_end));
             }
             let row = Row {
                 y,
@@ -549,7 +625,7 @@ fn draw_marks(
 ) {
     for (m, label) in marks.iter().zip(&header.labels) {
         let x = axis.x(m.minute);
-        let label_y = PAD + 10.0 + LANE_H * label.lane as f64;
+        let label_y = PAD + 10.0 + LANE_H * (header.first_lane + label.lane) as f64;
         let _ = write!(
             out,
             r#"<g class="mark mark-{}"><line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="currentColor" stroke-width="2"/>"#,
@@ -576,8 +652,8 @@ fn draw_axis(out: &mut String, axis: &TimeAxis, axis_y: f64) {
     let _ = write!(
         out,
         r#"<path class="axis" d="M{} {y}H{}"#,
-        n1(PLOT_L),
-        n1(PLOT_R),
+        n1(axis.g.plot_l),
+        n1(axis.g.plot_r),
         y = n1(axis_y)
     );
     for t in &axis.ticks {
@@ -616,7 +692,7 @@ fn draw_brackets(out: &mut String, brackets: &[Bracket], axis: &TimeAxis, top: f
         );
         // Semibold in the theme.
         let w = text_w(&b.label, FS * BOLD);
-        let cx = ((xa + xb) / 2.0).clamp(PAD + w / 2.0, W - PAD - w / 2.0);
+        let cx = ((xa + xb) / 2.0).clamp(PAD + w / 2.0, axis.g.w - PAD - w / 2.0);
         text_block(
             out,
             cx,
@@ -641,6 +717,7 @@ mod tests {
         let (events, marks) = sample_timeline();
         let draw = |listed_in| {
             timeline(
+                TimelineLayout::Wide,
                 "timeline",
                 "Timeline of INC-42",
                 &events,
@@ -725,11 +802,15 @@ mod tests {
             ),
         ];
         for (events, marks) in cases {
-            let svg = timeline("t", "T", &events, &marks, "", None);
-            let doc = check(&svg, "timeline");
-            let text = visible(&doc);
-            for e in &events {
-                assert!(text.contains(&e.label), "{}", e.label);
+            for svg in [
+                timeline(TimelineLayout::Wide, "t", "T", &events, &marks, "", None),
+                timeline(TimelineLayout::Narrow, "t", "T", &events, &marks, "", None),
+            ] {
+                let doc = check(&svg, "timeline");
+                let text = visible(&doc);
+                for e in &events {
+                    assert!(text.contains(&e.label), "{}", e.label);
+                }
             }
         }
     }
@@ -858,10 +939,27 @@ mod tests {
                 ],
             ),
         ];
-        for (name, events, marks) in cases {
-            let svg = timeline("t", "T", &events, &marks, "2025-03-01 09:27 UTC", None);
+        let layouts = [
+            (TimelineLayout::Wide, 800.0),
+            (TimelineLayout::Narrow, 400.0),
+        ];
+        for ((name, events, marks), (layout, width)) in cases
+            .iter()
+            .flat_map(|c| layouts.iter().map(move |l| (c, l)))
+        {
+            let name = format!("{name} ({layout:?})");
+            let svg = timeline(
+                *layout,
+                "t",
+                "T",
+                events,
+                marks,
+                "2025-03-01 09:27 UTC",
+                None,
+            );
             check(&svg, "timeline");
             let (w, h, boxes) = text_boxes(&svg);
+            assert_eq!(w, *width, "{name}");
             for (x0, y0, x1, y1, line) in &boxes {
                 assert!(
                     *x0 >= 0.0 && *x1 <= w && *y0 >= 0.0 && *y1 <= h,
