@@ -206,6 +206,33 @@ pub fn duration(minutes: i64) -> String {
     format!("{sign}{}", parts.join(" "))
 }
 
+/// A rate (0 to 1) as a whole percentage, `33%`, or `—` without one: the
+/// one formatter of shares for the pages and `stats`. Halves round up
+/// (12.5% is `13%`), as people round and as Tera's `round` does; Rust's
+/// `{:.0}` rounds them to even, and once made two figures of one page
+/// disagree.
+pub fn percent(rate: Option<f64>) -> String {
+    rate.map_or_else(
+        || "—".to_string(),
+        |r| format!("{}%", (r * 100.0).round() as i64),
+    )
+}
+
+/// Days, to a tenth when not whole: `1 day`, `6 days`, `6.5 days` (time
+/// to RCA).
+pub fn days(d: f64) -> String {
+    if (d - d.round()).abs() < 0.05 {
+        let n = d.round() as i64;
+        if n == 1 {
+            "1 day".into()
+        } else {
+            format!("{n} days")
+        }
+    } else {
+        format!("{d:.1} days")
+    }
+}
+
 /// The longest `{#id}` kept: longer ones are not ids a person wrote.
 pub const MAX_HEADING_ID_LEN: usize = 100;
 

@@ -50,7 +50,9 @@ fn the_command_line_page_shows_each_commands_help_as_the_binary_prints_it() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/cli.md");
     let page = fs::read_to_string(&path).unwrap();
     let mut expected = replace_block(&page, None, &help(&[])).expect("the page opens with a block");
-    for command in ["check", "build", "search", "related", "new", "init"] {
+    for command in [
+        "check", "build", "search", "related", "stats", "new", "init",
+    ] {
         let heading = format!("## `hindsight {command}`");
         expected = replace_block(&expected, Some(&heading), &help(&[command]))
             .unwrap_or_else(|| panic!("docs/cli.md has no ```text block under {heading}"));

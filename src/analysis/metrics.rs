@@ -82,6 +82,25 @@ impl fmt::Display for Quarter {
     }
 }
 
+/// `2025-Q1`, as `stats --quarter` takes it (also `2025-q1`, `2025 Q1`,
+/// `2025Q1`).
+impl std::str::FromStr for Quarter {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Quarter, String> {
+        let bad = || format!("`{s}` is not a quarter: write it like `2025-Q1`");
+        let t = s.trim().to_ascii_uppercase();
+        let (year, q) = t.rsplit_once('Q').ok_or_else(bad)?;
+        let year = year.trim_end_matches(['-', ' ']);
+        let year: i16 = year.parse().map_err(|_| bad())?;
+        let q: u8 = q.parse().map_err(|_| bad())?;
+        if !(1..=4).contains(&q) || !(1..=9999).contains(&year) {
+            return Err(bad());
+        }
+        Ok(Quarter { year, q })
+    }
+}
+
 impl Serialize for Quarter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.slug())
@@ -245,6 +264,60 @@ pub struct Metrics {
     /// Per quarter (same order): its incidents, drafts included, oldest first.
     #[serde(skip)]
     pub members: Vec<Vec<usize>>,
+}
+
+/// `metrics.json`, and `hindsight stats --format json`: every number of
+/// the dashboard, for other dashboards. One type, so the two say the same.
+#[derive(Serialize)]
+pub struct MetricsFile<'a> {
+    pub version: u32,
+    pub today: &'a str,
+    pub severities: &'a [String],
+    pub overall: &'a PeriodMetrics,
+    pub quarters: Vec<QuarterFile<'a>>,
+    /// Per incident; left out by `stats`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incidents: Option<&'a [IncidentMetrics]>,
+}
+
+/// A quarter of [`MetricsFile`].
+#[derive(Serialize)]
+pub struct QuarterFile<'a> {
+    pub quarter: Quarter,
+    pub title: String,
+    #[serde(flatten)]
+    pub metrics: &'a PeriodMetrics,
+    pub top_learnings: &'a [Learning],
+}
+
+impl<'a> MetricsFile<'a> {
+    /// The quarters `keep` selects, and the incidents when `incidents`.
+    pub fn new(
+        metrics: &'a Metrics,
+        severities: &'a [String],
+        keep: impl Fn(Quarter) -> bool,
+        incidents: bool,
+    ) -> Self {
+        MetricsFile {
+            version: 1,
+            today: &metrics.today,
+            severities,
+            overall: &metrics.overall,
+            quarters: metrics
+                .quarters
+                .iter()
+                .zip(&metrics.learnings)
+                .filter(|((q, _), _)| keep(*q))
+                .map(|((q, m), top)| QuarterFile {
+                    quarter: *q,
+                    title: q.to_string(),
+                    metrics: m,
+                    top_learnings: top,
+                })
+                .collect(),
+            incidents: incidents.then_some(metrics.incidents.as_slice()),
+        }
+    }
 }
 
 /// How many systemic learnings a quarter names.
@@ -617,6 +690,14 @@ mod tests {
         assert_eq!(q.next().previous(), q);
         assert_eq!(q.slug(), "2025-q4");
         assert_eq!(q.to_string(), "2025 Q4");
+        for written in ["2025-Q4", "2025-q4", "2025 Q4", "2025Q4", " 2025-q4 "] {
+            assert_eq!(written.parse::<Quarter>(), Ok(q), "{written}");
+        }
+        for bad in [
+            "2025-Q5", "2025-Q0", "2025", "Q4", "25-Q", "2025-Q4x", "0-Q1",
+        ] {
+            assert!(bad.parse::<Quarter>().is_err(), "{bad}");
+        }
         assert_eq!(
             Quarter::range(Quarter { year: 2025, q: 3 }, Quarter { year: 2026, q: 2 }).len(),
             4

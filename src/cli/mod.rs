@@ -6,6 +6,7 @@ mod init;
 mod new;
 mod related;
 mod search;
+mod stats;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -18,6 +19,7 @@ pub use init::InitArgs;
 pub use new::NewArgs;
 pub use related::RelatedArgs;
 pub use search::SearchArgs;
+pub use stats::StatsArgs;
 
 /// Hindsight turns a folder of blameless post-mortems (Markdown with TOML
 /// front matter) into a checked, searchable knowledge base.
@@ -70,6 +72,13 @@ pub enum Command {
     /// The same list as the incident's page. Incidents alike in text with no root-cause id in
     /// common are marked "possible recurrence". Exit status 2 for an unknown id.
     Related(RelatedArgs),
+    /// The quarterly metrics in the terminal: incidents, response times, recurrence, action items.
+    ///
+    /// One quarter a row, then all time, with the numbers of the site's quarter pages (drafts
+    /// counted, as there). --quarter 2025-Q1 shows one quarter in full with its top systemic
+    /// learnings; --format json gives metrics.json's numbers, --format csv a row per quarter.
+    /// Exit status 2 for a quarter without incidents.
+    Stats(StatsArgs),
 }
 
 /// Colour choice for `--color`.
@@ -148,6 +157,33 @@ fn tidy(path: &std::path::Path) -> std::path::PathBuf {
     }
 }
 
+/// The knowledge base at `root`, or its problems written to stderr (then
+/// the command exits [`EXIT_USAGE`]): for the commands that read it without
+/// checking it (`search`, `related`, `stats`).
+fn load_or_report(root: &std::path::Path, color: ColorChoice) -> Option<crate::content::Loaded> {
+    crate::content::load(root)
+        .map_err(|problems| {
+            let mut err = color.stream(std::io::stderr());
+            for d in &problems {
+                let _ = writeln!(err, "{}", crate::diag::render::human(d, true));
+            }
+        })
+        .ok()
+}
+
+/// Writes a command's output to stdout (colour codes dropped unless
+/// `color` allows them), and exits 0. A closed pipe (`| head`) is not an
+/// error; anything else is, described as "cannot write `what`".
+fn print(text: &str, color: ColorChoice, what: &str) -> anyhow::Result<u8> {
+    let mut out = color.stream(std::io::stdout().lock());
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::new(e).context(format!("cannot write {what}")))
+        }
+        _ => Ok(0),
+    }
+}
+
 /// Exit status for "it ran, and found errors".
 pub const EXIT_PROBLEMS: u8 = 1;
 /// Exit status for a usage or configuration error (clap uses 2 too).
@@ -164,6 +200,7 @@ pub fn main() -> ExitCode {
         Command::Init(args) => init::run(&args, color),
         Command::Search(args) => search::run(&args, color),
         Command::Related(args) => related::run(&args, color),
+        Command::Stats(args) => stats::run(&args, color),
     };
     match result {
         Ok(code) => ExitCode::from(code),

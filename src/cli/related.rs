@@ -7,7 +7,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{ColorChoice, EXIT_USAGE};
-use crate::content::{self, Status};
+use crate::content::Status;
 use crate::search::related::{self, Options};
 
 /// Output formats of `related`.
@@ -64,14 +64,8 @@ fn round(x: f64) -> f64 {
 pub fn run(args: &RelatedArgs, color: ColorChoice) -> anyhow::Result<u8> {
     let root = super::knowledge_base_root(&args.dir);
     let mut err = color.stream(std::io::stderr());
-    let loaded = match content::load(&root) {
-        Ok(loaded) => loaded,
-        Err(problems) => {
-            for d in &problems {
-                let _ = writeln!(err, "{}", crate::diag::render::human(d, true));
-            }
-            return Ok(EXIT_USAGE);
-        }
+    let Some(loaded) = super::load_or_report(&root, color) else {
+        return Ok(EXIT_USAGE);
     };
     let kb = &loaded.kb;
     let pms = &kb.postmortems;
@@ -156,16 +150,7 @@ pub fn run(args: &RelatedArgs, color: ColorChoice) -> anyhow::Result<u8> {
             }
         }
     }
-    let mut stdout = color.stream(std::io::stdout().lock());
-    match stdout
-        .write_all(out.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(anyhow::Error::new(e).context("cannot write the list"))
-        }
-        _ => Ok(0),
-    }
+    super::print(&out, color, "the list")
 }
 
 /// Titles are one line in this list whatever they hold.

@@ -148,14 +148,7 @@ pub fn run(args: &SearchArgs, color: ColorChoice) -> anyhow::Result<u8> {
         Format::Json => json(&args.query, &results, &excerpts),
         Format::Human => human(&args.query, &results, &excerpts, bold(color)),
     };
-    let mut out = color.stream(std::io::stdout().lock());
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            return Err(anyhow::Error::new(e).context("cannot write the results"));
-        }
-        _ => {}
-    }
-    Ok(0)
+    super::print(&text, color, "the results")
 }
 
 /// Whether stdout shows bold: then matches are bold, else in `[brackets]`.

@@ -71,17 +71,13 @@ pub struct RatioView {
     pub percent: String,
 }
 
-pub fn percent(rate: Option<f64>) -> String {
-    rate.map_or_else(|| "—".to_string(), |r| format!("{:.0}%", r * 100.0))
-}
-
 impl From<&Ratio> for RatioView {
     fn from(r: &Ratio) -> Self {
         RatioView {
             numerator: r.numerator,
             denominator: r.denominator,
             rate: r.rate,
-            percent: percent(r.rate),
+            percent: text::percent(r.rate),
         }
     }
 }
@@ -117,6 +113,8 @@ pub struct PeriodView {
     pub by_severity: Vec<SeverityCount>,
     pub durations: DurationsView,
     pub action_items: ItemMetrics,
+    /// `action_items.completion` with its percentage.
+    pub items_done: RatioView,
     /// Open items by age, `{label, count}`.
     pub aging: Vec<Bucket>,
     pub recurrence: RatioView,
@@ -148,19 +146,6 @@ pub struct DurationDays {
     pub median: Option<String>,
 }
 
-fn days_text(d: f64) -> String {
-    if (d - d.round()).abs() < 0.05 {
-        let n = d.round() as i64;
-        if n == 1 {
-            "1 day".into()
-        } else {
-            format!("{n} days")
-        }
-    } else {
-        format!("{d:.1} days")
-    }
-}
-
 pub fn period_view(
     site: &Site<'_>,
     m: &PeriodMetrics,
@@ -184,6 +169,7 @@ pub fn period_view(
             .collect(),
         durations: (&m.durations).into(),
         action_items: m.action_items.clone(),
+        items_done: (&m.action_items.completion).into(),
         aging: AGING_BUCKETS
             .iter()
             .zip(m.action_items.aging)
@@ -196,8 +182,8 @@ pub fn period_view(
         time_to_rca: DurationDays {
             count: m.time_to_rca.count,
             missing: m.time_to_rca.missing,
-            mean: m.time_to_rca.mean.map(days_text),
-            median: m.time_to_rca.median.map(days_text),
+            mean: m.time_to_rca.mean.map(text::days),
+            median: m.time_to_rca.median.map(text::days),
         },
         completion: (&m.completion).into(),
     }
