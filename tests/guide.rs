@@ -51,10 +51,18 @@ fn the_command_line_page_shows_each_commands_help_as_the_binary_prints_it() {
     let page = fs::read_to_string(&path).unwrap();
     let mut expected = replace_block(&page, None, &help(&[])).expect("the page opens with a block");
     for command in [
-        "check", "build", "search", "related", "stats", "new", "init",
+        "check",
+        "build",
+        "search",
+        "related",
+        "stats",
+        "export action-items",
+        "new",
+        "init",
     ] {
         let heading = format!("## `hindsight {command}`");
-        expected = replace_block(&expected, Some(&heading), &help(&[command]))
+        let args: Vec<&str> = command.split(' ').collect();
+        expected = replace_block(&expected, Some(&heading), &help(&args))
             .unwrap_or_else(|| panic!("docs/cli.md has no ```text block under {heading}"));
     }
     if std::env::var_os("HINDSIGHT_BLESS").is_some() {

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
-use common::{build_site, example, sel};
+use common::{build_site, example, hindsight_ok, sel};
 use scraper::Html;
 
 fn hindsight() -> Command {
@@ -19,18 +19,9 @@ fn hindsight() -> Command {
 }
 
 fn stats(dir: &Path, args: &[&str]) -> String {
-    let out = hindsight()
-        .arg("stats")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    let mut all: Vec<&std::ffi::OsStr> = vec!["stats".as_ref(), dir.as_os_str()];
+    all.extend(args.iter().map(std::ffi::OsStr::new));
+    String::from_utf8(hindsight_ok(&all)).unwrap()
 }
 
 fn text(el: scraper::ElementRef<'_>) -> String {

@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod export;
 mod init;
 mod new;
 mod related;
@@ -15,6 +16,7 @@ use clap::{Parser, Subcommand};
 
 pub use build::BuildArgs;
 pub use check::CheckArgs;
+pub use export::ExportArgs;
 pub use init::InitArgs;
 pub use new::NewArgs;
 pub use related::RelatedArgs;
@@ -79,6 +81,11 @@ pub enum Command {
     /// learnings; --format json gives metrics.json's numbers, --format csv a row per quarter.
     /// Exit status 2 for a quarter without incidents.
     Stats(StatsArgs),
+    /// Print the site's exports, filtered: `hindsight export action-items --status open`.
+    ///
+    /// The same rows as the files `build` writes (action-items.csv and .json), for a tracker
+    /// import or a weekly review, without building the site.
+    Export(ExportArgs),
 }
 
 /// Colour choice for `--color`.
@@ -175,8 +182,20 @@ fn load_or_report(root: &std::path::Path, color: ColorChoice) -> Option<crate::c
 /// `color` allows them), and exits 0. A closed pipe (`| head`) is not an
 /// error; anything else is, described as "cannot write `what`".
 fn print(text: &str, color: ColorChoice, what: &str) -> anyhow::Result<u8> {
-    let mut out = color.stream(std::io::stdout().lock());
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    write_out(
+        &mut color.stream(std::io::stdout().lock()),
+        text.as_bytes(),
+        what,
+    )
+}
+
+/// [`print`] for a file's bytes (a CSV or JSON export), written as they are.
+fn print_raw(bytes: &[u8], what: &str) -> anyhow::Result<u8> {
+    write_out(&mut std::io::stdout().lock(), bytes, what)
+}
+
+fn write_out(out: &mut impl Write, bytes: &[u8], what: &str) -> anyhow::Result<u8> {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(anyhow::Error::new(e).context(format!("cannot write {what}")))
         }
@@ -201,6 +220,7 @@ pub fn main() -> ExitCode {
         Command::Search(args) => search::run(&args, color),
         Command::Related(args) => related::run(&args, color),
         Command::Stats(args) => stats::run(&args, color),
+        Command::Export(args) => export::run(&args, color),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -8,6 +8,7 @@
 //! byte-identical whatever the thread count.
 
 mod context;
+pub mod exports;
 mod job;
 pub mod learning;
 pub mod output;

@@ -704,22 +704,7 @@ impl<'a> Views<'a> {
     }
 
     pub fn action_item(&self, item: &ActionItem) -> ActionItemView {
-        ActionItemView {
-            title: item.title.value.clone(),
-            owner: item.owner.as_ref().map(|o| o.value.clone()),
-            due: item.due.as_ref().map(|d| d.to_string()),
-            status: item.status,
-            kind: item.kind,
-            tracker: item.tracker.clone(),
-            tracker_label: item.tracker.as_ref().map(|t| {
-                let t = t.trim_end_matches('/');
-                t.rsplit('/').next().unwrap_or(t).to_string()
-            }),
-            completed: item.completed.map(|d| d.to_string()),
-            overdue: self
-                .analysis
-                .is_overdue(item.due.as_ref().map(|d| d.value), item.status),
-        }
+        action_item(item, self.analysis)
     }
 
     /// A light reference to incident `j`, seen from incident `from`.
@@ -876,6 +861,25 @@ impl<'a> Views<'a> {
             })
             .collect();
         view
+    }
+}
+
+/// An action item as pages and exports show it (overdue as of
+/// `analysis.today`).
+pub fn action_item(item: &ActionItem, analysis: &Analysis) -> ActionItemView {
+    ActionItemView {
+        title: item.title.value.clone(),
+        owner: item.owner.as_ref().map(|o| o.value.clone()),
+        due: item.due.as_ref().map(|d| d.to_string()),
+        status: item.status,
+        kind: item.kind,
+        tracker: item.tracker.clone(),
+        tracker_label: item.tracker.as_ref().map(|t| {
+            let t = t.trim_end_matches('/');
+            t.rsplit('/').next().unwrap_or(t).to_string()
+        }),
+        completed: item.completed.map(|d| d.to_string()),
+        overdue: analysis.is_overdue(item.due.as_ref().map(|d| d.value), item.status),
     }
 }
 

@@ -114,14 +114,13 @@ pub fn dump_dom(browser: &Path, url: &str) -> Html {
     Html::parse_document(&String::from_utf8_lossy(&output.stdout))
 }
 
-/// `hindsight build ROOT -o OUT` at a fixed date, which must succeed.
-pub fn build_site(root: &Path, out: &Path) {
+/// The stdout of `hindsight ARGS` at the date `build_site` builds at,
+/// which must succeed.
+pub fn hindsight_ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Vec<u8> {
     let output = Command::new(env!("CARGO_BIN_EXE_hindsight"))
         .env("SOURCE_DATE_EPOCH", "1795737600")
-        .arg("build")
-        .arg(root)
-        .arg("-o")
-        .arg(out)
+        .env_remove("CLICOLOR_FORCE")
+        .args(args)
         .output()
         .unwrap();
     assert!(
@@ -129,6 +128,17 @@ pub fn build_site(root: &Path, out: &Path) {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    output.stdout
+}
+
+/// `hindsight build ROOT -o OUT` at a fixed date, which must succeed.
+pub fn build_site(root: &Path, out: &Path) {
+    hindsight_ok(&[
+        "build".as_ref(),
+        root.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
 }
 
 /// Serves `root` over HTTP on a loopback port for the test's lifetime: the
