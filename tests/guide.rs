@@ -59,6 +59,8 @@ fn the_command_line_page_shows_each_commands_help_as_the_binary_prints_it() {
         "export action-items",
         "new",
         "init",
+        "completions",
+        "man",
     ] {
         let heading = format!("## `hindsight {command}`");
         let args: Vec<&str> = command.split(' ').collect();

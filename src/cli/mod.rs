@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod completions;
 mod export;
 mod init;
 mod new;
@@ -16,6 +17,7 @@ use clap::{Parser, Subcommand};
 
 pub use build::BuildArgs;
 pub use check::CheckArgs;
+pub use completions::{CompletionsArgs, ManArgs};
 pub use export::ExportArgs;
 pub use init::InitArgs;
 pub use new::NewArgs;
@@ -86,6 +88,16 @@ pub enum Command {
     /// The same rows as the files `build` writes (action-items.csv and .json), for a tracker
     /// import or a weekly review, without building the site.
     Export(ExportArgs),
+    /// Print a shell's completion script (bash, zsh, fish, elvish or powershell).
+    ///
+    /// For example `hindsight completions bash > ~/.local/share/bash-completion/completions/hindsight`.
+    /// The guide's command-line page says where each shell looks for them.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one per command with --out.
+    ///
+    /// `hindsight man | man -l -` reads it; `hindsight man --out /usr/local/share/man/man1`
+    /// installs it.
+    Man(ManArgs),
 }
 
 /// Colour choice for `--color`.
@@ -221,6 +233,8 @@ pub fn main() -> ExitCode {
         Command::Related(args) => related::run(&args, color),
         Command::Stats(args) => stats::run(&args, color),
         Command::Export(args) => export::run(&args, color),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man(args) => completions::man(&args, color),
     };
     match result {
         Ok(code) => ExitCode::from(code),
