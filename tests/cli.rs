@@ -212,6 +212,66 @@ fn github_output_is_workflow_commands() {
     assert_eq!(stdout.lines().count(), 1);
 }
 
+/// `--format gitlab`: a GitLab Code Quality report, one issue per
+/// problem, at the same place the JSON report gives.
+#[test]
+fn gitlab_output_is_a_code_quality_report() {
+    let dir = kb(&[
+        ("a.md", &GOOD.replace("- 10:05 —", "- 09:05 —")),
+        (
+            "b.md",
+            &GOOD.replace("status = \"review\"", "status = \"finale\""),
+        ),
+    ]);
+    let run = |format: &str| {
+        let out = hindsight()
+            .args(["check", "--format", format])
+            .arg(dir.path())
+            .assert()
+            .code(1);
+        serde_json::from_slice::<serde_json::Value>(&out.get_output().stdout).unwrap()
+    };
+    let report = run("gitlab");
+    let json = run("json");
+    let issues = report.as_array().unwrap();
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert_eq!(issues.len(), diagnostics.len());
+    assert!(issues.len() >= 2, "{report}");
+    let mut fingerprints = std::collections::BTreeSet::new();
+    for (issue, d) in issues.iter().zip(diagnostics) {
+        assert_eq!(issue["check_name"], d["rule"]);
+        assert_eq!(issue["location"]["path"], d["file"]);
+        assert_eq!(issue["location"]["lines"]["begin"], d["line"]);
+        let severity = match d["level"].as_str().unwrap() {
+            "error" => "major",
+            "warning" => "minor",
+            _ => "info",
+        };
+        assert_eq!(issue["severity"], severity);
+        assert!(
+            issue["description"]
+                .as_str()
+                .unwrap()
+                .starts_with(d["message"].as_str().unwrap())
+        );
+        let fingerprint = issue["fingerprint"].as_str().unwrap();
+        assert_eq!(fingerprint.len(), 32);
+        assert!(
+            fingerprints.insert(fingerprint.to_string()),
+            "fingerprints are unique"
+        );
+    }
+    // The same problems, the same fingerprints: GitLab compares them
+    // between pipelines.
+    assert_eq!(run("gitlab"), report);
+    assert!(
+        issues
+            .iter()
+            .any(|i| i["check_name"] == "timeline-order" && i["severity"] == "major"),
+        "{report}"
+    );
+}
+
 #[test]
 fn a_config_error_is_one_annotation_in_github_format() {
     let dir = kb(&[("a.md", GOOD)]);

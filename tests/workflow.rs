@@ -2,7 +2,8 @@
 //! repository (the crates.io name `hindsight` is another program), caches
 //! the binary, gives the deploy job what checkout needs, publishes only the
 //! public post-mortems, passes actionlint and GitHub's workflow schema, and
-//! is the one the guide shows.
+//! is the one the guide shows. And the guide's GitLab CI recipe: it matches
+//! GitLab's CI schema and its commands run.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -240,10 +241,9 @@ require(module).createLinter().then((lint) => {
     assert_eq!(stdout.trim(), "0 problems");
 }
 
-/// The workflow is valid against GitHub's workflow JSON schema
-/// (`check-jsonschema --builtin-schema vendor.github-workflows`).
-#[test]
-fn the_workflow_matches_githubs_workflow_schema() {
+/// `file` is valid against check-jsonschema's built-in `schema`; skipped
+/// with a message when check-jsonschema is missing (except under CI=true).
+fn assert_matches_schema(schema: &str, file: &Path) {
     // As a module of the python3 it was installed for: found whatever PATH
     // holds (pip's scripts folder is not always on it).
     let check_jsonschema = || {
@@ -258,11 +258,9 @@ fn the_workflow_matches_githubs_workflow_schema() {
     if !tool_or_skip(found, "check-jsonschema (pip install check-jsonschema)") {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let (root, _) = init_with_url(dir.path());
     let output = check_jsonschema()
-        .args(["--builtin-schema", "vendor.github-workflows"])
-        .arg(root.join(WORKFLOW))
+        .args(["--builtin-schema", schema])
+        .arg(file)
         .output()
         .unwrap();
     assert!(
@@ -271,6 +269,76 @@ fn the_workflow_matches_githubs_workflow_schema() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// The GitLab CI recipe of docs/ci.md (the ```yaml block under
+/// `## GitLab CI`).
+fn gitlab_recipe() -> String {
+    let guide =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci.md")).unwrap();
+    guide
+        .split("\n## GitLab CI\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```yaml\n").nth(1))
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/ci.md has a GitLab CI recipe")
+        .to_string()
+}
+
+/// The recipe's `hindsight` commands run in a knowledge base made by
+/// `init`, as GitLab's shell runs them: the check writes a Code Quality
+/// report, the Pages job builds the site into `public/`.
+#[test]
+fn the_gitlab_recipes_commands_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, _) = init_with_url(dir.path());
+    let recipe = gitlab_recipe();
+    let commands: Vec<&str> = recipe
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- "))
+        .filter(|c| c.starts_with("hindsight "))
+        .collect();
+    assert_eq!(commands.len(), 3, "{commands:?}");
+    let bin = Path::new(env!("CARGO_BIN_EXE_hindsight")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for command in commands {
+        let status = Process::new("sh")
+            .args(["-e", "-c", command])
+            .current_dir(&root)
+            .env("PATH", &path)
+            .env("CI_PAGES_URL", "https://acme.gitlab.io/kb")
+            .status()
+            .unwrap();
+        assert!(status.success(), "`{command}` failed");
+    }
+    let report: serde_json::Value =
+        serde_json::from_slice(&fs::read(root.join("gl-code-quality-report.json")).unwrap())
+            .unwrap();
+    assert!(report.is_array(), "{report}");
+    assert!(root.join("public/index.html").is_file());
+}
+
+/// The GitLab recipe is valid against GitLab's CI JSON schema
+/// (`check-jsonschema --builtin-schema vendor.gitlab-ci`).
+#[test]
+fn the_gitlab_recipe_matches_gitlabs_ci_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(".gitlab-ci.yml");
+    fs::write(&file, gitlab_recipe()).unwrap();
+    assert_matches_schema("vendor.gitlab-ci", &file);
+}
+
+/// The workflow is valid against GitHub's workflow JSON schema
+/// (`check-jsonschema --builtin-schema vendor.github-workflows`).
+#[test]
+fn the_workflow_matches_githubs_workflow_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, _) = init_with_url(dir.path());
+    assert_matches_schema("vendor.github-workflows", &root.join(WORKFLOW));
 }
 
 /// The pre-commit hook this repository offers runs `check` on the changed

@@ -139,5 +139,6 @@ fn write_fatal(format: Format, problems: &[Diagnostic], color: ColorChoice) -> s
             }
             Ok(())
         }
+        Format::Gitlab => out.write_all(render::gitlab(problems).as_bytes()),
     }
 }

@@ -19,6 +19,9 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow commands, so problems show inline on a pull request.
     Github,
+    /// A GitLab Code Quality report (`artifacts: reports: codequality`), so problems show
+    /// in the merge request.
+    Gitlab,
 }
 
 /// A path as users should read it: `./postmortems/x.md` becomes `postmortems/x.md`.
@@ -277,6 +280,87 @@ pub fn json(diagnostics: &[Diagnostic], files: usize) -> String {
     out
 }
 
+/// One issue of a GitLab Code Quality report: the subset of the Code
+/// Climate format GitLab reads.
+#[derive(Serialize)]
+struct CodeQualityIssue<'a> {
+    description: String,
+    check_name: &'a str,
+    fingerprint: String,
+    severity: &'static str,
+    location: CodeQualityLocation,
+}
+
+#[derive(Serialize)]
+struct CodeQualityLocation {
+    path: String,
+    lines: CodeQualityLines,
+}
+
+#[derive(Serialize)]
+struct CodeQualityLines {
+    begin: usize,
+}
+
+/// The report as a GitLab Code Quality report: a JSON array, one issue per
+/// diagnostic. GitLab shows it in the merge request (the widget and, on
+/// paid tiers, the diff) when the job saves it as
+/// `artifacts: reports: codequality`.
+///
+/// Errors are `major` and warnings `minor` (GitLab's scale runs `info`,
+/// `minor`, `major`, `critical`, `blocker`), notes `info`. A problem with
+/// no file (the configuration missing) is placed on `hindsight.toml`, line
+/// 1: GitLab needs a path. The fingerprint identifies an issue across
+/// pipelines (GitLab shows what a merge request adds or fixes by comparing
+/// them): the file, rule, message and place, hashed.
+pub fn gitlab(diagnostics: &[Diagnostic]) -> String {
+    let issues: Vec<CodeQualityIssue<'_>> = diagnostics
+        .iter()
+        .map(|d| {
+            let (path, line, column) = d.primary.as_ref().map_or_else(
+                || (crate::config::CONFIG_FILE.to_string(), 1, 1),
+                |a| {
+                    let span = json_span(a);
+                    (display_path(&a.source), span.line, span.column)
+                },
+            );
+            let mut description = d.message.clone();
+            if let Some(label) = d.primary.as_ref().and_then(|a| a.label.as_ref()) {
+                description.push_str(": ");
+                description.push_str(label);
+            }
+            if let Some(help) = &d.help {
+                description.push_str(" (help: ");
+                description.push_str(help);
+                description.push(')');
+            }
+            let key = format!("{path}\0{}\0{}\0{line}\0{column}", d.rule.name(), d.message);
+            let reversed: Vec<u8> = key.bytes().rev().collect();
+            CodeQualityIssue {
+                fingerprint: format!(
+                    "{:016x}{:016x}",
+                    crate::search::index::content_hash(key.as_bytes()),
+                    crate::search::index::content_hash(&reversed)
+                ),
+                description,
+                check_name: d.rule.name(),
+                severity: match d.level {
+                    Level::Error => "major",
+                    Level::Warning => "minor",
+                    Level::Note => "info",
+                },
+                location: CodeQualityLocation {
+                    path,
+                    lines: CodeQualityLines { begin: line },
+                },
+            }
+        })
+        .collect();
+    let mut out = serde_json::to_string_pretty(&issues).expect("issues serialize");
+    out.push('\n');
+    out
+}
+
 /// Escapes data for a workflow command (GitHub's `escapeData`).
 fn escape_data(s: &str) -> Cow<'_, str> {
     if !s.contains(['%', '\r', '\n']) {
@@ -363,6 +447,7 @@ pub fn write_report(
             }
             Ok(())
         }
+        Format::Gitlab => out.write_all(gitlab(diagnostics).as_bytes()),
     }
 }
 
