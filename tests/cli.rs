@@ -972,3 +972,130 @@ fn a_file_name_with_a_line_break_cannot_forge_a_workflow_command() {
             .ends_with("a\n::error::x.md")
     );
 }
+
+/// A knowledge base whose one post-mortem has a warning (blame language).
+fn kb_with_a_warning() -> tempfile::TempDir {
+    kb(&[(
+        "a.md",
+        &GOOD.replace(
+            "Search was slow for an hour.",
+            "Search was slow for an hour because of human error.",
+        ),
+    )])
+}
+
+/// `build` ends with one line: incidents, files, size, time and warnings;
+/// `--quiet` prints nothing when nothing stops it; `--verbose` shows every
+/// warning in full and where the time went.
+#[test]
+fn build_output_quiet_normal_and_verbose() {
+    let dir = kb_with_a_warning();
+    let out = dir.path().join("site");
+    let run = |flag: Option<&str>| {
+        let mut cmd = hindsight();
+        cmd.args(flag)
+            .arg("build")
+            .arg(dir.path())
+            .arg("-o")
+            .arg(&out);
+        let output = cmd.assert().success();
+        String::from_utf8(output.get_output().stderr.clone()).unwrap()
+    };
+    let normal = run(None);
+    let last = normal.lines().last().unwrap();
+    assert!(last.starts_with("built 1 incident into "), "{normal}");
+    assert!(last.ends_with("; 1 warning"), "{normal}");
+    assert!(normal.contains("warning[blame-language]"), "{normal}");
+    assert!(!normal.contains("timing:"), "{normal}");
+
+    assert_eq!(run(Some("--quiet")), "", "--quiet");
+    assert!(out.join("index.html").is_file());
+
+    let verbose = run(Some("--verbose"));
+    // In full: the source line and the caret, as `check` shows it.
+    assert!(
+        verbose.contains("-->") && verbose.contains('^'),
+        "{verbose}"
+    );
+    assert!(
+        verbose.contains("timing: render and write pages"),
+        "{verbose}"
+    );
+    // Not a terminal: no progress bar.
+    assert!(!normal.contains("rendering") && !verbose.contains("rendering"));
+
+    hindsight()
+        .args(["--quiet", "--verbose", "build"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+}
+
+/// `check --quiet`: the errors alone; nothing at all when there are none.
+#[test]
+fn check_quiet_shows_only_errors() {
+    let dir = kb_with_a_warning();
+    hindsight()
+        .args(["check", "--quiet"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout("");
+    fs::write(
+        dir.path().join("postmortems/b.md"),
+        GOOD.replace("status = \"review\"", "status = \"finale\""),
+    )
+    .unwrap();
+    let out = hindsight()
+        .args(["check", "-q"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout);
+    assert!(stdout.contains("error[invalid-value]"), "{stdout}");
+    assert!(!stdout.contains("warning["), "{stdout}");
+    // The machine formats keep everything.
+    let json = hindsight()
+        .args(["check", "-q", "--format", "json"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let report: serde_json::Value = serde_json::from_slice(&json.get_output().stdout).unwrap();
+    assert_eq!(report["warnings"], 1);
+}
+
+/// On a terminal `build` draws a progress bar while it renders, and clears
+/// it before the summary. (`script` gives the build a terminal.)
+#[test]
+fn build_draws_a_progress_bar_on_a_terminal() {
+    let has_script = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "`script` (util-linux) is missing"
+        );
+        eprintln!("SKIPPED: `script` (util-linux) is missing");
+        return;
+    }
+    let dir = kb_with_a_warning();
+    let command = format!(
+        "{} build {} -o {}",
+        env!("CARGO_BIN_EXE_hindsight"),
+        dir.path().display(),
+        dir.path().join("site").display()
+    );
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let seen = String::from_utf8_lossy(&output.stdout);
+    assert!(seen.contains("rendering"), "{seen}");
+    assert!(seen.contains("files"), "{seen}");
+    assert!(seen.contains("built 1 incident"), "{seen}");
+}

@@ -142,8 +142,11 @@ fn stats_json_is_metrics_json_without_the_incidents() {
     assert_eq!(json, file);
 
     // One quarter: only it.
-    let one: serde_json::Value =
-        serde_json::from_str(&stats(&example(), &["--format", "json", "-q", "2025-Q4"])).unwrap();
+    let one: serde_json::Value = serde_json::from_str(&stats(
+        &example(),
+        &["--format", "json", "--quarter", "2025-Q4"],
+    ))
+    .unwrap();
     let quarters = one["quarters"].as_array().unwrap();
     assert_eq!(quarters.len(), 1);
     assert_eq!(quarters[0]["quarter"], "2025-q4");

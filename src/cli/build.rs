@@ -1,12 +1,12 @@
 //! `hindsight build`.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
 
-use super::{ColorChoice, EXIT_PROBLEMS, EXIT_USAGE};
+use super::{ColorChoice, EXIT_PROBLEMS, EXIT_USAGE, Verbosity};
 use crate::config::Visibility;
 use crate::content::KnowledgeBase;
 use crate::content::public::public_view;
@@ -63,9 +63,13 @@ fn clean_up_on_signals() {
 #[cfg(not(unix))]
 fn clean_up_on_signals() {}
 
-pub fn run(args: &BuildArgs, color: ColorChoice) -> anyhow::Result<u8> {
+pub fn run(args: &BuildArgs, color: ColorChoice, verbosity: Verbosity) -> anyhow::Result<u8> {
     let started = Instant::now();
     clean_up_on_signals();
+    if verbosity == Verbosity::Verbose {
+        crate::site::Timings::enable();
+    }
+    let quiet = verbosity == Verbosity::Quiet;
     let mut err = color.stream(std::io::stderr());
     let timer = crate::site::Timings::start();
     let root = super::knowledge_base_root(&args.dir);
@@ -82,11 +86,15 @@ pub fn run(args: &BuildArgs, color: ColorChoice) -> anyhow::Result<u8> {
     };
     let counts = Counts::of(&report.diagnostics);
     // Errors in full, as `check` shows them; warnings one line each, since
-    // `check` on the pull request already explained them. One write, so
-    // thousands of warnings cost nothing.
+    // `check` on the pull request already explained them (in full with
+    // --verbose, not at all with --quiet). One write, so thousands of
+    // warnings cost nothing.
     let mut shown = String::new();
     for d in &report.diagnostics {
-        if d.is_error() {
+        if quiet && !d.is_error() {
+            continue;
+        }
+        if d.is_error() || verbosity == Verbosity::Verbose {
             shown.push_str(&render::human(d, true));
             shown.push_str("\n\n");
         } else {
@@ -109,7 +117,9 @@ pub fn run(args: &BuildArgs, color: ColorChoice) -> anyhow::Result<u8> {
     // search` reuses it.
     let public = args.public.then(|| {
         let view = public_view(&report.kb, &report.kb.config.public, args.drafts);
-        let _ = writeln!(err, "{}", public_line(&report.kb, &view));
+        if !quiet {
+            let _ = writeln!(err, "{}", public_line(&report.kb, &view));
+        }
         view
     });
     let options = BuildOptions {
@@ -120,6 +130,9 @@ pub fn run(args: &BuildArgs, color: ColorChoice) -> anyhow::Result<u8> {
         // site shows those (its lists number the whole knowledge base's
         // post-mortems, not the public view's).
         related: (!args.drafts && public.is_none()).then(|| std::mem::take(&mut report.related)),
+        // A bar only where someone watches: on a terminal, and not --quiet.
+        progress: (!quiet && std::io::stderr().is_terminal())
+            .then(|| std::sync::Arc::new(Bar::default()) as std::sync::Arc<dyn site::Progress>),
     };
     // The search index is written beside the site, on its own thread: the
     // two share nothing but the loaded knowledge base, and tantivy's
@@ -155,7 +168,7 @@ pub fn run(args: &BuildArgs, color: ColorChoice) -> anyhow::Result<u8> {
         }
         Err(panic) => std::panic::resume_unwind(panic),
     }
-    if !built.absolute {
+    if !built.absolute && !quiet {
         let _ = writeln!(
             err,
             "note: base_url `{}` is not an absolute URL, so the feeds have relative links and there is no sitemap.xml; \
@@ -165,15 +178,23 @@ pub fn run(args: &BuildArgs, color: ColorChoice) -> anyhow::Result<u8> {
                 .unwrap_or(&report.kb.config.site.base_url)
         );
     }
-    let _ = writeln!(
-        err,
-        "built {} incidents into {} ({} files, {:.1} MB) in {:.2} s",
-        built.incidents,
-        built.out.display(),
-        built.files,
-        built.bytes as f64 / 1e6,
-        started.elapsed().as_secs_f64()
-    );
+    if !quiet {
+        let warnings = match counts.warnings {
+            0 => String::new(),
+            1 => "; 1 warning".to_string(),
+            n => format!("; {n} warnings"),
+        };
+        let _ = writeln!(
+            err,
+            "built {} incident{} into {} ({} files, {:.1} MB) in {:.2} s{warnings}",
+            built.incidents,
+            if built.incidents == 1 { "" } else { "s" },
+            built.out.display(),
+            built.files,
+            built.bytes as f64 / 1e6,
+            started.elapsed().as_secs_f64()
+        );
+    }
     // The process ends here: handing the memory back to the system at exit
     // is instant, freeing thousands of post-mortems one by one is not
     // (40 ms on 10,000).
@@ -211,4 +232,35 @@ fn public_line(kb: &KnowledgeBase, view: &KnowledgeBase) -> String {
     format!(
         "public build: {shown} of {all} post-mortems ({internal} internal{drafts} left out); redacted: {redacted}"
     )
+}
+
+/// The build's progress bar on stderr (indicatif): files rendered of all.
+#[derive(Default)]
+struct Bar(std::sync::OnceLock<indicatif::ProgressBar>);
+
+impl site::Progress for Bar {
+    fn start(&self, files: usize) {
+        let bar = indicatif::ProgressBar::new(files as u64).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{prefix:>10} [{bar:30}] {human_pos}/{human_len} files ({eta} left)",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar.set_prefix("rendering");
+        let _ = self.0.set(bar);
+    }
+
+    fn done(&self) {
+        if let Some(bar) = self.0.get() {
+            bar.inc(1);
+        }
+    }
+
+    fn finish(&self) {
+        // Gone before the summary line, which says the same and more.
+        if let Some(bar) = self.0.get() {
+            bar.finish_and_clear();
+        }
+    }
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::{ColorChoice, EXIT_PROBLEMS, EXIT_USAGE};
+use super::{ColorChoice, EXIT_PROBLEMS, EXIT_USAGE, Verbosity};
 use crate::diag::render::{self, Format};
 use crate::diag::{Counts, Diagnostic};
 use crate::validate;
@@ -27,7 +27,7 @@ pub struct CheckArgs {
     pub deny_warnings: bool,
 }
 
-pub fn run(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<u8> {
+pub fn run(args: &CheckArgs, color: ColorChoice, verbosity: Verbosity) -> anyhow::Result<u8> {
     // Render into memory and write once: thousands of diagnostics are
     // written in one go, and colour is stripped in one place when stdout is
     // not a terminal or NO_COLOR is set.
@@ -64,18 +64,29 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<u8> {
             (kept, files.len())
         }
     };
-    render::write_report(&mut buffer, args.format, &diagnostics, files, true)
-        .and_then(|()| {
-            let mut out = color.stream(std::io::stdout().lock());
-            out.write_all(&buffer)?;
-            out.flush()
-        })
-        .or_else(|e| match e.kind() {
-            // `hindsight check | head` is not an error.
-            std::io::ErrorKind::BrokenPipe => Ok(()),
-            _ => Err(anyhow::Error::new(e).context("cannot write the report")),
-        })?;
     let counts = Counts::of(&diagnostics);
+    // --quiet: the errors alone, and no summary when there is none. Only
+    // for people: the machine formats always carry everything.
+    let quiet = verbosity == Verbosity::Quiet && args.format == Format::Human;
+    let diagnostics: Vec<Diagnostic> = if quiet {
+        diagnostics
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect()
+    } else {
+        diagnostics
+    };
+    if !(quiet && diagnostics.is_empty()) {
+        render::write_report(&mut buffer, args.format, &diagnostics, files, true)?;
+    }
+    let mut out = color.stream(std::io::stdout().lock());
+    match out.write_all(&buffer).and_then(|()| out.flush()) {
+        // `hindsight check | head` is not an error.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(anyhow::Error::new(e).context("cannot write the report"));
+        }
+        _ => {}
+    }
     let failed = counts.errors > 0 || (args.deny_warnings && counts.warnings > 0);
     Ok(if failed { EXIT_PROBLEMS } else { 0 })
 }

@@ -33,6 +33,12 @@ pub struct Cli {
     /// When to colour output: auto (a terminal, and NO_COLOR unset), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+    /// Print only what stops a command (errors); no warnings, progress or summary.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more: every warning in full, and where a build's time goes.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -117,6 +123,15 @@ impl ColorChoice {
         };
         anstream::AutoStream::new(w, choice)
     }
+}
+
+/// How much `check` and `build` print besides their results (`--quiet`,
+/// `--verbose`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
 }
 
 /// The knowledge base that `dir` is in: `dir` itself or the nearest folder
@@ -224,9 +239,14 @@ pub const EXIT_USAGE: u8 = 2;
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = cli.color;
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
     let result = match cli.command {
-        Command::Check(args) => check::run(&args, color),
-        Command::Build(args) => build::run(&args, color),
+        Command::Check(args) => check::run(&args, color, verbosity),
+        Command::Build(args) => build::run(&args, color, verbosity),
         Command::New(args) => new::run(&args, color),
         Command::Init(args) => init::run(&args, color),
         Command::Search(args) => search::run(&args, color),

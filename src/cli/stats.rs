@@ -36,7 +36,7 @@ pub struct StatsArgs {
     pub dir: PathBuf,
     /// One quarter, like 2025-Q1: every figure of its page, and its top
     /// systemic learnings.
-    #[arg(long, short = 'q')]
+    #[arg(long)]
     pub quarter: Option<Quarter>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]

@@ -44,6 +44,23 @@ pub struct BuildOptions {
     /// selection ([`crate::validate::Report::related`]; without `--drafts`
     /// only): computing them is a good part of a large build.
     pub related: Option<Vec<Vec<crate::search::related::Related>>>,
+    /// Told how rendering goes, to draw a progress bar (the CLI's, on a
+    /// terminal); the site draws nothing itself.
+    pub progress: Option<std::sync::Arc<dyn Progress>>,
+}
+
+/// How rendering goes: `start` with the number of files, `done` after each,
+/// `finish` at the end. Called from the render threads.
+pub trait Progress: Send + Sync {
+    fn start(&self, files: usize);
+    fn done(&self);
+    fn finish(&self);
+}
+
+impl std::fmt::Debug for dyn Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
 }
 
 /// What a build wrote.
@@ -120,6 +137,10 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> anyhow::Result<Built
     // large the site. Each page's bytes depend only on the input, so the
     // order threads finish in does not matter.
     let profile = timer.profile();
+    let progress = options.progress.as_deref();
+    if let Some(p) = progress {
+        p.start(jobs.len());
+    }
     jobs.par_iter().try_for_each(|job| {
         let started = profile.map(|_| std::time::Instant::now());
         let data = job.render()?;
@@ -129,8 +150,14 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> anyhow::Result<Built
         if let (Some(profile), Some(started), Some(rendered)) = (profile, started, rendered) {
             profile.add(job.target.kind, rendered - started, rendered.elapsed());
         }
+        if let Some(p) = progress {
+            p.done();
+        }
         anyhow::Ok(())
     })?;
+    if let Some(p) = progress {
+        p.finish();
+    }
     timer.lap("render and write pages");
     if let Some(profile) = profile {
         profile.print();

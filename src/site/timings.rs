@@ -4,6 +4,7 @@
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Phase times on stderr when `HINDSIGHT_TIMINGS` is set: where a build's
@@ -48,12 +49,18 @@ impl Profile {
     }
 }
 
+/// `--verbose` turns timings on for the whole run, like `HINDSIGHT_TIMINGS`.
+static ON: AtomicBool = AtomicBool::new(false);
+
 impl Timings {
+    /// Turns timings on for every `start` after this (`--verbose`).
+    pub fn enable() {
+        ON.store(true, Ordering::Relaxed);
+    }
+
     pub fn start() -> Self {
-        Timings(
-            std::env::var_os("HINDSIGHT_TIMINGS")
-                .map(|_| (Cell::new(Instant::now()), Profile::default())),
-        )
+        let on = ON.load(Ordering::Relaxed) || std::env::var_os("HINDSIGHT_TIMINGS").is_some();
+        Timings(on.then(|| (Cell::new(Instant::now()), Profile::default())))
     }
 
     /// Where to record the render phase, when timings are on.
