@@ -123,6 +123,15 @@ pub struct SiteConfig {
     /// default: raw HTML is shown as text, so a pull request cannot put
     /// script on a page the whole company opens.
     pub unsafe_html: bool,
+    /// The knowledge base's repository on GitHub or GitLab
+    /// (`https://github.com/acme/postmortems`): incident pages link to each
+    /// file's history and editor there.
+    pub repo_url: Option<String>,
+    /// The branch those links name.
+    pub repo_branch: String,
+    /// Read git's history of the post-mortems when the knowledge base is in
+    /// a repository (last changed, time to first draft and to publish).
+    pub git: bool,
 }
 
 impl Default for SiteConfig {
@@ -133,6 +142,9 @@ impl Default for SiteConfig {
             description: None,
             theme: None,
             unsafe_html: false,
+            repo_url: None,
+            repo_branch: "main".into(),
+            git: true,
         }
     }
 }

@@ -13,6 +13,7 @@ use std::fmt;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::content::history::History;
 use crate::content::{ItemStatus, KnowledgeBase, PostMortem, Status};
 
 /// A calendar quarter.
@@ -189,6 +190,12 @@ pub struct IncidentMetrics {
     pub time_to_resolve: Option<i64>,
     /// `published - date`, in days.
     pub time_to_rca: Option<i64>,
+    /// From the incident's date to the first commit of its post-mortem, in
+    /// days (git only).
+    pub time_to_first_draft: Option<i64>,
+    /// From the incident's date to `published`, or, without it, to the
+    /// first commit whose post-mortem says `status = "final"`, in days.
+    pub time_to_publish: Option<i64>,
     /// Whether a root cause of this incident was seen in an earlier incident.
     pub recurrence: bool,
 }
@@ -243,6 +250,10 @@ pub struct PeriodMetrics {
     pub recurrence: Ratio,
     /// `published - date`, in days, over incidents that have `published`.
     pub time_to_rca: Summary,
+    /// See [`IncidentMetrics::time_to_first_draft`]: git only.
+    pub time_to_first_draft: Summary,
+    /// See [`IncidentMetrics::time_to_publish`].
+    pub time_to_publish: Summary,
     /// Share of SEV-1/SEV-2 post-mortems (the two worst configured levels) that are `final`.
     pub completion: Ratio,
 }
@@ -366,6 +377,23 @@ pub fn response_minutes(kb: &KnowledgeBase, set: &[usize]) -> [Vec<f64>; 3] {
     out
 }
 
+/// A post-mortem's time to first draft and to publish, in days from the
+/// incident's date (see [`IncidentMetrics`]): the first commit of the file,
+/// and `published` or else the first commit that made it final.
+pub fn writing_times(pm: &PostMortem, history: Option<&History>) -> (Option<i64>, Option<i64>) {
+    let git = history.and_then(|h| h.file(&pm.rel_path));
+    let day = |t: jiff::Timestamp| jiff::tz::Offset::UTC.to_datetime(t).date();
+    let first_draft = git.map(|g| days_between(pm.date.value, day(g.added)));
+    let publish = pm
+        .details
+        .published
+        .as_ref()
+        .map(|p| p.value)
+        .or_else(|| git.and_then(|g| g.finalized).map(day))
+        .map(|d| days_between(pm.date.value, d));
+    (first_draft, publish)
+}
+
 /// Whole days from `from` to `to` (negative when `to` is earlier).
 pub fn days_between(from: Date, to: Date) -> i64 {
     to.duration_since(from).as_secs().div_euclid(86_400)
@@ -373,7 +401,7 @@ pub fn days_between(from: Date, to: Date) -> i64 {
 
 /// Computes every metric of the knowledge base. `today` dates overdue items
 /// and ages; `slo_days` is `[template] action_item_slo_days`.
-pub fn compute(kb: &KnowledgeBase, today: Date) -> Metrics {
+pub fn compute(kb: &KnowledgeBase, today: Date, history: Option<&History>) -> Metrics {
     let pms = &kb.postmortems;
     // Date order (then id) decides what "earlier" means for recurrences.
     let mut order: Vec<usize> = (0..pms.len()).collect();
@@ -396,6 +424,7 @@ pub fn compute(kb: &KnowledgeBase, today: Date) -> Metrics {
         .map(|&i| {
             let pm = &pms[i];
             let times = ResponseTimes::of(pm.details.impact.as_ref());
+            let (first_draft, publish) = writing_times(pm, history);
             IncidentMetrics {
                 id: pm.id.value.clone(),
                 date: pm.date.to_string(),
@@ -410,6 +439,8 @@ pub fn compute(kb: &KnowledgeBase, today: Date) -> Metrics {
                     .published
                     .as_ref()
                     .map(|p| days_between(pm.date.value, p.value)),
+                time_to_first_draft: first_draft,
+                time_to_publish: publish,
                 recurrence: recurrence[i],
             }
         })
@@ -418,6 +449,7 @@ pub fn compute(kb: &KnowledgeBase, today: Date) -> Metrics {
         kb,
         today,
         recurrence: &recurrence,
+        history,
     };
     let overall = ctx.period(&order);
     let mut by_quarter: BTreeMap<Quarter, Vec<usize>> = BTreeMap::new();
@@ -457,6 +489,7 @@ struct Context<'a> {
     kb: &'a KnowledgeBase,
     today: Date,
     recurrence: &'a [bool],
+    history: Option<&'a History>,
 }
 
 impl Context<'_> {
@@ -515,6 +548,14 @@ impl Context<'_> {
                     .as_ref()
                     .map(|p| days_between(pms[i].date.value, p.value) as f64)
             })),
+            time_to_first_draft: Summary::of(
+                set.iter()
+                    .map(|&i| writing_times(&pms[i], self.history).0.map(|d| d as f64)),
+            ),
+            time_to_publish: Summary::of(
+                set.iter()
+                    .map(|&i| writing_times(&pms[i], self.history).1.map(|d| d as f64)),
+            ),
             completion: Ratio::new(
                 major
                     .iter()
@@ -733,7 +774,7 @@ mod tests {
     fn response_minutes_are_what_the_durations_summarise() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example");
         let kb = crate::content::load(&root).expect("the example loads").kb;
-        let m = compute(&kb, Date::constant(2026, 11, 27));
+        let m = compute(&kb, Date::constant(2026, 11, 27), None);
         assert!(m.members.iter().any(|set| set.len() > 1));
         let mut drafts = false;
         for (set, (_, p)) in m.members.iter().zip(&m.quarters) {

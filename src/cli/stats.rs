@@ -52,7 +52,10 @@ pub fn run(args: &StatsArgs, color: ColorChoice) -> anyhow::Result<u8> {
     let kb = &loaded.kb;
     // The site's quarter pages count drafts too (an incident happened
     // whether or not its write-up is done), and so does `stats`.
-    let m = metrics::compute(kb, crate::analysis::today());
+    // Git's record too, as the site reads it (time to first draft and to
+    // publish).
+    let history = crate::content::history::read(kb);
+    let m = metrics::compute(kb, crate::analysis::today(), history.as_ref());
     if let Some(q) = args.quarter
         && !m.quarters.iter().any(|(k, _)| *k == q)
     {
@@ -115,7 +118,7 @@ fn table(m: &Metrics, severities: &[String]) -> String {
             "Items done",
             "Open items",
             "Overdue",
-            "Time to RCA",
+            "To publish",
         ]
         .map(String::from),
     );
@@ -131,7 +134,7 @@ fn table(m: &Metrics, severities: &[String]) -> String {
             text::percent(p.action_items.completion.rate),
             p.action_items.open.to_string(),
             p.action_items.overdue.to_string(),
-            p.time_to_rca
+            p.time_to_publish
                 .median
                 .map_or_else(|| "—".to_string(), text::days),
             text::percent(p.completion.rate),
@@ -298,19 +301,32 @@ fn quarter_report(kb: &KnowledgeBase, m: &Metrics, q: Quarter) -> String {
                 .join(", ")
         ),
     ));
+    // As the quarter page's "Post-mortem" and "First draft" rows: the
+    // `published` date or git's first final commit; the first commit.
+    let days = |s: &Summary, over: &str, none: &str| match (s.median, s.mean) {
+        (Some(median), Some(mean)) => format!(
+            "median {}, mean {} (over {} {over}{})",
+            text::days(median),
+            text::days(mean),
+            s.count,
+            plural(s.count)
+        ),
+        _ => format!("— ({none})"),
+    };
     rows.push((
-        "Time to RCA".into(),
-        match (p.time_to_rca.median, p.time_to_rca.mean) {
-            (Some(median), Some(mean)) => format!(
-                "median {}, mean {} (over {} post-mortem{} with `published`)",
-                text::days(median),
-                text::days(mean),
-                p.time_to_rca.count,
-                plural(p.time_to_rca.count)
-            ),
-            _ => "— (no post-mortem has `published`)".to_string(),
-        },
+        "Time to publish".into(),
+        days(
+            &p.time_to_publish,
+            "post-mortem",
+            "no post-mortem is published yet",
+        ),
     ));
+    if p.time_to_first_draft.count > 0 {
+        rows.push((
+            "Time to first draft".into(),
+            days(&p.time_to_first_draft, "post-mortem", ""),
+        ));
+    }
     rows.push((
         format!("{} final", major(severities)),
         format!("{} finished their review", share(&p.completion)),
@@ -382,6 +398,10 @@ fn csv(
             "action_items_overdue",
             "time_to_rca_median_days",
             "time_to_rca_mean_days",
+            "time_to_publish_median_days",
+            "time_to_publish_mean_days",
+            "time_to_first_draft_median_days",
+            "time_to_first_draft_mean_days",
             "final_rate",
             "final",
             "final_of",
@@ -421,6 +441,10 @@ fn csv(
             ai.overdue.to_string(),
             num(p.time_to_rca.median),
             num(p.time_to_rca.mean),
+            num(p.time_to_publish.median),
+            num(p.time_to_publish.mean),
+            num(p.time_to_first_draft.median),
+            num(p.time_to_first_draft.mean),
             num(p.completion.rate),
             p.completion.numerator.to_string(),
             p.completion.denominator.to_string(),

@@ -7,6 +7,7 @@
 
 pub mod body;
 pub mod frontmatter;
+pub mod history;
 pub mod markup;
 pub mod model;
 pub mod paths;

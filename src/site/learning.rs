@@ -92,6 +92,17 @@ pub struct SeverityCount {
     pub change: Option<String>,
 }
 
+impl From<&Summary> for DurationDays {
+    fn from(s: &Summary) -> Self {
+        DurationDays {
+            count: s.count,
+            missing: s.missing,
+            mean: s.mean.map(text::days),
+            median: s.median.map(text::days),
+        }
+    }
+}
+
 fn change(now: usize, before: Option<usize>) -> Option<String> {
     before.map(|b| {
         let d = now as i64 - b as i64;
@@ -119,6 +130,10 @@ pub struct PeriodView {
     pub aging: Vec<Bucket>,
     pub recurrence: RatioView,
     pub time_to_rca: DurationDays,
+    /// From git: see [`PeriodMetrics::time_to_first_draft`].
+    pub time_to_first_draft: DurationDays,
+    /// `published`, or git's first `final` commit.
+    pub time_to_publish: DurationDays,
     pub completion: RatioView,
 }
 
@@ -179,12 +194,9 @@ pub fn period_view(
             })
             .collect(),
         recurrence: (&m.recurrence).into(),
-        time_to_rca: DurationDays {
-            count: m.time_to_rca.count,
-            missing: m.time_to_rca.missing,
-            mean: m.time_to_rca.mean.map(text::days),
-            median: m.time_to_rca.median.map(text::days),
-        },
+        time_to_rca: (&m.time_to_rca).into(),
+        time_to_first_draft: (&m.time_to_first_draft).into(),
+        time_to_publish: (&m.time_to_publish).into(),
         completion: (&m.completion).into(),
     }
 }

@@ -86,8 +86,15 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> anyhow::Result<Built
     output::check_target(&out, &keep)?;
     let timer = Timings::start();
     // The few steps that run on one thread go side by side.
-    let (theme, analysis) = rayon::join(
-        || Theme::load(&kb.root, kb.config.site.theme.as_deref()),
+    let ((theme, history), analysis) = rayon::join(
+        || {
+            (
+                Theme::load(&kb.root, kb.config.site.theme.as_deref()),
+                // Git's record of each post-mortem, when the knowledge base
+                // is in a repository (one walk of the history).
+                crate::content::history::read(kb),
+            )
+        },
         || {
             Analysis::new(
                 kb,
@@ -122,9 +129,9 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> anyhow::Result<Built
     let (views, metrics) = rayon::join(
         || {
             let related = options.related.as_deref().filter(|_| !options.drafts);
-            Views::new(kb, &analysis, &urls, &fragments, related)
+            Views::new(kb, &analysis, &urls, &fragments, related, history.as_ref())
         },
-        || crate::analysis::metrics::compute(kb, analysis.today),
+        || crate::analysis::metrics::compute(kb, analysis.today, history.as_ref()),
     );
     let views = views?;
     timer.lap("theme, analysis, metrics, views and fragments");

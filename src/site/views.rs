@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::analysis::metrics::ResponseTimes;
+use crate::content::history::History;
 use crate::content::{ActionItem, CauseKind, ItemKind, ItemStatus, KnowledgeBase, PostMortem};
 use crate::render::markdown;
 use crate::search::related;
@@ -374,6 +375,24 @@ pub struct IncidentView<'a> {
     pub source_path: String,
     /// Inline SVG drawings (already safe markup), each null when there is nothing to draw.
     pub drawings: Drawings,
+    /// What git says about the post-mortem; null outside a git repository.
+    pub git: Option<GitView>,
+}
+
+/// An incident's post-mortem in git: when it last changed, and links to its
+/// history and an editor on the hosting service (with `[site] repo_url`).
+#[derive(Clone, Debug, Serialize)]
+pub struct GitView {
+    /// `2025-11-30`, UTC.
+    pub changed: String,
+    /// RFC 3339, for `<time datetime>`.
+    pub changed_iso: String,
+    /// The commit's id, and its first 7 characters to show.
+    pub commit: String,
+    pub commit_short: String,
+    /// Null without `[site] repo_url`.
+    pub history_url: Option<String>,
+    pub edit_url: Option<String>,
 }
 
 /// Links to the first `limit` services of an incident.
@@ -400,6 +419,8 @@ pub struct Views<'a> {
     /// Per incident, its most similar incidents, computed once for the site
     /// (or by `check`, for the same selection).
     similar: std::borrow::Cow<'a, [Vec<related::Related>]>,
+    /// Git's record of the post-mortems, in a repository.
+    history: Option<&'a History>,
 }
 
 /// Pieces of HTML that are the same on every page an incident appears on,
@@ -438,6 +459,7 @@ impl<'a> Views<'a> {
         urls: &'a Urls,
         fragments: &dyn Fragments,
         precomputed: Option<&'a [Vec<related::Related>]>,
+        history: Option<&'a History>,
     ) -> anyhow::Result<Self> {
         use rayon::prelude::*;
         let n = kb.postmortems.len();
@@ -445,6 +467,7 @@ impl<'a> Views<'a> {
             kb,
             analysis,
             urls,
+            history,
             links: (0..n)
                 .into_par_iter()
                 .map(|i| {
@@ -703,6 +726,32 @@ impl<'a> Views<'a> {
             .map_or_else(|| id.to_string(), |e| e.title.clone())
     }
 
+    /// See [`GitView`].
+    pub fn git(&self, pm: &PostMortem) -> Option<GitView> {
+        let history = self.history?;
+        let file = history.file(&pm.rel_path)?;
+        let site = &self.kb.config.site;
+        // Only a web address: the URL becomes a link on every page.
+        let repo_url = site
+            .repo_url
+            .as_deref()
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+        let links = repo_url.map(|url| {
+            crate::content::history::links(url, &site.repo_branch, &history.repo_file(&pm.rel_path))
+        });
+        Some(GitView {
+            changed: jiff::tz::Offset::UTC
+                .to_datetime(file.changed)
+                .date()
+                .to_string(),
+            changed_iso: file.changed.to_string(),
+            commit_short: file.commit.chars().take(7).collect(),
+            commit: file.commit.clone(),
+            history_url: links.as_ref().map(|l| l.0.clone()),
+            edit_url: links.map(|l| l.1),
+        })
+    }
+
     pub fn action_item(&self, item: &ActionItem) -> ActionItemView {
         action_item(item, self.analysis)
     }
@@ -843,6 +892,7 @@ impl<'a> Views<'a> {
             recurring: Vec::new(),
             source_path: pm.rel_path.clone(),
             drawings: self.drawings(pm),
+            git: self.git(pm),
         };
         view.possible_recurrences = view
             .similar
