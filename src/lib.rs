@@ -13,6 +13,7 @@ pub mod content;
 pub mod diag;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod suggest;

@@ -8,6 +8,7 @@ mod init;
 mod new;
 mod related;
 mod search;
+mod serve;
 mod stats;
 
 use std::io::Write;
@@ -23,6 +24,7 @@ pub use init::InitArgs;
 pub use new::NewArgs;
 pub use related::RelatedArgs;
 pub use search::SearchArgs;
+pub use serve::ServeArgs;
 pub use stats::StatsArgs;
 
 /// Hindsight turns a folder of blameless post-mortems (Markdown with TOML
@@ -56,6 +58,13 @@ pub enum Command {
     /// Checks first: errors stop the build and leave the previous site untouched. The site is
     /// written to a temporary folder and swapped in only when complete.
     Build(BuildArgs),
+    /// Preview the site while writing: served on 127.0.0.1:1111, rebuilt on every change.
+    ///
+    /// Watches the post-mortems, root-causes.toml, hindsight.toml and the theme; after a
+    /// change, open pages reload by themselves. A change that breaks `check` shows its
+    /// errors over the page until it is fixed. Drafts are shown (--no-drafts: as `build`).
+    /// Nothing is written to disk. Ctrl-C stops it.
+    Serve(ServeArgs),
     /// Start a new post-mortem from the knowledge base's template.
     ///
     /// Writes YYYY-MM-DD-<slug>.md in the post-mortem folder ([content] dir, default
@@ -247,6 +256,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args, color, verbosity),
         Command::Build(args) => build::run(&args, color, verbosity),
+        Command::Serve(args) => serve::run(&args, verbosity),
         Command::New(args) => new::run(&args, color),
         Command::Init(args) => init::run(&args, color),
         Command::Search(args) => search::run(&args, color),

@@ -23,6 +23,9 @@ pub struct Site<'a> {
     pub theme: &'a Theme,
     /// `site` in every template.
     pub view: &'a SiteView,
+    /// The search data files are made on request ([`super::Plan`]), not
+    /// planned as jobs.
+    pub defer_search_data: bool,
 }
 
 /// `page` in every template.
@@ -97,6 +100,7 @@ impl<'a> Site<'a> {
             views,
             theme,
             view,
+            defer_search_data: false,
         }
     }
 

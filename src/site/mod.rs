@@ -27,6 +27,7 @@ use crate::analysis::{self, Analysis, Selection};
 use crate::content::KnowledgeBase;
 use crate::render::theme::Theme;
 use context::Site;
+pub use job::{Job, Target};
 use output::Staging;
 pub use timings::Timings;
 use views::{IncidentLink, SiteView, Urls, Views, paths};
@@ -47,6 +48,11 @@ pub struct BuildOptions {
     /// Told how rendering goes, to draw a progress bar (the CLI's, on a
     /// terminal); the site draws nothing itself.
     pub progress: Option<std::sync::Arc<dyn Progress>>,
+    /// Leave the in-browser search's data files out of the jobs, for
+    /// [`Plan::deferred_search_data`] to make when first asked (`serve`:
+    /// they are a good part of planning a large site, and only the search
+    /// page reads them).
+    pub defer_search_data: bool,
 }
 
 /// How rendering goes: `start` with the number of files, `done` after each,
@@ -74,17 +80,45 @@ pub struct Built {
     pub absolute: bool,
 }
 
-/// Builds the site for a knowledge base that passed validation.
-pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> anyhow::Result<Built> {
-    let out = options
-        .out
-        .clone()
-        .unwrap_or_else(|| kb.root.join("public"));
-    // The knowledge base is kept out of reach of the output, whatever
-    // marker it holds: checked now, before the work, and again in `commit`.
-    let keep = output::Keep::knowledge_base(&kb.root, &kb.content_dir);
-    output::check_target(&out, &keep)?;
-    let timer = Timings::start();
+/// The site, planned and not yet written: every file's [`Job`], the
+/// theme's static files and the attachments. `build` renders and writes it
+/// all; `serve` renders a file when it is asked for.
+pub struct Plan<'s> {
+    pub jobs: Vec<Job<'s>>,
+    /// The theme's files (`style.css`…), by path; a job of the same path wins.
+    pub static_files: &'s std::collections::BTreeMap<String, Vec<u8>>,
+    /// The attachments: where each is published (`incidents/x/graph.png`),
+    /// and the file in the knowledge base it is read from.
+    pub attachments: Vec<(String, PathBuf)>,
+    /// The incidents on the site.
+    pub incidents: usize,
+    /// Whether the base URL was absolute (feeds and the sitemap need one).
+    pub absolute: bool,
+    site: &'s Site<'s>,
+}
+
+impl Plan<'_> {
+    /// The in-browser search's data files (`search/*.json`, by path inside
+    /// `search/`), when [`BuildOptions::defer_search_data`] left them out
+    /// of the jobs; empty otherwise.
+    pub fn deferred_search_data(&self) -> Vec<(String, Vec<u8>)> {
+        if self.site.defer_search_data {
+            pages::search_data(self.site)
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// Plans the site of a knowledge base that passed validation, and hands
+/// the plan to `f`: everything the pages are made from lives until `f`
+/// returns.
+pub fn with_plan<R>(
+    kb: &KnowledgeBase,
+    options: &BuildOptions,
+    timer: &Timings,
+    f: impl FnOnce(&Plan<'_>) -> anyhow::Result<R>,
+) -> anyhow::Result<R> {
     // The few steps that run on one thread go side by side.
     let ((theme, history), analysis) = rayon::join(
         || {
@@ -135,86 +169,108 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> anyhow::Result<Built
     );
     let views = views?;
     timer.lap("theme, analysis, metrics, views and fragments");
-    let site = Site::new(&views, &metrics, &theme, &site_view);
+    let mut site = Site::new(&views, &metrics, &theme, &site_view);
+    site.defer_search_data = options.defer_search_data;
     let jobs = pages::plan(&site);
     timer.lap("plan pages (the search export included)");
-    let staging = Staging::new(&out, &keep)?;
-    let bytes = AtomicUsize::new(0);
-    // Pages are written as they are rendered: memory stays flat however
-    // large the site. Each page's bytes depend only on the input, so the
-    // order threads finish in does not matter.
-    let profile = timer.profile();
-    let progress = options.progress.as_deref();
-    if let Some(p) = progress {
-        p.start(jobs.len());
-    }
-    jobs.par_iter().try_for_each(|job| {
-        let started = profile.map(|_| std::time::Instant::now());
-        let data = job.render()?;
-        let rendered = profile.map(|_| std::time::Instant::now());
-        bytes.fetch_add(data.len(), Ordering::Relaxed);
-        staging.write(&job.target.file(), &data)?;
-        if let (Some(profile), Some(started), Some(rendered)) = (profile, started, rendered) {
-            profile.add(job.target.kind, rendered - started, rendered.elapsed());
-        }
-        if let Some(p) = progress {
-            p.done();
-        }
-        anyhow::Ok(())
-    })?;
-    if let Some(p) = progress {
-        p.finish();
-    }
-    timer.lap("render and write pages");
-    if let Some(profile) = profile {
-        profile.print();
-    }
-    let mut files = jobs.len();
-    for (path, data) in &theme.static_files {
-        // A page wins over a static file of the same name.
-        if staging.write_if_absent(path, data)? {
-            files += 1;
-            bytes.fetch_add(data.len(), Ordering::Relaxed);
-        }
-    }
-    let (attached, attached_bytes) = copy_attachments(kb, &analysis, &staging)?;
-    files += attached;
-    bytes.fetch_add(attached_bytes, Ordering::Relaxed);
-    staging.commit()?;
-    timer.lap("static files, attachments, swap in");
-    Ok(Built {
-        out,
+    let plan = Plan {
+        jobs,
+        static_files: &theme.static_files,
+        attachments: attachments(kb, &analysis),
         incidents: analysis.incidents.len(),
-        files: files + 1,
-        bytes: bytes.into_inner(),
         absolute: urls.is_absolute(),
+        site: &site,
+    };
+    f(&plan)
+}
+
+/// Builds the site for a knowledge base that passed validation.
+pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> anyhow::Result<Built> {
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| kb.root.join("public"));
+    // The knowledge base is kept out of reach of the output, whatever
+    // marker it holds: checked now, before the work, and again in `commit`.
+    let keep = output::Keep::knowledge_base(&kb.root, &kb.content_dir);
+    output::check_target(&out, &keep)?;
+    let timer = Timings::start();
+    with_plan(kb, options, &timer, |plan| {
+        let jobs = &plan.jobs;
+        let staging = Staging::new(&out, &keep)?;
+        let bytes = AtomicUsize::new(0);
+        // Pages are written as they are rendered: memory stays flat however
+        // large the site. Each page's bytes depend only on the input, so the
+        // order threads finish in does not matter.
+        let profile = timer.profile();
+        let progress = options.progress.as_deref();
+        if let Some(p) = progress {
+            p.start(jobs.len());
+        }
+        jobs.par_iter().try_for_each(|job| {
+            let started = profile.map(|_| std::time::Instant::now());
+            let data = job.render()?;
+            let rendered = profile.map(|_| std::time::Instant::now());
+            bytes.fetch_add(data.len(), Ordering::Relaxed);
+            staging.write(&job.target.file(), &data)?;
+            if let (Some(profile), Some(started), Some(rendered)) = (profile, started, rendered) {
+                profile.add(job.target.kind, rendered - started, rendered.elapsed());
+            }
+            if let Some(p) = progress {
+                p.done();
+            }
+            anyhow::Ok(())
+        })?;
+        if let Some(p) = progress {
+            p.finish();
+        }
+        timer.lap("render and write pages");
+        if let Some(profile) = profile {
+            profile.print();
+        }
+        let mut files = jobs.len();
+        for (path, data) in plan.static_files {
+            // A page wins over a static file of the same name.
+            if staging.write_if_absent(path, data)? {
+                files += 1;
+                bytes.fetch_add(data.len(), Ordering::Relaxed);
+            }
+        }
+        for (rel, path) in &plan.attachments {
+            let data =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            if staging.write_if_absent(rel, &data)? {
+                files += 1;
+                bytes.fetch_add(data.len(), Ordering::Relaxed);
+            }
+        }
+        staging.commit()?;
+        timer.lap("static files, attachments, swap in");
+        Ok(Built {
+            out: out.clone(),
+            incidents: plan.incidents,
+            files: files + 1,
+            bytes: bytes.into_inner(),
+            absolute: plan.absolute,
+        })
     })
 }
 
 /// Attachments: the images and files a post-mortem links to beside it,
 /// published next to its page so the same relative link works there. Only
 /// files inside the knowledge base are ever listed (a link out is an
-/// `outside-root` error in `check`). Returns the files and bytes written.
-fn copy_attachments(
-    kb: &KnowledgeBase,
-    analysis: &Analysis,
-    staging: &Staging,
-) -> anyhow::Result<(usize, usize)> {
+/// `outside-root` error in `check`). The first of two of the same path wins.
+fn attachments(kb: &KnowledgeBase, analysis: &Analysis) -> Vec<(String, PathBuf)> {
     let canonical_root = crate::content::paths::canonical_root(&kb.root);
-    let (mut files, mut bytes) = (0, 0);
+    let mut out = Vec::new();
     for &i in &analysis.incidents {
         let pm = &kb.postmortems[i];
         for attachment in crate::validate::links::attachments(kb, &canonical_root, pm) {
-            let data = std::fs::read(&attachment.path)
-                .with_context(|| format!("cannot read {}", attachment.path.display()))?;
             let rel = format!("{}{}", paths::incident(&pm.id), attachment.rel);
-            if staging.write_if_absent(&rel, &data)? {
-                files += 1;
-                bytes += data.len();
-            }
+            out.push((rel, attachment.path));
         }
     }
-    Ok((files, bytes))
+    out
 }
 
 /// The theme's per-incident fragments (`card.html`, `reference.html`,

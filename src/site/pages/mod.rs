@@ -17,6 +17,8 @@ mod search;
 mod sitemap;
 mod taxonomies;
 
+pub use search::data as search_data;
+
 use super::context::Site;
 use super::job::Job;
 

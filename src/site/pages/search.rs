@@ -22,14 +22,21 @@ pub fn plan<'s>(site: &'s Site<'_>, jobs: &mut Vec<Job<'s>>) {
             },
         )
     }));
-    let files = crate::search::export::export(site.kb, &site.analysis.incidents, |pm| {
-        site.urls.page(&paths::incident(&pm.id))
-    });
-    for (path, bytes) in files {
+    if site.defer_search_data {
+        return;
+    }
+    for (path, bytes) in data(site) {
         jobs.push(Job::file(
             "search-data",
             format!("search/{path}"),
             move |_| Ok(bytes.clone()),
         ));
     }
+}
+
+/// The in-browser search's data files, by path inside `search/`.
+pub fn data(site: &Site<'_>) -> Vec<(String, Vec<u8>)> {
+    crate::search::export::export(site.kb, &site.analysis.incidents, |pm| {
+        site.urls.page(&paths::incident(&pm.id))
+    })
 }
