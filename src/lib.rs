@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod import;
 pub mod render;
 pub mod search;
 pub mod serve;

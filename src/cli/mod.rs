@@ -4,6 +4,7 @@ mod build;
 mod check;
 mod completions;
 mod export;
+mod import;
 mod init;
 mod new;
 mod related;
@@ -20,6 +21,7 @@ pub use build::BuildArgs;
 pub use check::CheckArgs;
 pub use completions::{CompletionsArgs, ManArgs};
 pub use export::ExportArgs;
+pub use import::ImportArgs;
 pub use init::InitArgs;
 pub use new::NewArgs;
 pub use related::RelatedArgs;
@@ -103,6 +105,13 @@ pub enum Command {
     /// The same rows as the files `build` writes (action-items.csv and .json), for a tracker
     /// import or a weekly review, without building the site.
     Export(ExportArgs),
+    /// Timeline items from PagerDuty, Opsgenie or Slack: `hindsight import pagerduty FILE`.
+    ///
+    /// Prints `## Timeline` items in time order ("2025-06-02 14:05 UTC — Acknowledged by Alice
+    /// Chen", then "14:09 — ..." while the day stays the same), in UTC, narrowed by --since and
+    /// --until; --into merges them into a post-mortem's timeline, changing nothing else and
+    /// adding nothing twice. Exit status 2 for a file that cannot be read or is not the tool's.
+    Import(ImportArgs),
     /// Print a shell's completion script (bash, zsh, fish, elvish or powershell).
     ///
     /// For example `hindsight completions bash > ~/.local/share/bash-completion/completions/hindsight`.
@@ -263,6 +272,7 @@ pub fn main() -> ExitCode {
         Command::Related(args) => related::run(&args, color),
         Command::Stats(args) => stats::run(&args, color),
         Command::Export(args) => export::run(&args, color),
+        Command::Import(args) => import::run(&args, color, verbosity),
         Command::Completions(args) => completions::completions(&args),
         Command::Man(args) => completions::man(&args, color),
     };
