@@ -53,6 +53,7 @@ fn the_command_line_page_shows_each_commands_help_as_the_binary_prints_it() {
     for command in [
         "check",
         "build",
+        "serve",
         "search",
         "related",
         "stats",

@@ -29,7 +29,9 @@ const SCRIPT: &str = r#"// hindsight serve: reload when the site changes.
 const OVERLAY_STYLE: &str = "position:fixed;inset:0;z-index:2147483647;overflow:auto;\
 margin:0;padding:1.5rem;background:rgba(20,20,24,.96);color:#f4f4f5;\
 font:15px/1.5 system-ui,sans-serif";
-const OVERLAY_PRE_STYLE: &str = "white-space:pre-wrap;overflow-wrap:anywhere;\
+// `pre`, not wrapped: the carets must stay under what they point at; a
+// narrow screen scrolls the block sideways instead.
+const OVERLAY_PRE_STYLE: &str = "white-space:pre;overflow-x:auto;\
 font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;\
 background:#000;color:#f4f4f5;padding:1rem;border-radius:6px;border-left:4px solid #f87171";
 
@@ -239,7 +241,9 @@ fn percent_decode(text: &str) -> Option<String> {
 /// Sends `reply`, with the script (and the overlay) in an HTML page.
 fn send(request: tiny_http::Request, reply: Reply, generation: u64, overlay: Option<&str>) {
     let data = if reply.content_type.starts_with("text/html") {
-        inject(&reply.data, generation, overlay)
+        // The one HTML page with status 500 is `respond_broken`'s: no site
+        // under the errors.
+        inject(&reply.data, generation, overlay, reply.status != 500)
     } else {
         reply.data
     };
@@ -260,7 +264,7 @@ fn send(request: tiny_http::Request, reply: Reply, generation: u64, overlay: Opt
 
 /// `html` with the live-reload script, and the overlay of `errors`, before
 /// its last `</body>` (at the end when there is none).
-fn inject(html: &[u8], generation: u64, errors: Option<&str>) -> Vec<u8> {
+fn inject(html: &[u8], generation: u64, errors: Option<&str>, under_last_site: bool) -> Vec<u8> {
     let mut extra = String::new();
     if let Some(errors) = errors {
         extra.push_str(&format!(
@@ -268,9 +272,13 @@ fn inject(html: &[u8], generation: u64, errors: Option<&str>) -> Vec<u8> {
              aria-labelledby=\"hindsight-overlay-title\" style=\"{OVERLAY_STYLE}\">\
              <h1 id=\"hindsight-overlay-title\" style=\"font-size:1.25rem;margin:0 0 .5rem;color:#fca5a5\">\
              hindsight check failed</h1>\
-             <p style=\"margin:0 0 1rem\">Fix these and the page reloads by itself. \
-             Until then this is the last site that built.</p>\
+             <p style=\"margin:0 0 1rem\">Fix these and the page reloads by itself.{}</p>\
              <pre style=\"{OVERLAY_PRE_STYLE}\">{}</pre></div>",
+            if under_last_site {
+                " Until then, under this is the last site that built."
+            } else {
+                ""
+            },
             escape(errors)
         ));
     }
@@ -321,13 +329,17 @@ mod tests {
             b"<html><body><p>x</p></body></html>",
             7,
             Some("<b>e</b> & f"),
+            true,
         );
         let page = String::from_utf8(page).unwrap();
         assert!(page.ends_with("data-generation=\"7\"></script></body></html>"));
         // The errors quote the author's file: escaped, never markup.
         assert!(page.contains("&lt;b&gt;e&lt;/b&gt; &amp; f</pre>"));
         assert!(!page.contains("<b>e</b>"));
-        let bare = String::from_utf8(inject(b"plain", 1, None)).unwrap();
+        assert!(page.contains("the last site that built"));
+        let alone = inject(b"<body></body>", 1, Some("e"), false);
+        assert!(!String::from_utf8(alone).unwrap().contains("last site"));
+        let bare = String::from_utf8(inject(b"plain", 1, None, true)).unwrap();
         assert_eq!(
             bare,
             "plain<script src=\"/__hindsight/live.js\" data-generation=\"1\"></script>"

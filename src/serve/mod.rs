@@ -110,8 +110,13 @@ pub fn serve(options: &Options) -> anyhow::Result<()> {
     }
     loop {
         state = match state {
-            State::Good(report) => match serve_site(&report, options, &rx, &clients) {
-                Ok(Some(next)) => next,
+            State::Good(mut report) => match serve_site(&mut report, options, &rx, &clients) {
+                Ok(Some(next)) => {
+                    // Freeing thousands of post-mortems takes tens of
+                    // milliseconds; the next site need not wait for it.
+                    std::thread::spawn(move || drop(report));
+                    next
+                }
                 Ok(None) => return Ok(()),
                 Err(e) => State::Broken(format!("error: the site cannot be made: {e:#}")),
             },
@@ -127,7 +132,7 @@ pub fn serve(options: &Options) -> anyhow::Result<()> {
 /// that passes `check` (returned), laying the errors of any broken one
 /// over its pages meanwhile. `None` when the channel closes.
 fn serve_site(
-    report: &Report,
+    report: &mut Report,
     options: &Options,
     rx: &Receiver<Event>,
     clients: &Clients,
@@ -136,7 +141,9 @@ fn serve_site(
         drafts: options.drafts,
         // Links from the server's root, whatever the published base URL.
         base_url: Some("/".into()),
-        related: None,
+        // What `check` computed for the published incidents, when those
+        // are the ones shown (with drafts, the site computes its own).
+        related: (!options.drafts).then(|| std::mem::take(&mut report.related)),
         defer_search_data: true,
         ..BuildOptions::default()
     };
