@@ -345,3 +345,63 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+/// Waits for serve (with `-v`) to log a GET of `path`.
+fn wait_for_get(server: &Server, path: &str, wait: Duration) -> bool {
+    let deadline = Instant::now() + wait;
+    let wanted = format!("GET {path} 200");
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match server.stderr.recv_timeout(left) {
+            Ok(line) if line == wanted => return true,
+            Ok(_) => {}
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
+/// The whole loop in a real browser: a page open in headless Chromium asks
+/// for itself again after a save, by its own script (serve logs each
+/// request with `-v`).
+#[test]
+fn an_open_page_in_a_real_browser_reloads_itself_after_a_save() {
+    let Some(browser) = common::browser_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::example(), dir.path());
+    let server = start(dir.path(), &["-v"]);
+    let profile = tempfile::tempdir().unwrap();
+    // Without --dump-dom or --screenshot, headless Chromium keeps the page
+    // open, as a reader's tab is.
+    let mut chromium = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--remote-debugging-port=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("{}{PAGE}", server.url))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let loaded = wait_for_get(&server, PAGE, Duration::from_secs(60));
+    // Let the page's script open its event stream before the save.
+    let script = loaded && wait_for_get(&server, "/__hindsight/live.js", Duration::from_secs(30));
+    std::thread::sleep(Duration::from_millis(500));
+    let file = dir.path().join(FILE);
+    let text = std::fs::read_to_string(&file).unwrap();
+    save(&file, &text.replace("pools exhausted", "pools ran dry"));
+    let reloaded = script && wait_for_get(&server, PAGE, Duration::from_secs(10));
+    let _ = chromium.kill();
+    let _ = chromium.wait();
+    assert!(loaded, "the browser opened the page");
+    assert!(script, "the page loaded the live-reload script");
+    assert!(reloaded, "the page asked for itself again after the save");
+}

@@ -35,6 +35,7 @@ pub fn run(args: &ServeArgs, verbosity: Verbosity) -> anyhow::Result<u8> {
         drafts: !args.no_drafts,
         open: args.open,
         quiet: verbosity == Verbosity::Quiet,
+        verbose: verbosity == Verbosity::Verbose,
     })?;
     Ok(0)
 }

@@ -45,10 +45,12 @@ pub struct Pages<'p> {
     rendered: HashMap<usize, Vec<u8>>,
     /// The in-browser search's data, made on the first request for it.
     search: Option<HashMap<String, Vec<u8>>>,
+    /// Print each request and its status (`--verbose`).
+    log: bool,
 }
 
 impl<'p> Pages<'p> {
-    pub fn new(plan: &'p Plan<'p>) -> Self {
+    pub fn new(plan: &'p Plan<'p>, log: bool) -> Self {
         Pages {
             plan,
             jobs: plan
@@ -64,6 +66,7 @@ impl<'p> Pages<'p> {
                 .collect(),
             rendered: HashMap::new(),
             search: None,
+            log,
         }
     }
 
@@ -74,7 +77,7 @@ impl<'p> Pages<'p> {
             Err(reply) => reply,
             Ok(path) => self.file(&path),
         };
-        send(request, reply, generation, overlay);
+        send(request, reply, generation, overlay, self.log);
     }
 
     /// The reply for the file at `path` (relative to the root, decoded).
@@ -139,7 +142,7 @@ impl<'p> Pages<'p> {
 
 /// Answers every request while the knowledge base cannot be built: HTML
 /// pages are the errors, the script still reloads them.
-pub fn respond_broken(request: tiny_http::Request, generation: u64, errors: &str) {
+pub fn respond_broken(request: tiny_http::Request, generation: u64, errors: &str, log: bool) {
     let reply = match request_path(&request) {
         Err(reply) => reply,
         Ok(path) if path == SCRIPT_PATH[1..] => {
@@ -154,7 +157,7 @@ pub fn respond_broken(request: tiny_http::Request, generation: u64, errors: &str
             location: None,
         },
     };
-    send(request, reply, generation, Some(errors));
+    send(request, reply, generation, Some(errors), log);
 }
 
 /// A response to send.
@@ -239,7 +242,16 @@ fn percent_decode(text: &str) -> Option<String> {
 }
 
 /// Sends `reply`, with the script (and the overlay) in an HTML page.
-fn send(request: tiny_http::Request, reply: Reply, generation: u64, overlay: Option<&str>) {
+fn send(
+    request: tiny_http::Request,
+    reply: Reply,
+    generation: u64,
+    overlay: Option<&str>,
+    log: bool,
+) {
+    if log {
+        eprintln!("{} {} {}", request.method(), request.url(), reply.status);
+    }
     let data = if reply.content_type.starts_with("text/html") {
         // The one HTML page with status 500 is `respond_broken`'s: no site
         // under the errors.

@@ -46,6 +46,8 @@ pub struct Options {
     pub open: bool,
     /// Print errors only.
     pub quiet: bool,
+    /// Print each request too.
+    pub verbose: bool,
 }
 
 /// What the main thread is told.
@@ -148,7 +150,7 @@ fn serve_site(
         ..BuildOptions::default()
     };
     crate::site::with_plan(&report.kb, &build, &Timings::start(), |plan: &Plan<'_>| {
-        let mut pages = Pages::new(plan);
+        let mut pages = Pages::new(plan, options.verbose);
         let mut overlay: Option<String> = None;
         let mut generation = clients.next_generation();
         loop {
@@ -188,9 +190,13 @@ fn serve_errors(
     let generation = clients.next_generation();
     loop {
         match rx.recv().ok()? {
-            Event::Request(request) => http::respond_broken(request, generation, text),
+            Event::Request(request) => {
+                http::respond_broken(request, generation, text, options.verbose)
+            }
             Event::Changed => {
-                if !settle(rx, |r| http::respond_broken(r, generation, text)) {
+                if !settle(rx, |r| {
+                    http::respond_broken(r, generation, text, options.verbose)
+                }) {
                     return None;
                 }
                 let started = Instant::now();
