@@ -172,7 +172,7 @@ pub fn with_plan<R>(
     let mut site = Site::new(&views, &metrics, &theme, &site_view);
     site.defer_search_data = options.defer_search_data;
     let jobs = pages::plan(&site);
-    timer.lap("plan pages (the search export included)");
+    timer.lap("plan pages");
     let plan = Plan {
         jobs,
         static_files: &theme.static_files,
@@ -195,7 +195,14 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> anyhow::Result<Built
     let keep = output::Keep::knowledge_base(&kb.root, &kb.content_dir);
     output::check_target(&out, &keep)?;
     let timer = Timings::start();
-    with_plan(kb, options, &timer, |plan| {
+    // The in-browser search's data is made beside the pages rather than
+    // before them: much of making it runs on one thread, and the pages
+    // fill the other core meanwhile.
+    let options = BuildOptions {
+        defer_search_data: true,
+        ..options.clone()
+    };
+    with_plan(kb, &options, &timer, |plan| {
         let jobs = &plan.jobs;
         let staging = Staging::new(&out, &keep)?;
         let bytes = AtomicUsize::new(0);
@@ -207,20 +214,36 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> anyhow::Result<Built
         if let Some(p) = progress {
             p.start(jobs.len());
         }
-        jobs.par_iter().try_for_each(|job| {
-            let started = profile.map(|_| std::time::Instant::now());
-            let data = job.render()?;
-            let rendered = profile.map(|_| std::time::Instant::now());
-            bytes.fetch_add(data.len(), Ordering::Relaxed);
-            staging.write(&job.target.file(), &data)?;
-            if let (Some(profile), Some(started), Some(rendered)) = (profile, started, rendered) {
-                profile.add(job.target.kind, rendered - started, rendered.elapsed());
-            }
-            if let Some(p) = progress {
-                p.done();
-            }
-            anyhow::Ok(())
-        })?;
+        let (pages, search_files) = rayon::join(
+            || {
+                jobs.par_iter().try_for_each(|job| {
+                    let started = profile.map(|_| std::time::Instant::now());
+                    let data = job.render()?;
+                    let rendered = profile.map(|_| std::time::Instant::now());
+                    bytes.fetch_add(data.len(), Ordering::Relaxed);
+                    staging.write(&job.target.file(), &data)?;
+                    if let (Some(profile), Some(started), Some(rendered)) =
+                        (profile, started, rendered)
+                    {
+                        profile.add(job.target.kind, rendered - started, rendered.elapsed());
+                    }
+                    if let Some(p) = progress {
+                        p.done();
+                    }
+                    anyhow::Ok(())
+                })
+            },
+            || {
+                let data = plan.deferred_search_data();
+                for (path, file) in &data {
+                    bytes.fetch_add(file.len(), Ordering::Relaxed);
+                    staging.write(&format!("search/{path}"), file)?;
+                }
+                anyhow::Ok(data.len())
+            },
+        );
+        pages?;
+        let search_files = search_files?;
         if let Some(p) = progress {
             p.finish();
         }
@@ -228,7 +251,7 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> anyhow::Result<Built
         if let Some(profile) = profile {
             profile.print();
         }
-        let mut files = jobs.len();
+        let mut files = jobs.len() + search_files;
         for (path, data) in plan.static_files {
             // A page wins over a static file of the same name.
             if staging.write_if_absent(path, data)? {
