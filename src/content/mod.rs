@@ -51,6 +51,37 @@ pub struct Loaded {
 /// (no or broken `hindsight.toml`, no post-mortem folder): a usage problem,
 /// not a content problem.
 pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+    load_with(root, None)
+}
+
+/// What [`load_cached`] keeps between loads: each file's result, by its
+/// path, with the size and modification time it had when read, for the
+/// config it was read with (a change to `hindsight.toml` reads all again).
+/// `serve` loads after every save; most files have not changed.
+#[derive(Default)]
+pub struct LoadCache {
+    config: String,
+    files: std::collections::HashMap<PathBuf, (Stamp, FileResult)>,
+}
+
+/// A file's size and modification time, as `stat` says.
+type Stamp = (u64, Option<std::time::SystemTime>);
+
+/// What reading one file gives: the post-mortem, if any, and its problems.
+type FileResult = (Option<PostMortem>, Vec<Diagnostic>);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()))
+}
+
+/// [`load`], reading again only the files whose size or modification time
+/// changed since `cache` last saw them.
+pub fn load_cached(root: &Path, cache: &mut LoadCache) -> Result<Loaded, Vec<Diagnostic>> {
+    load_with(root, Some(cache))
+}
+
+fn load_with(root: &Path, cache: Option<&mut LoadCache>) -> Result<Loaded, Vec<Diagnostic>> {
     let (config, config_source) = Config::load(root)?;
     let dir = paths::content_dir(root, &config, &config_source)?;
     let mut diagnostics = paths::check_site_folders(root, &config);
@@ -64,10 +95,13 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         if files.len() > config.limits.max_files {
             Vec::new()
         } else {
-            files
-                .par_iter()
-                .map(|rel| load_file(root, rel, &config))
-                .collect()
+            match cache {
+                None => files
+                    .par_iter()
+                    .map(|rel| load_file(root, rel, &config))
+                    .collect(),
+                Some(cache) => read_cached(root, &files, &config, &config_source.text, cache),
+            }
         };
     let mut postmortems = Vec::with_capacity(results.len());
     let mut recovered = Vec::new();
@@ -111,6 +145,56 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         recovered,
         diagnostics,
     })
+}
+
+/// Each of `files` from `cache` when its stamp is unchanged, else read;
+/// `cache` then holds exactly `files`.
+fn read_cached(
+    root: &Path,
+    files: &[PathBuf],
+    config: &Config,
+    config_text: &str,
+    cache: &mut LoadCache,
+) -> Vec<FileResult> {
+    if cache.config != config_text {
+        cache.files.clear();
+        config_text.clone_into(&mut cache.config);
+    }
+    let cached = &cache.files;
+    let read: Vec<(Option<Stamp>, bool, FileResult)> = files
+        .par_iter()
+        .map(|rel| {
+            let now = stamp(&root.join(rel));
+            match (now, cached.get(rel)) {
+                (Some(now), Some((then, result))) if now == *then => {
+                    (Some(now), true, result.clone())
+                }
+                _ => (now, false, load_file(root, rel, config)),
+            }
+        })
+        .collect();
+    let mut fresh = std::collections::HashMap::with_capacity(read.len());
+    let mut results = Vec::with_capacity(read.len());
+    for (rel, (now, hit, result)) in files.iter().zip(read) {
+        match (now, hit) {
+            // Unchanged: the entry moves over as it was.
+            (_, true) => {
+                if let Some(entry) = cache.files.remove(rel) {
+                    fresh.insert(rel.clone(), entry);
+                }
+            }
+            // Read now: remembered under the stamp it had before reading
+            // (a save during the read shows as a change next time).
+            (Some(now), false) => {
+                fresh.insert(rel.clone(), (now, result.clone()));
+            }
+            (None, false) => {}
+        }
+        results.push(result);
+    }
+    // Files removed since are forgotten with the old map.
+    cache.files = fresh;
+    results
 }
 
 /// `path`'s bytes with separators as NUL: byte order on these is
@@ -545,6 +629,75 @@ fn load_catalogue(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A copy of the example knowledge base to change.
+    fn example() -> tempfile::TempDir {
+        fn copy(from: &Path, to: &Path) {
+            std::fs::create_dir_all(to).unwrap();
+            for entry in std::fs::read_dir(from).unwrap() {
+                let entry = entry.unwrap();
+                let target = to.join(entry.file_name());
+                if entry.file_type().unwrap().is_dir() {
+                    copy(&entry.path(), &target);
+                } else {
+                    std::fs::copy(entry.path(), target).unwrap();
+                }
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example"),
+            dir.path(),
+        );
+        dir
+    }
+
+    fn titles(loaded: &Loaded) -> Vec<String> {
+        loaded
+            .kb
+            .postmortems
+            .iter()
+            .map(|pm| pm.title.as_str().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_cached_load_is_a_fresh_load_after_changes_additions_and_removals() {
+        let dir = example();
+        let root = dir.path();
+        let mut cache = LoadCache::default();
+        let first = load_cached(root, &mut cache).unwrap();
+        assert_eq!(titles(&first), titles(&load(root).unwrap()));
+        let posts = root.join("postmortems");
+        let mut names: Vec<_> = std::fs::read_dir(&posts)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| {
+                n.to_string_lossy().ends_with(".md") && !n.to_string_lossy().starts_with('_')
+            })
+            .collect();
+        names.sort();
+        // One changed (same size, so the time tells), one removed, one added.
+        let changed = posts.join(&names[0]);
+        let text = std::fs::read_to_string(&changed).unwrap();
+        let title = first.kb.postmortems[0].title.as_str().to_string();
+        let retitled = title.replacen(char::is_alphabetic, "Z", 1);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&changed, text.replacen(&title, &retitled, 1)).unwrap();
+        std::fs::remove_file(posts.join(&names[1])).unwrap();
+        std::fs::write(posts.join("2099-01-01-added.md"), &text).unwrap();
+        let second = load_cached(root, &mut cache).unwrap();
+        assert_eq!(titles(&second), titles(&load(root).unwrap()));
+        assert!(titles(&second).contains(&retitled));
+        assert_eq!(cache.files.len(), names.len());
+        // A config change reads everything again.
+        let config = root.join(crate::config::CONFIG_FILE);
+        let mut text = std::fs::read_to_string(&config).unwrap();
+        text.push_str("\n# changed\n");
+        std::fs::write(&config, text).unwrap();
+        let third = load_cached(root, &mut cache).unwrap();
+        assert_eq!(titles(&third), titles(&second));
+    }
 
     #[test]
     fn the_sort_key_orders_paths_by_components() {

@@ -94,7 +94,9 @@ pub fn serve(options: &Options) -> anyhow::Result<()> {
     stop_on_signals();
 
     let started = Instant::now();
-    let mut state = load(options);
+    // Each file's parse, kept between loads: a save reads one file again.
+    let mut cache = crate::content::LoadCache::default();
+    let mut state = load(options, &mut cache);
     if !options.quiet {
         eprintln!(
             "serving {} at {url}{} — Ctrl-C stops",
@@ -112,17 +114,19 @@ pub fn serve(options: &Options) -> anyhow::Result<()> {
     }
     loop {
         state = match state {
-            State::Good(mut report) => match serve_site(&mut report, options, &rx, &clients) {
-                Ok(Some(next)) => {
-                    // Freeing thousands of post-mortems takes tens of
-                    // milliseconds; the next site need not wait for it.
-                    std::thread::spawn(move || drop(report));
-                    next
+            State::Good(mut report) => {
+                match serve_site(&mut report, options, &mut cache, &rx, &clients) {
+                    Ok(Some(next)) => {
+                        // Freeing thousands of post-mortems takes tens of
+                        // milliseconds; the next site need not wait for it.
+                        std::thread::spawn(move || drop(report));
+                        next
+                    }
+                    Ok(None) => return Ok(()),
+                    Err(e) => State::Broken(format!("error: the site cannot be made: {e:#}")),
                 }
-                Ok(None) => return Ok(()),
-                Err(e) => State::Broken(format!("error: the site cannot be made: {e:#}")),
-            },
-            State::Broken(text) => match serve_errors(&text, options, &rx, &clients) {
+            }
+            State::Broken(text) => match serve_errors(&text, options, &mut cache, &rx, &clients) {
                 Some(next) => next,
                 None => return Ok(()),
             },
@@ -136,6 +140,7 @@ pub fn serve(options: &Options) -> anyhow::Result<()> {
 fn serve_site(
     report: &mut Report,
     options: &Options,
+    cache: &mut crate::content::LoadCache,
     rx: &Receiver<Event>,
     clients: &Clients,
 ) -> anyhow::Result<Option<State>> {
@@ -163,7 +168,7 @@ fn serve_site(
                         return Ok(None);
                     }
                     let started = Instant::now();
-                    let state = load(options);
+                    let state = load(options, cache);
                     tell(&state, started, options.quiet);
                     match state {
                         good @ State::Good(_) => return Ok(Some(good)),
@@ -184,6 +189,7 @@ fn serve_site(
 fn serve_errors(
     text: &str,
     options: &Options,
+    cache: &mut crate::content::LoadCache,
     rx: &Receiver<Event>,
     clients: &Clients,
 ) -> Option<State> {
@@ -200,7 +206,7 @@ fn serve_errors(
                     return None;
                 }
                 let started = Instant::now();
-                let state = load(options);
+                let state = load(options, cache);
                 tell(&state, started, options.quiet);
                 return Some(state);
             }
@@ -224,8 +230,8 @@ fn settle(rx: &Receiver<Event>, mut respond: impl FnMut(tiny_http::Request)) -> 
 }
 
 /// Loads and checks the knowledge base.
-fn load(options: &Options) -> State {
-    match validate::check(&options.root) {
+fn load(options: &Options, cache: &mut crate::content::LoadCache) -> State {
+    match validate::check_cached(&options.root, cache) {
         Err(problems) => State::Broken(rendered(problems.iter())),
         Ok(report) if report.diagnostics.iter().any(|d| d.is_error()) => {
             State::Broken(rendered(report.diagnostics.iter().filter(|d| d.is_error())))

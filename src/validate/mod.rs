@@ -47,7 +47,19 @@ pub struct Report {
 /// Loads and validates the knowledge base at `root`. `Err` holds problems
 /// that stop it from being read at all (config, missing folder).
 pub fn check(root: &Path) -> Result<Report, Vec<Diagnostic>> {
-    let loaded = content::load(root)?;
+    report(content::load(root)?)
+}
+
+/// [`check`], reading again only the files that changed since `cache` saw
+/// them (`serve`, after a save).
+pub fn check_cached(
+    root: &Path,
+    cache: &mut content::LoadCache,
+) -> Result<Report, Vec<Diagnostic>> {
+    report(content::load_cached(root, cache)?)
+}
+
+fn report(loaded: content::Loaded) -> Result<Report, Vec<Diagnostic>> {
     let mut diagnostics = loaded.diagnostics;
     let kb = &loaded.kb;
     let file_rules = FileRules::new(kb);
