@@ -105,7 +105,7 @@ impl<'p> Pages<'p> {
         if let Some(name) = file.strip_prefix("search/") {
             let search = self
                 .search
-                .get_or_insert_with(|| self.plan.deferred_search_data().into_iter().collect());
+                .get_or_insert_with(|| self.plan.search_data().into_iter().collect());
             if let Some(data) = search.get(name) {
                 return Reply::ok(content_type(&file), data.clone());
             }

@@ -151,7 +151,6 @@ fn serve_site(
         // What `check` computed for the published incidents, when those
         // are the ones shown (with drafts, the site computes its own).
         related: (!options.drafts).then(|| std::mem::take(&mut report.related)),
-        defer_search_data: true,
         ..BuildOptions::default()
     };
     crate::site::with_plan(&report.kb, &build, &Timings::start(), |plan: &Plan<'_>| {

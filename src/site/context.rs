@@ -23,9 +23,6 @@ pub struct Site<'a> {
     pub theme: &'a Theme,
     /// `site` in every template.
     pub view: &'a SiteView,
-    /// The search data files are made on request ([`super::Plan`]), not
-    /// planned as jobs.
-    pub defer_search_data: bool,
 }
 
 /// `page` in every template.
@@ -100,7 +97,6 @@ impl<'a> Site<'a> {
             views,
             theme,
             view,
-            defer_search_data: false,
         }
     }
 

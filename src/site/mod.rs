@@ -48,11 +48,6 @@ pub struct BuildOptions {
     /// Told how rendering goes, to draw a progress bar (the CLI's, on a
     /// terminal); the site draws nothing itself.
     pub progress: Option<std::sync::Arc<dyn Progress>>,
-    /// Leave the in-browser search's data files out of the jobs, for
-    /// [`Plan::deferred_search_data`] to make when first asked (`serve`:
-    /// they are a good part of planning a large site, and only the search
-    /// page reads them).
-    pub defer_search_data: bool,
 }
 
 /// How rendering goes: `start` with the number of files, `done` after each,
@@ -98,15 +93,12 @@ pub struct Plan<'s> {
 }
 
 impl Plan<'_> {
-    /// The in-browser search's data files (`search/*.json`, by path inside
-    /// `search/`), when [`BuildOptions::defer_search_data`] left them out
-    /// of the jobs; empty otherwise.
-    pub fn deferred_search_data(&self) -> Vec<(String, Vec<u8>)> {
-        if self.site.defer_search_data {
-            pages::search_data(self.site)
-        } else {
-            Vec::new()
-        }
+    /// The in-browser search's data files (`search/*.json.gz`…, by path
+    /// inside `search/`). Not among the jobs: much of making them runs on
+    /// one thread, so `build` makes them beside the pages and `serve` on the
+    /// first search.
+    pub fn search_data(&self) -> Vec<(String, Vec<u8>)> {
+        pages::search_data(self.site)
     }
 }
 
@@ -169,8 +161,7 @@ pub fn with_plan<R>(
     );
     let views = views?;
     timer.lap("theme, analysis, metrics, views and fragments");
-    let mut site = Site::new(&views, &metrics, &theme, &site_view);
-    site.defer_search_data = options.defer_search_data;
+    let site = Site::new(&views, &metrics, &theme, &site_view);
     let jobs = pages::plan(&site);
     timer.lap("plan pages");
     let plan = Plan {
@@ -195,14 +186,7 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> anyhow::Result<Built
     let keep = output::Keep::knowledge_base(&kb.root, &kb.content_dir);
     output::check_target(&out, &keep)?;
     let timer = Timings::start();
-    // The in-browser search's data is made beside the pages rather than
-    // before them: much of making it runs on one thread, and the pages
-    // fill the other core meanwhile.
-    let options = BuildOptions {
-        defer_search_data: true,
-        ..options.clone()
-    };
-    with_plan(kb, &options, &timer, |plan| {
+    with_plan(kb, options, &timer, |plan| {
         let jobs = &plan.jobs;
         let staging = Staging::new(&out, &keep)?;
         let bytes = AtomicUsize::new(0);
@@ -233,8 +217,11 @@ pub fn build(kb: &KnowledgeBase, options: &BuildOptions) -> anyhow::Result<Built
                     anyhow::Ok(())
                 })
             },
+            // The search data beside the pages, not before them: much of
+            // making it runs on one thread, and the pages fill the other
+            // core meanwhile.
             || {
-                let data = plan.deferred_search_data();
+                let data = plan.search_data();
                 for (path, file) in &data {
                     bytes.fetch_add(file.len(), Ordering::Relaxed);
                     staging.write(&format!("search/{path}"), file)?;

@@ -22,16 +22,6 @@ pub fn plan<'s>(site: &'s Site<'_>, jobs: &mut Vec<Job<'s>>) {
             },
         )
     }));
-    if site.defer_search_data {
-        return;
-    }
-    for (path, bytes) in data(site) {
-        jobs.push(Job::file(
-            "search-data",
-            format!("search/{path}"),
-            move |_| Ok(bytes.clone()),
-        ));
-    }
 }
 
 /// The in-browser search's data files, by path inside `search/`.
