@@ -64,7 +64,7 @@ fn check_bytes(config: &Config, bytes: Vec<u8>) {
         content_dir: PathBuf::from("kb/postmortems"),
         config: config.clone(),
         catalogue: Some(Default::default()),
-        postmortems: pm.into_iter().collect(),
+        postmortems: pm.into_iter().map(std::sync::Arc::new).collect(),
         unloaded: Vec::new(),
         files: 1,
     };

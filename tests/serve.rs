@@ -27,6 +27,8 @@ impl Drop for Server {
 /// Starts `hindsight serve DIR --port 0` and waits for the address it says.
 fn start(dir: &Path, extra: &[&str]) -> Server {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("hindsight"))
+        // The date `build` is run at in these tests (`common::hindsight_ok`).
+        .env("SOURCE_DATE_EPOCH", "1795737600")
         .arg("serve")
         .arg(dir)
         .args(["--port", "0"])
@@ -224,6 +226,78 @@ fn a_change_reloads_the_page_a_broken_file_shows_its_errors_until_fixed() {
     let (_, page) = get(&server, PAGE);
     assert!(!page.contains("hindsight-overlay"));
     assert!(page.contains("orders-db connection pools exhausted"));
+}
+
+/// Every file of a `build` of the knowledge base as it is now, fetched from
+/// the server: the same bytes, but for serve's script in HTML pages.
+fn assert_serves_what_build_writes(server: &Server, root: &Path, build_args: &[&str]) {
+    let out = tempfile::tempdir().unwrap();
+    let mut args: Vec<&std::ffi::OsStr> = vec!["build".as_ref(), root.as_os_str()];
+    args.extend(build_args.iter().map(std::ffi::OsStr::new));
+    args.extend(["-o".as_ref(), out.path().as_os_str()]);
+    common::hindsight_ok(&args);
+    let mut compared = 0;
+    for file in walk(out.path()) {
+        let rel = file.strip_prefix(out.path()).unwrap().to_string_lossy();
+        let rel = rel.replace('\\', "/");
+        if rel == ".hindsight-site" {
+            // `build`'s mark on its output folder, not a page.
+            continue;
+        }
+        let url = format!("/{}", rel.strip_suffix("index.html").unwrap_or(&rel));
+        let (status, mut body) = get_bytes(server, &url);
+        assert_eq!(status, 200, "{url}");
+        if rel.ends_with(".html") {
+            let page = String::from_utf8(body).unwrap();
+            let start = page.rfind("<script src=\"/__hindsight/live.js\"").unwrap();
+            let end = start + page[start..].find("</script>").unwrap() + "</script>".len();
+            body = format!("{}{}", &page[..start], &page[end..]).into_bytes();
+        }
+        assert!(
+            body == std::fs::read(&file).unwrap(),
+            "{url} is not as `build` writes it"
+        );
+        compared += 1;
+    }
+    assert!(compared > 100, "{compared} files compared");
+}
+
+/// Each rebuild reuses what it kept of the last (parses, diagnostics,
+/// fragments, term counts): what it serves after saves is exactly what a
+/// fresh `build` of the changed knowledge base writes, on every page.
+#[test]
+fn after_saves_every_file_served_is_the_one_build_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::example(), dir.path());
+    let server = start(dir.path(), &[]);
+    let mut events = Events::open(&server);
+    let build_args = ["--drafts", "--base-url", "/"];
+    // A title (in every list and on related incidents' pages), then an
+    // action item (the action-items page, the exports), each a rebuild.
+    let path = dir.path().join(FILE);
+    let text = std::fs::read_to_string(&path).unwrap();
+    save(
+        &path,
+        &text.replacen(
+            "title = \"Checkout failures during the January clearance sale",
+            "title = \"Checkout outage in the January sale",
+            1,
+        ),
+    );
+    assert!(events.next(Duration::from_secs(20)).is_some());
+    let other = dir
+        .path()
+        .join("postmortems/2025-09-30-kafka-cluster-disk-full.md");
+    let text = std::fs::read_to_string(&other).unwrap();
+    let changed = text.replacen(
+        "[[action_items]]\ntitle = \"",
+        "[[action_items]]\ntitle = \"First: ",
+        1,
+    );
+    assert_ne!(changed, text);
+    save(&other, &changed);
+    assert!(events.next(Duration::from_secs(20)).is_some());
+    assert_serves_what_build_writes(&server, dir.path(), &build_args);
 }
 
 #[test]

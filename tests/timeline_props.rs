@@ -62,7 +62,7 @@ fn check(text: &str) -> (Option<PostMortem>, Vec<Diagnostic>) {
         content_dir: PathBuf::from("kb/postmortems"),
         config,
         catalogue: Some(Default::default()),
-        postmortems: pm.clone().into_iter().collect(),
+        postmortems: pm.clone().into_iter().map(std::sync::Arc::new).collect(),
         unloaded: Vec::new(),
         files: 1,
     };

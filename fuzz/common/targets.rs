@@ -33,7 +33,7 @@ pub fn frontmatter(data: &[u8]) {
         content_dir: PathBuf::from("kb/postmortems"),
         config: config.clone(),
         catalogue: Some(Default::default()),
-        postmortems: pm.into_iter().collect(),
+        postmortems: pm.into_iter().map(std::sync::Arc::new).collect(),
         unloaded: Vec::new(),
         files: 1,
     };

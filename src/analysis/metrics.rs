@@ -504,7 +504,7 @@ impl Context<'_> {
         let durations = |filter: &dyn Fn(&PostMortem) -> bool| {
             let chosen: Vec<&PostMortem> = set
                 .iter()
-                .map(|&i| &pms[i])
+                .map(|&i| &*pms[i])
                 .filter(|pm| filter(pm))
                 .collect();
             let times: Vec<ResponseTimes> = chosen

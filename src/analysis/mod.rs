@@ -19,6 +19,13 @@ pub struct Selection {
     pub drafts: bool,
 }
 
+impl Selection {
+    /// Whether the build includes `pm`.
+    pub fn includes(&self, pm: &PostMortem) -> bool {
+        self.drafts || *pm.status != Status::Draft
+    }
+}
+
 /// The knowledge base, indexed. Incidents are referred to by their index in
 /// `kb.postmortems`; every list is in a fixed order so output is stable.
 #[derive(Debug)]
@@ -48,7 +55,7 @@ impl Analysis {
     pub fn new(kb: &KnowledgeBase, selection: Selection, today: Date) -> Self {
         let pms = &kb.postmortems;
         let mut incidents: Vec<usize> = (0..pms.len())
-            .filter(|&i| selection.drafts || *pms[i].status != Status::Draft)
+            .filter(|&i| selection.includes(&pms[i]))
             .collect();
         incidents.sort_by(|&a, &b| {
             (pms[b].date.value, pms[a].id.as_str()).cmp(&(pms[a].date.value, pms[b].id.as_str()))
@@ -184,7 +191,10 @@ pub struct NotHeld {
 /// action items were done by then — the fix did not hold. Only the latest
 /// such fix is named per recurrence, so the list grows with the number of
 /// incidents, not its square.
-pub fn fixes_that_did_not_hold(pms: &[PostMortem], incidents: &[usize]) -> Vec<NotHeld> {
+pub fn fixes_that_did_not_hold(
+    pms: &[std::sync::Arc<PostMortem>],
+    incidents: &[usize],
+) -> Vec<NotHeld> {
     let mut out = Vec::new();
     for (n, &later) in incidents.iter().enumerate() {
         let later_date = pms[later].date.value;

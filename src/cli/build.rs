@@ -133,6 +133,7 @@ pub fn run(args: &BuildArgs, color: ColorChoice, verbosity: Verbosity) -> anyhow
         // A bar only where someone watches: on a terminal, and not --quiet.
         progress: (!quiet && std::io::stderr().is_terminal())
             .then(|| std::sync::Arc::new(Bar::default()) as std::sync::Arc<dyn site::Progress>),
+        cache: None,
     };
     // The search index is written beside the site, on its own thread: the
     // two share nothing but the loaded knowledge base, and tantivy's

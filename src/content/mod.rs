@@ -43,7 +43,7 @@ pub struct Loaded {
     /// them, so those problems do not hide the others, but they are not in
     /// the knowledge base, where pages, metrics and search would take their
     /// stand-in values for facts.
-    pub recovered: Vec<PostMortem>,
+    pub recovered: Vec<Arc<PostMortem>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -68,7 +68,7 @@ pub struct LoadCache {
 type Stamp = (u64, Option<std::time::SystemTime>);
 
 /// What reading one file gives: the post-mortem, if any, and its problems.
-type FileResult = (Option<PostMortem>, Vec<Diagnostic>);
+type FileResult = (Option<Arc<PostMortem>>, Vec<Diagnostic>);
 
 fn stamp(path: &Path) -> Option<Stamp> {
     let meta = std::fs::metadata(path).ok()?;
@@ -91,18 +91,17 @@ fn load_with(root: &Path, cache: Option<&mut LoadCache>) -> Result<Loaded, Vec<D
     // the wrong one than a team's history, and reading it all first would
     // spend the time and memory the limit is there to save. The
     // `resource-limit` error comes from `validate::limits`.
-    let results: Vec<(Option<PostMortem>, Vec<Diagnostic>)> =
-        if files.len() > config.limits.max_files {
-            Vec::new()
-        } else {
-            match cache {
-                None => files
-                    .par_iter()
-                    .map(|rel| load_file(root, rel, &config))
-                    .collect(),
-                Some(cache) => read_cached(root, &files, &config, &config_source.text, cache),
-            }
-        };
+    let results: Vec<FileResult> = if files.len() > config.limits.max_files {
+        Vec::new()
+    } else {
+        match cache {
+            None => files
+                .par_iter()
+                .map(|rel| shared(load_file(root, rel, &config)))
+                .collect(),
+            Some(cache) => read_cached(root, &files, &config, &config_source.text, cache),
+        }
+    };
     let mut postmortems = Vec::with_capacity(results.len());
     let mut recovered = Vec::new();
     let mut unloaded = Vec::new();
@@ -147,6 +146,10 @@ fn load_with(root: &Path, cache: Option<&mut LoadCache>) -> Result<Loaded, Vec<D
     })
 }
 
+fn shared((pm, diagnostics): (Option<PostMortem>, Vec<Diagnostic>)) -> FileResult {
+    (pm.map(Arc::new), diagnostics)
+}
+
 /// Each of `files` from `cache` when its stamp is unchanged, else read;
 /// `cache` then holds exactly `files`.
 fn read_cached(
@@ -169,7 +172,7 @@ fn read_cached(
                 (Some(now), Some((then, result))) if now == *then => {
                     (Some(now), true, result.clone())
                 }
-                _ => (now, false, load_file(root, rel, config)),
+                _ => (now, false, shared(load_file(root, rel, config))),
             }
         })
         .collect();

@@ -408,7 +408,7 @@ pub struct KnowledgeBase {
     /// `None` when the knowledge base has no `root-causes.toml`.
     pub catalogue: Option<Catalogue>,
     /// Every post-mortem that loaded, in path order.
-    pub postmortems: Vec<PostMortem>,
+    pub postmortems: Vec<std::sync::Arc<PostMortem>>,
     /// How many files were read, including those that failed to load.
     pub files: usize,
     /// File stems (and ids, when read) of post-mortems that failed to load

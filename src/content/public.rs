@@ -25,10 +25,10 @@ pub fn public_view(kb: &KnowledgeBase, config: &PublicConfig, drafts: bool) -> K
         .iter()
         .filter(|pm| pm.visibility == Visibility::Public)
         .filter(|pm| drafts || *pm.status != Status::Draft)
-        .cloned()
+        .map(|pm| PostMortem::clone(pm))
         .collect();
     let ids: BTreeSet<String> = postmortems.iter().map(|pm| pm.id.value.clone()).collect();
-    let postmortems: Vec<PostMortem> = postmortems
+    let postmortems: Vec<std::sync::Arc<PostMortem>> = postmortems
         .into_iter()
         .map(|mut pm| {
             redact(&mut pm, &config.redact);
@@ -37,7 +37,7 @@ pub fn public_view(kb: &KnowledgeBase, config: &PublicConfig, drafts: bool) -> K
             pm.details
                 .related
                 .retain(|link| ids.contains(link.value.as_str()));
-            pm
+            std::sync::Arc::new(pm)
         })
         .collect();
     // The catalogue is only looked up by the causes of the incidents shown;

@@ -21,6 +21,10 @@ pub struct Theme {
     pub tera: Tera,
     /// Output path (relative) → bytes.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// A hash of every template's name and text: two loads with the same
+    /// fingerprint render alike (`serve` keeps what it rendered while the
+    /// theme has not changed).
+    pub fingerprint: u64,
 }
 
 /// Why a theme could not be loaded.
@@ -185,9 +189,16 @@ impl Theme {
         tera.set_escape_fn(escape);
         tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| ThemeError(format!("a template does not parse: {}", error_chain(&e))))?;
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            templates.hash(&mut hasher);
+            hasher.finish()
+        };
         Ok(Theme {
             tera,
             static_files: statics,
+            fingerprint,
         })
     }
 }

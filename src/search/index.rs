@@ -451,6 +451,7 @@ fn documents(kb: &KnowledgeBase, drafts: bool, fields: &Fields) -> Vec<TantivyDo
     let mut included: Vec<&PostMortem> = kb
         .postmortems
         .iter()
+        .map(|pm| &**pm)
         .filter(|pm| drafts || *pm.status != Status::Draft)
         .collect();
     included.sort_by(|a, b| (a.id.as_str(), &a.rel_path).cmp(&(b.id.as_str(), &b.rel_path)));

@@ -25,6 +25,9 @@
 //! Pure: reads the plain model, returns plain data; the site and the CLI
 //! present it.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use rayon::prelude::*;
 
 use super::analyzer;
@@ -145,6 +148,43 @@ impl<T: Copy + Default> Rows<T> {
 /// in `selected`. Indices out of range and repeats in `selected` are
 /// ignored.
 pub fn compute(kb: &KnowledgeBase, selected: &[usize], options: &Options) -> Vec<Vec<Related>> {
+    compute_with(kb, selected, options, None)
+}
+
+/// What [`compute_with`] keeps between runs (`serve`, after every save):
+/// each post-mortem's term counts, with its terms numbered in one
+/// dictionary that only grows. A save counts one post-mortem again, not
+/// all of them; the lists are the same as without it (nothing depends on
+/// how terms are numbered).
+#[derive(Default)]
+pub struct Cache(Mutex<Counts>);
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("related::Cache")
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    numbers: FxMap<Box<str>, u32>,
+    /// The terms by number.
+    words: Vec<Box<str>>,
+    /// By file: the post-mortem counted (reused only for that very one,
+    /// the same `Arc`) and its (term number, weighted frequency) pairs.
+    docs: HashMap<String, (Arc<PostMortem>, TermCounts)>,
+}
+
+/// (term number, field-weighted frequency) pairs.
+type TermCounts = Vec<(u32, u32)>;
+
+/// [`compute`], with the term counts of unchanged post-mortems from `cache`.
+pub fn compute_with(
+    kb: &KnowledgeBase,
+    selected: &[usize],
+    options: &Options,
+    cache: Option<&Cache>,
+) -> Vec<Vec<Related>> {
     let pms = &kb.postmortems;
     let mut out = vec![Vec::new(); pms.len()];
     let mut docs: Vec<usize> = selected
@@ -157,7 +197,18 @@ pub fn compute(kb: &KnowledgeBase, selected: &[usize], options: &Options) -> Vec
     if docs.len() < 2 || options.count == 0 {
         return out;
     }
-    let (vectors, terms) = vectors(pms, &docs);
+    // The lock is held for the whole computation: the terms are borrowed
+    // from the cache.
+    let mut kept = cache.map(|c| c.0.lock().unwrap_or_else(|e| e.into_inner()));
+    let counted;
+    let terms = match kept.as_deref_mut() {
+        Some(kept) => count_cached(pms, &docs, kept),
+        None => {
+            counted = count_runs(pms, &docs);
+            counted.terms()
+        }
+    };
+    let (vectors, terms) = weigh(&terms);
 
     // Inverted index of the heavy terms: term → (document slot, weight),
     // in slot order.
@@ -362,15 +413,8 @@ struct Counted {
     ends: Vec<usize>,
 }
 
-impl Counted {
-    fn doc(&self, k: usize) -> &[(u32, u32)] {
-        let from = if k == 0 { 0 } else { self.ends[k - 1] };
-        &self.tf[from..self.ends[k]]
-    }
-}
-
 /// Counts the terms of `docs` (consecutive documents).
-fn count(pms: &[PostMortem], docs: &[usize]) -> Counted {
+fn count(pms: &[Arc<PostMortem>], docs: &[usize]) -> Counted {
     let mut numbers: FxMap<Box<str>, u32> = FxMap::default();
     let mut tf: Vec<(u32, u32)> = Vec::new();
     let mut ends = Vec::with_capacity(docs.len());
@@ -407,28 +451,54 @@ fn count(pms: &[PostMortem], docs: &[usize]) -> Counted {
     Counted { numbers, tf, ends }
 }
 
-/// Each document's heavy-term vector, normalised, in fixed point, and how
-/// many term numbers there are (every number in a vector is below it).
-fn vectors(pms: &[PostMortem], docs: &[usize]) -> (Vec<Vector>, usize) {
-    // Term frequencies, field-weighted: counted in runs of consecutive
-    // documents, in parallel, each run numbering its own terms...
+/// Every document's term counts, with its terms numbered in one numbering
+/// (whatever it is: no result depends on the numbers; ties between terms
+/// are broken by the term itself).
+struct Terms<'t> {
+    /// The terms by number.
+    words: Vec<&'t str>,
+    /// Document `k`'s (term number, field-weighted frequency) pairs are
+    /// `tf[ends[k - 1]..ends[k]]`.
+    tf: Vec<(u32, u32)>,
+    ends: Vec<usize>,
+}
+
+impl Terms<'_> {
+    fn doc(&self, k: usize) -> &[(u32, u32)] {
+        let from = if k == 0 { 0 } else { self.ends[k - 1] };
+        &self.tf[from..self.ends[k]]
+    }
+}
+
+/// The terms of `docs`, counted in runs of consecutive documents, in
+/// parallel, each run numbering its own terms.
+struct Runs {
+    counted: Vec<Counted>,
+}
+
+fn count_runs(pms: &[Arc<PostMortem>], docs: &[usize]) -> Runs {
     let runs = (rayon::current_num_threads() * 4).max(1);
     let run_len = docs.len().div_ceil(runs).max(64);
-    let counted: Vec<Counted> = docs.par_chunks(run_len).map(|d| count(pms, d)).collect();
-    // ... then numbered across runs, run by run: a term's number is where
-    // it first comes among all the documents, whatever the runs were. (No
-    // result depends on the numbers: ties between terms are broken by the
-    // term itself.)
-    let mut numbers: FxMap<&str, u32> = FxMap::default();
-    let mut words: Vec<&str> = Vec::new();
-    let renumbered: Vec<Vec<u32>> = counted
-        .iter()
-        .map(|run| {
+    Runs {
+        counted: docs.par_chunks(run_len).map(|d| count(pms, d)).collect(),
+    }
+}
+
+impl Runs {
+    /// The runs' terms numbered across runs, run by run: a term's number
+    /// is where it first comes among all the documents, whatever the runs
+    /// were.
+    fn terms(&self) -> Terms<'_> {
+        let mut numbers: FxMap<&str, u32> = FxMap::default();
+        let mut words: Vec<&str> = Vec::new();
+        let mut tf = Vec::with_capacity(self.counted.iter().map(|r| r.tf.len()).sum());
+        let mut ends = Vec::new();
+        for run in &self.counted {
             let mut local: Vec<&str> = vec![""; run.numbers.len()];
             for (term, &n) in &run.numbers {
                 local[n as usize] = term;
             }
-            local
+            let global: Vec<u32> = local
                 .into_iter()
                 .map(|term| {
                     *numbers.entry(term).or_insert_with(|| {
@@ -436,19 +506,80 @@ fn vectors(pms: &[PostMortem], docs: &[usize]) -> (Vec<Vector>, usize) {
                         (words.len() - 1) as u32
                     })
                 })
-                .collect()
+                .collect();
+            let base = tf.len();
+            tf.extend(run.tf.iter().map(|&(t, f)| (global[t as usize], f)));
+            ends.extend(run.ends.iter().map(|&end| base + end));
+        }
+        Terms { words, tf, ends }
+    }
+}
+
+/// The terms of `docs` from `kept`, counting only the post-mortems it has
+/// not seen as they are now; `kept` then holds exactly `docs`.
+fn count_cached<'k>(pms: &[Arc<PostMortem>], docs: &[usize], kept: &'k mut Counts) -> Terms<'k> {
+    let fresh: Vec<Option<Counted>> = docs
+        .par_iter()
+        .map(|&i| match kept.docs.get(&pms[i].rel_path) {
+            Some((seen, _)) if Arc::ptr_eq(seen, &pms[i]) => None,
+            _ => Some(count(pms, &[i])),
         })
         .collect();
-    // Document frequencies (integer counts: the same whatever the order).
-    let mut df = vec![0u32; words.len()];
-    for (run, global) in counted.iter().zip(&renumbered) {
-        for &(term, _) in &run.tf {
-            df[global[term as usize] as usize] += 1;
+    let mut docs_now = HashMap::with_capacity(docs.len());
+    for (&i, fresh) in docs.iter().zip(fresh) {
+        let pm = &pms[i];
+        let entry = match fresh {
+            None => kept.docs.remove(&pm.rel_path),
+            Some(counted) => {
+                let mut local: Vec<u32> = vec![0; counted.numbers.len()];
+                for (term, &n) in &counted.numbers {
+                    let next = kept.words.len() as u32;
+                    local[n as usize] = *kept.numbers.entry(term.clone()).or_insert_with(|| {
+                        kept.words.push(term.clone());
+                        next
+                    });
+                }
+                let tf = counted
+                    .tf
+                    .iter()
+                    .map(|&(t, f)| (local[t as usize], f))
+                    .collect();
+                Some((Arc::clone(pm), tf))
+            }
+        };
+        if let Some(entry) = entry {
+            docs_now.insert(pm.rel_path.clone(), entry);
         }
     }
-    let n = docs.len() as f64;
+    kept.docs = docs_now;
+    let mut tf = Vec::new();
+    let mut ends = Vec::with_capacity(docs.len());
+    for &i in docs {
+        if let Some((_, counts)) = kept.docs.get(&pms[i].rel_path) {
+            tf.extend_from_slice(counts);
+        }
+        ends.push(tf.len());
+    }
+    Terms {
+        words: kept.words.iter().map(|w| &**w).collect(),
+        tf,
+        ends,
+    }
+}
+
+/// Each document's heavy-term vector, normalised, in fixed point, and how
+/// many term numbers there are (every number in a vector is below it).
+fn weigh(terms: &Terms<'_>) -> (Vec<Vector>, usize) {
+    let words = &terms.words;
+    let documents = terms.ends.len();
+    // Document frequencies (integer counts: the same whatever the order).
+    let mut df = vec![0u32; words.len()];
+    for &(term, _) in &terms.tf {
+        df[term as usize] += 1;
+    }
+    let n = documents as f64;
     // At least 20, so a small knowledge base keeps all its shared words.
-    let max_df = (docs.len() / 50).max(20) as u32;
+    let max_df = (documents / 50).max(20) as u32;
     // A term in one document only can match no other: it would take a
     // slot from one that can. A term in more than one in fifty says little
     // about any one (`the`, `service`), and its list of documents is what
@@ -469,43 +600,42 @@ fn vectors(pms: &[PostMortem], docs: &[usize]) -> (Vec<Vector>, usize) {
         b.1.total_cmp(&a.1)
             .then_with(|| words[a.0 as usize].cmp(words[b.0 as usize]))
     };
-    let heavy = |run: &Counted, global: &[u32]| -> Vec<Vector> {
+    // In runs of documents, each with its own buffer.
+    let run_len = documents.div_ceil(rayon::current_num_threads() * 4).max(64);
+    let heavy = |run: std::ops::Range<usize>| -> Vec<Vector> {
         let mut weighted: Vec<(u32, f64)> = Vec::new();
-        (0..run.ends.len())
-            .map(|k| {
-                weighted.clear();
-                weighted.extend(run.doc(k).iter().filter_map(|&(term, f)| {
-                    let term = global[term as usize];
-                    let idf = idf[term as usize]?;
-                    let w = (1.0 + f64::from(f).ln()) * idf;
-                    (w > 0.0).then_some((term, w))
-                }));
-                if weighted.len() > TOP_TERMS {
-                    weighted.select_nth_unstable_by(TOP_TERMS, by_weight);
-                    weighted.truncate(TOP_TERMS);
-                }
-                weighted.sort_unstable_by(by_weight);
-                let norm = weighted.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
-                if norm > 0.0 {
-                    weighted.iter_mut().for_each(|(_, w)| *w /= norm);
-                }
-                let mut v: Vector = weighted
-                    .iter()
-                    .map(|&(term, w)| (term, (w * SCALE).round() as u64))
-                    // A weight that rounds to nothing adds nothing, and a
-                    // zero sum is how the accumulator tells an untouched
-                    // document.
-                    .filter(|&(_, w)| w > 0)
-                    .collect();
-                v.sort_unstable();
-                v
-            })
-            .collect()
+        run.map(|k| {
+            weighted.clear();
+            weighted.extend(terms.doc(k).iter().filter_map(|&(term, f)| {
+                let idf = idf[term as usize]?;
+                let w = (1.0 + f64::from(f).ln()) * idf;
+                (w > 0.0).then_some((term, w))
+            }));
+            if weighted.len() > TOP_TERMS {
+                weighted.select_nth_unstable_by(TOP_TERMS, by_weight);
+                weighted.truncate(TOP_TERMS);
+            }
+            weighted.sort_unstable_by(by_weight);
+            let norm = weighted.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+            if norm > 0.0 {
+                weighted.iter_mut().for_each(|(_, w)| *w /= norm);
+            }
+            let mut v: Vector = weighted
+                .iter()
+                .map(|&(term, w)| (term, (w * SCALE).round() as u64))
+                // A weight that rounds to nothing adds nothing, and a
+                // zero sum is how the accumulator tells an untouched
+                // document.
+                .filter(|&(_, w)| w > 0)
+                .collect();
+            v.sort_unstable();
+            v
+        })
+        .collect()
     };
-    let per_run: Vec<Vec<Vector>> = counted
-        .par_iter()
-        .zip(&renumbered)
-        .map(|(run, global)| heavy(run, global))
+    let per_run: Vec<Vec<Vector>> = (0..documents.div_ceil(run_len))
+        .into_par_iter()
+        .map(|r| heavy(r * run_len..((r + 1) * run_len).min(documents)))
         .collect();
     let vectors: Vec<Vector> = per_run.into_iter().flatten().collect();
     (vectors, words.len())
@@ -753,6 +883,46 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_cache_gives_the_lists_computed_afresh() {
+        let (_dir, mut kb) = sample();
+        let options = Options {
+            threshold: 0.2,
+            ..Options::default()
+        };
+        let all = |kb: &KnowledgeBase| (0..kb.postmortems.len()).collect::<Vec<_>>();
+        let cache = Cache::default();
+        assert_eq!(
+            compute_with(&kb, &all(&kb), &options, Some(&cache)),
+            compute(&kb, &all(&kb), &options)
+        );
+        // One post-mortem changed (a new Arc, with words no other has and
+        // words of another incident), one gone: the cache counts the
+        // changed one again and forgets the gone one.
+        let k = index(&kb, "dns-b");
+        let mut changed = PostMortem::clone(&kb.postmortems[k]);
+        changed.title.value = "Kafka disk full on the brokers zyxwv".into();
+        kb.postmortems[k] = Arc::new(changed);
+        let gone = index(&kb, "pool-a");
+        kb.postmortems.remove(gone);
+        let fresh = compute(&kb, &all(&kb), &options);
+        assert_eq!(compute_with(&kb, &all(&kb), &options, Some(&cache)), fresh);
+        let dns_b = index(&kb, "dns-b");
+        // The new title is seen: it now shares words with the Kafka one.
+        assert!(
+            fresh[dns_b]
+                .iter()
+                .any(|r| kb.postmortems[r.index].id.as_str() == "disk-a" && r.text_similarity > 0.0)
+        );
+        // A smaller selection, then all again.
+        let some: Vec<usize> = (0..kb.postmortems.len()).step_by(2).collect();
+        assert_eq!(
+            compute_with(&kb, &some, &options, Some(&cache)),
+            compute(&kb, &some, &options)
+        );
+        assert_eq!(compute_with(&kb, &all(&kb), &options, Some(&cache)), fresh);
     }
 
     /// Timing, and the distribution of text similarities of pairs that

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 
 use crate::diag::render;
-use crate::site::{BuildOptions, Plan, Timings};
+use crate::site::{BuildCache, BuildOptions, Plan, Timings};
 use crate::validate::{self, Report};
 use events::Clients;
 use http::Pages;
@@ -65,6 +65,15 @@ enum State {
     Broken(String),
 }
 
+/// What one generation keeps for the next, so that a save redoes only what
+/// it changed: each file's parse and the rules about it, and what the site
+/// keeps ([`BuildCache`]).
+#[derive(Default)]
+struct Kept {
+    check: validate::CheckCache,
+    build: Arc<BuildCache>,
+}
+
 /// How long the files must be quiet after a change before the rebuild: an
 /// editor's save is often several events (write a temporary file, rename it
 /// over the old one), and `git checkout` is hundreds.
@@ -94,9 +103,8 @@ pub fn serve(options: &Options) -> anyhow::Result<()> {
     stop_on_signals();
 
     let started = Instant::now();
-    // Each file's parse, kept between loads: a save reads one file again.
-    let mut cache = crate::content::LoadCache::default();
-    let mut state = load(options, &mut cache);
+    let mut kept = Kept::default();
+    let mut state = load(options, &mut kept);
     if !options.quiet {
         eprintln!(
             "serving {} at {url}{} — Ctrl-C stops",
@@ -115,7 +123,7 @@ pub fn serve(options: &Options) -> anyhow::Result<()> {
     loop {
         state = match state {
             State::Good(mut report) => {
-                match serve_site(&mut report, options, &mut cache, &rx, &clients) {
+                match serve_site(&mut report, options, &mut kept, &rx, &clients) {
                     Ok(Some(next)) => {
                         // Freeing thousands of post-mortems takes tens of
                         // milliseconds; the next site need not wait for it.
@@ -126,7 +134,7 @@ pub fn serve(options: &Options) -> anyhow::Result<()> {
                     Err(e) => State::Broken(format!("error: the site cannot be made: {e:#}")),
                 }
             }
-            State::Broken(text) => match serve_errors(&text, options, &mut cache, &rx, &clients) {
+            State::Broken(text) => match serve_errors(&text, options, &mut kept, &rx, &clients) {
                 Some(next) => next,
                 None => return Ok(()),
             },
@@ -140,7 +148,7 @@ pub fn serve(options: &Options) -> anyhow::Result<()> {
 fn serve_site(
     report: &mut Report,
     options: &Options,
-    cache: &mut crate::content::LoadCache,
+    kept: &mut Kept,
     rx: &Receiver<Event>,
     clients: &Clients,
 ) -> anyhow::Result<Option<State>> {
@@ -148,9 +156,9 @@ fn serve_site(
         drafts: options.drafts,
         // Links from the server's root, whatever the published base URL.
         base_url: Some("/".into()),
-        // What `check` computed for the published incidents, when those
-        // are the ones shown (with drafts, the site computes its own).
-        related: (!options.drafts).then(|| std::mem::take(&mut report.related)),
+        // The site computes its related incidents: the check that serving
+        // runs leaves them out.
+        cache: Some(Arc::clone(&kept.build)),
         ..BuildOptions::default()
     };
     crate::site::with_plan(&report.kb, &build, &Timings::start(), |plan: &Plan<'_>| {
@@ -167,7 +175,7 @@ fn serve_site(
                         return Ok(None);
                     }
                     let started = Instant::now();
-                    let state = load(options, cache);
+                    let state = load(options, kept);
                     tell(&state, started, options.quiet);
                     match state {
                         good @ State::Good(_) => return Ok(Some(good)),
@@ -188,7 +196,7 @@ fn serve_site(
 fn serve_errors(
     text: &str,
     options: &Options,
-    cache: &mut crate::content::LoadCache,
+    kept: &mut Kept,
     rx: &Receiver<Event>,
     clients: &Clients,
 ) -> Option<State> {
@@ -205,7 +213,7 @@ fn serve_errors(
                     return None;
                 }
                 let started = Instant::now();
-                let state = load(options, cache);
+                let state = load(options, kept);
                 tell(&state, started, options.quiet);
                 return Some(state);
             }
@@ -229,8 +237,8 @@ fn settle(rx: &Receiver<Event>, mut respond: impl FnMut(tiny_http::Request)) -> 
 }
 
 /// Loads and checks the knowledge base.
-fn load(options: &Options, cache: &mut crate::content::LoadCache) -> State {
-    match validate::check_cached(&options.root, cache) {
+fn load(options: &Options, kept: &mut Kept) -> State {
+    match validate::check_cached(&options.root, &mut kept.check) {
         Err(problems) => State::Broken(rendered(problems.iter())),
         Ok(report) if report.diagnostics.iter().any(|d| d.is_error()) => {
             State::Broken(rendered(report.diagnostics.iter().filter(|d| d.is_error())))
@@ -252,7 +260,11 @@ fn tell(state: &State, started: Instant, quiet: bool) {
     match state {
         State::Good(report) => {
             if !quiet {
-                let warnings = report.diagnostics.len();
+                let warnings = report
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.level == crate::diag::Level::Warning)
+                    .count();
                 let _ = writeln!(
                     err,
                     "{} post-mortems checked in {:.2} s{}",

@@ -9,28 +9,33 @@
 
 mod context;
 pub mod exports;
+mod fragments;
 mod job;
+mod kept;
 pub mod learning;
 pub mod output;
 mod pages;
 mod timings;
 pub mod views;
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Context as _;
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::analysis::{self, Analysis, Selection};
 use crate::content::KnowledgeBase;
 use crate::render::theme::Theme;
+use crate::search::related;
 use context::Site;
+use fragments::ThemeFragments;
 pub use job::{Job, Target};
+pub use kept::BuildCache;
 use output::Staging;
 pub use timings::Timings;
-use views::{IncidentLink, SiteView, Urls, Views, paths};
+use views::{SiteView, Urls, Views, paths};
 
 /// How to build.
 #[derive(Clone, Debug, Default)]
@@ -48,6 +53,9 @@ pub struct BuildOptions {
     /// Told how rendering goes, to draw a progress bar (the CLI's, on a
     /// terminal); the site draws nothing itself.
     pub progress: Option<std::sync::Arc<dyn Progress>>,
+    /// What the last build kept for this one (`serve`, which builds again
+    /// after every save).
+    pub cache: Option<std::sync::Arc<BuildCache>>,
 }
 
 /// How rendering goes: `start` with the number of files, `done` after each,
@@ -111,24 +119,40 @@ pub fn with_plan<R>(
     timer: &Timings,
     f: impl FnOnce(&Plan<'_>) -> anyhow::Result<R>,
 ) -> anyhow::Result<R> {
-    // The few steps that run on one thread go side by side.
-    let ((theme, history), analysis) = rayon::join(
+    let selection = Selection {
+        drafts: options.drafts,
+    };
+    let cache = options.cache.as_deref();
+    // The related incidents go beside everything up to the pages: the
+    // first steps run on one thread each, and they fill the other core.
+    let (((theme, history), analysis), similar) = rayon::join(
         || {
-            (
-                Theme::load(&kb.root, kb.config.site.theme.as_deref()),
-                // Git's record of each post-mortem, when the knowledge base
-                // is in a repository (one walk of the history).
-                crate::content::history::read(kb),
+            rayon::join(
+                || {
+                    (
+                        Theme::load(&kb.root, kb.config.site.theme.as_deref()),
+                        // Git's record of each post-mortem, when the knowledge
+                        // base is in a repository (one walk of the history).
+                        crate::content::history::read(kb),
+                    )
+                },
+                || Analysis::new(kb, selection, analysis::today()),
             )
         },
-        || {
-            Analysis::new(
-                kb,
-                Selection {
-                    drafts: options.drafts,
-                },
-                analysis::today(),
-            )
+        || match options.related.as_deref().filter(|_| !options.drafts) {
+            Some(lists) if lists.len() == kb.postmortems.len() => Cow::Borrowed(lists),
+            _ => {
+                let pms = &kb.postmortems;
+                let selected: Vec<usize> = (0..pms.len())
+                    .filter(|&i| selection.includes(&pms[i]))
+                    .collect();
+                Cow::Owned(related::compute_with(
+                    kb,
+                    &selected,
+                    &related::Options::from(&kb.config.related),
+                    cache.map(|c| &c.related),
+                ))
+            }
         },
     );
     let theme = theme?;
@@ -154,8 +178,15 @@ pub fn with_plan<R>(
     };
     let (views, metrics) = rayon::join(
         || {
-            let related = options.related.as_deref().filter(|_| !options.drafts);
-            Views::new(kb, &analysis, &urls, &fragments, related, history.as_ref())
+            Views::new(
+                kb,
+                &analysis,
+                &urls,
+                &fragments,
+                cache.map(|c| &c.incidents),
+                similar,
+                history.as_ref(),
+            )
         },
         || crate::analysis::metrics::compute(kb, analysis.today, history.as_ref()),
     );
@@ -281,65 +312,4 @@ fn attachments(kb: &KnowledgeBase, analysis: &Analysis) -> Vec<(String, PathBuf)
         }
     }
     out
-}
-
-/// The theme's per-incident fragments (`card.html`, `reference.html`,
-/// `action-item-rows.html`).
-struct ThemeFragments<'a> {
-    theme: &'a Theme,
-    site: &'a SiteView,
-}
-
-impl views::Fragments for ThemeFragments<'_> {
-    fn render(
-        &self,
-        incident: &IncidentLink,
-        items: &[views::ActionItemView],
-    ) -> anyhow::Result<views::IncidentFragments> {
-        #[derive(Serialize)]
-        struct Data<'a> {
-            incident: &'a IncidentLink,
-            items: &'a [views::ActionItemView],
-            site: &'a SiteView,
-        }
-        let context = |items| {
-            tera::Context::from_serialize(Data {
-                incident,
-                items,
-                site: self.site,
-            })
-        };
-        let render = |template: &str, context: &tera::Context| {
-            let html = self.theme.tera.render(template, context).with_context(|| {
-                format!(
-                    "cannot render incident {} with template `{template}`",
-                    incident.id
-                )
-            })?;
-            // Without the template file's last newline: a fragment goes
-            // inside other markup, sometimes in the middle of a line.
-            anyhow::Ok(html.trim().to_string())
-        };
-        // One context for the three templates: building it (serializing the
-        // incident and its items) costs as much as rendering a fragment.
-        let all = context(items)?;
-        Ok(views::IncidentFragments {
-            card: render("card.html", &all)?,
-            reference: render("reference.html", &all)?,
-            action_item_rows: if items.is_empty() {
-                String::new()
-            } else {
-                render("action-item-rows.html", &all)?
-            },
-            // The first rows alone, for root-cause pages, when there are more.
-            cause_item_rows: if items.len() > views::CAUSE_ITEMS_SHOWN {
-                render(
-                    "action-item-rows.html",
-                    &context(&items[..views::CAUSE_ITEMS_SHOWN])?,
-                )?
-            } else {
-                String::new()
-            },
-        })
-    }
 }

@@ -2,6 +2,8 @@
 //! the analysis. Field names here are the stable template API, listed in
 //! the guide (docs/templates.md); add fields freely, rename none.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::analysis::Analysis;
@@ -11,6 +13,8 @@ use crate::content::{ActionItem, CauseKind, ItemKind, ItemStatus, KnowledgeBase,
 use crate::render::markdown;
 use crate::search::related;
 use crate::text::{duration, encode_path, thousands};
+
+pub use super::kept::Kept;
 
 /// The most recurrences an incident page lists for one cause.
 pub const RECURRENCES_SHOWN: usize = 6;
@@ -48,7 +52,7 @@ pub fn excerpt(text: &str) -> std::borrow::Cow<'_, str> {
 pub const CAUSE_ITEMS_SHOWN: usize = 20;
 
 /// Site-wide values, in every template as `site`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Hash, Serialize)]
 pub struct SiteView {
     pub title: String,
     pub description: Option<String>,
@@ -412,15 +416,29 @@ pub struct Views<'a> {
     pub kb: &'a KnowledgeBase,
     pub analysis: &'a Analysis,
     pub urls: &'a Urls,
-    /// Per incident, its list view (built once; lists borrow it).
-    links: Vec<Option<IncidentLink>>,
-    /// Per incident, its [`Fragments`] (the card is in its list view).
-    fragments: Vec<IncidentFragments>,
+    /// Per included incident, its list view and fragments (built once;
+    /// lists borrow them).
+    incidents: Vec<Option<Arc<MadeIncident>>>,
     /// Per incident, its most similar incidents, computed once for the site
     /// (or by `check`, for the same selection).
     similar: std::borrow::Cow<'a, [Vec<related::Related>]>,
     /// Git's record of the post-mortems, in a repository.
     history: Option<&'a History>,
+}
+
+/// An included incident's list view and fragments, with the post-mortem
+/// they were made from (what `serve` keeps between builds: [`Kept`]).
+pub struct MadeIncident {
+    pm: Arc<PostMortem>,
+    /// Its card (`card.html`) is in here, not in `fragments`.
+    link: IncidentLink,
+    fragments: IncidentFragments,
+}
+
+impl MadeIncident {
+    pub fn rel_path(&self) -> &str {
+        &self.pm.rel_path
+    }
 }
 
 /// Pieces of HTML that are the same on every page an incident appears on,
@@ -433,6 +451,10 @@ pub trait Fragments: Sync {
         incident: &IncidentLink,
         items: &[ActionItemView],
     ) -> anyhow::Result<IncidentFragments>;
+
+    /// Two renderers of the same key render the same incident alike (a
+    /// hash of the templates and the site values, `today` included).
+    fn key(&self) -> u64;
 }
 
 /// One incident's [`Fragments`].
@@ -458,79 +480,73 @@ impl<'a> Views<'a> {
         analysis: &'a Analysis,
         urls: &'a Urls,
         fragments: &dyn Fragments,
-        precomputed: Option<&'a [Vec<related::Related>]>,
+        kept: Option<&Kept>,
+        similar: std::borrow::Cow<'a, [Vec<related::Related>]>,
         history: Option<&'a History>,
     ) -> anyhow::Result<Self> {
         use rayon::prelude::*;
-        let n = kb.postmortems.len();
-        let mut views = Views {
+        let key = fragments.key();
+        // What the last build made, when made by the same renderer.
+        let before = kept.map(|k| k.take(key)).unwrap_or_default();
+        let incidents = (0..kb.postmortems.len())
+            .into_par_iter()
+            .map(|i| {
+                if !analysis.includes(i) {
+                    return Ok(None);
+                }
+                let pm = &kb.postmortems[i];
+                // The very post-mortem (the load keeps the `Arc` of an
+                // unchanged file) renders as it did: its list view and
+                // fragments depend on nothing else but the site values
+                // and the theme, which `key` covers.
+                if let Some(made) = before.get(&pm.rel_path)
+                    && Arc::ptr_eq(&made.pm, pm)
+                {
+                    return Ok(Some(Arc::clone(made)));
+                }
+                let mut link = Self::make_link(pm, urls);
+                let items: Vec<ActionItemView> = pm
+                    .details
+                    .action_items
+                    .iter()
+                    .map(|a| action_item(a, analysis))
+                    .collect();
+                let mut fragments = fragments.render(&link, &items)?;
+                link.card = std::mem::take(&mut fragments.card);
+                Ok(Some(Arc::new(MadeIncident {
+                    pm: Arc::clone(pm),
+                    link,
+                    fragments,
+                })))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        if let Some(kept) = kept {
+            kept.keep(key, incidents.iter().flatten());
+        }
+        Ok(Views {
             kb,
             analysis,
             urls,
             history,
-            links: (0..n)
-                .into_par_iter()
-                .map(|i| {
-                    analysis
-                        .includes(i)
-                        .then(|| Self::make_link(&kb.postmortems[i], urls))
-                })
-                .collect(),
-            fragments: Vec::new(),
-            similar: std::borrow::Cow::Borrowed(&[]),
-        };
-        let (rendered, similar) = rayon::join(
-            || {
-                (0..n)
-                    .into_par_iter()
-                    .map(|i| {
-                        let Some(link) = &views.links[i] else {
-                            return Ok(None);
-                        };
-                        let items: Vec<ActionItemView> = kb.postmortems[i]
-                            .details
-                            .action_items
-                            .iter()
-                            .map(|a| views.action_item(a))
-                            .collect();
-                        fragments.render(link, &items).map(Some)
-                    })
-                    .collect::<anyhow::Result<Vec<_>>>()
-            },
-            || match precomputed {
-                Some(lists) if lists.len() == n => std::borrow::Cow::Borrowed(lists),
-                _ => std::borrow::Cow::Owned(related::compute(
-                    kb,
-                    &analysis.incidents,
-                    &related::Options::from(&kb.config.related),
-                )),
-            },
-        );
-        let rendered = rendered?;
-        views.similar = similar;
-        views.fragments = rendered
-            .into_iter()
-            .zip(&mut views.links)
-            .map(|(rendered, link)| match (rendered, link) {
-                (Some(mut rendered), Some(link)) => {
-                    link.card = std::mem::take(&mut rendered.card);
-                    rendered
-                }
-                _ => IncidentFragments::default(),
-            })
-            .collect();
-        Ok(views)
+            incidents,
+            similar,
+        })
     }
 
     /// Incident `i`'s action items as table rows (empty when it has none).
     pub fn action_item_rows(&self, i: usize) -> &str {
-        &self.fragments[i].action_item_rows
+        self.incidents[i]
+            .as_ref()
+            .map_or("", |made| &made.fragments.action_item_rows)
     }
 
     /// Incident `i`'s action items as a root-cause page shows them: the
     /// rows of the first [`CAUSE_ITEMS_SHOWN`], and how many are left out.
     pub fn cause_item_rows(&self, i: usize) -> (&str, usize) {
-        let fragments = &self.fragments[i];
+        let Some(made) = &self.incidents[i] else {
+            return ("", 0);
+        };
+        let fragments = &made.fragments;
         let items = self.kb.postmortems[i].details.action_items.len();
         if items > CAUSE_ITEMS_SHOWN {
             (&fragments.cause_item_rows, items - CAUSE_ITEMS_SHOWN)
@@ -566,8 +582,12 @@ impl<'a> Views<'a> {
 
     /// The list view of incident `i` (which must be included).
     pub fn link(&self, i: usize) -> &IncidentLink {
-        self.links[i]
-            .as_ref()
+        &self.made(i).link
+    }
+
+    fn made(&self, i: usize) -> &MadeIncident {
+        self.incidents[i]
+            .as_deref()
             .expect("only included incidents are linked")
     }
 
@@ -772,7 +792,7 @@ impl<'a> Views<'a> {
             severity: &link.severity,
             severity_rank: link.severity_rank,
             status: link.status,
-            html: &self.fragments[j].reference,
+            html: &self.made(j).fragments.reference,
             relation: match day.cmp(&from_day) {
                 std::cmp::Ordering::Less => "earlier",
                 std::cmp::Ordering::Greater => "later",

@@ -25,11 +25,13 @@ pub mod review;
 pub mod template;
 pub mod unfinished;
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::content::{self, KnowledgeBase};
+use crate::content::{self, KnowledgeBase, PostMortem};
 use crate::diag::{self, Diagnostic};
 
 /// The result of checking a knowledge base.
@@ -50,13 +52,61 @@ pub fn check(root: &Path) -> Result<Report, Vec<Diagnostic>> {
     report(content::load(root)?)
 }
 
-/// [`check`], reading again only the files that changed since `cache` saw
-/// them (`serve`, after a save).
-pub fn check_cached(
-    root: &Path,
-    cache: &mut content::LoadCache,
-) -> Result<Report, Vec<Diagnostic>> {
-    report(content::load_cached(root, cache)?)
+/// What [`check_cached`] keeps between runs: each file's parse, and what
+/// the rules about one file found in it. `serve` checks after every save,
+/// and most files have not changed.
+#[derive(Default)]
+pub struct CheckCache {
+    load: content::LoadCache,
+    /// The file rules' findings, by file, with the post-mortem they were
+    /// found in: reused only for that very post-mortem (the same `Arc`,
+    /// which the load keeps while the file is unchanged), and only while
+    /// the template and the day (overdue reviews) are those of `rules_for`.
+    rules: HashMap<String, (Arc<PostMortem>, Vec<Diagnostic>)>,
+    rules_for: Option<(unfinished::Template, jiff::civil::Date)>,
+}
+
+/// [`check`] for `serve`, redoing only what a change can have changed:
+/// files are read again, and the rules about one file run again, only for
+/// files that changed since `cache` saw them; the rules across files run
+/// in full. Without the `possible-recurrence` notes: serving shows errors
+/// only, and the notes compare every incident with every other, a good
+/// part of a check's time (the site computes its related incidents itself).
+pub fn check_cached(root: &Path, cache: &mut CheckCache) -> Result<Report, Vec<Diagnostic>> {
+    let loaded = content::load_cached(root, &mut cache.load)?;
+    let mut diagnostics = loaded.diagnostics;
+    let kb = &loaded.kb;
+    let file_rules = FileRules::new(kb);
+    let key = (file_rules.leftovers.clone(), crate::analysis::today());
+    if cache.rules_for.as_ref() != Some(&key) {
+        cache.rules.clear();
+        cache.rules_for = Some(key);
+    }
+    let known = &cache.rules;
+    let found: Vec<Vec<Diagnostic>> = kb
+        .postmortems
+        .par_iter()
+        .chain(loaded.recovered.par_iter())
+        .map(|pm| match known.get(&pm.rel_path) {
+            Some((seen, found)) if Arc::ptr_eq(seen, pm) => found.clone(),
+            _ => file_rules.check(pm),
+        })
+        .collect();
+    cache.rules = kb
+        .postmortems
+        .iter()
+        .chain(&loaded.recovered)
+        .zip(&found)
+        .map(|(pm, found)| (pm.rel_path.clone(), (Arc::clone(pm), found.clone())))
+        .collect();
+    diagnostics.extend(found.into_iter().flatten());
+    diagnostics.extend(across_files(kb));
+    diag::sort(&mut diagnostics);
+    Ok(Report {
+        kb: loaded.kb,
+        diagnostics,
+        related: Vec::new(),
+    })
 }
 
 fn report(loaded: content::Loaded) -> Result<Report, Vec<Diagnostic>> {
@@ -101,7 +151,13 @@ fn rules(kb: &KnowledgeBase, file_rules: &FileRules) -> Vec<Diagnostic> {
         .par_iter()
         .flat_map_iter(|pm| file_rules.check(pm))
         .collect();
-    diagnostics.extend(links::check(kb));
+    diagnostics.extend(across_files(kb));
+    diagnostics
+}
+
+/// The rules across files (but `possible-recurrence`).
+fn across_files(kb: &KnowledgeBase) -> Vec<Diagnostic> {
+    let mut diagnostics = links::check(kb);
     diagnostics.extend(limits::check(kb));
     diagnostics.extend(paths::check(kb));
     diagnostics

@@ -10,6 +10,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::config::CONFIG_FILE;
 use crate::content::{KnowledgeBase, PostMortem};
 use crate::diag::{Diagnostic, Rule};
@@ -21,46 +23,60 @@ use crate::text::{segment, slug};
 const MAX_NAME_BYTES: usize = 255;
 
 pub fn check(kb: &KnowledgeBase) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = kb
+        .postmortems
+        .par_iter()
+        .flat_map_iter(|pm| names(pm))
+        .collect();
+    out.extend(case_collisions(kb));
+    out.extend(severity_collisions(kb));
+    out
+}
+
+/// The names of one post-mortem that cannot be folders.
+fn names(pm: &PostMortem) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for pm in &kb.postmortems {
-        // An id from the file name has no span: point at the first line,
-        // as the other id warnings do.
-        let id_span = if pm.id.span.is_empty() {
+    // An id from the file name has no span: point at the first line,
+    // as the other id warnings do.
+    let id_span = || {
+        if pm.id.span.is_empty() {
             pm.source.line_span(0)
         } else {
             pm.id.span.clone()
-        };
-        too_long(&mut out, pm, id_span.clone(), "id", &pm.id, "incidents");
-        if pm.id.value == "index.html" {
-            out.push(
-                Diagnostic::error(
-                    Rule::UnpublishablePath,
-                    "the id `index.html` would make a folder where the list of incidents is a file",
-                )
-                .at(&pm.source, id_span.clone())
-                .label("the page would be `incidents/index.html/`")
-                .help("rename the file, or set an `id` in kebab-case"),
-            );
         }
-        for s in &pm.services {
-            too_long(&mut out, pm, s.span.clone(), "service", s, "services");
-        }
-        for c in &pm.details.root_causes {
-            too_long(
-                &mut out,
-                pm,
-                c.id.span.clone(),
-                "root cause id",
-                &c.id,
-                "causes",
-            );
-        }
-        for t in &pm.details.tags {
-            too_long(&mut out, pm, quoted_span(pm, t), "tag", &slug(t), "tags");
-        }
+    };
+    too_long(&mut out, pm, id_span, "id", &pm.id, "incidents");
+    if pm.id.value == "index.html" {
+        out.push(
+            Diagnostic::error(
+                Rule::UnpublishablePath,
+                "the id `index.html` would make a folder where the list of incidents is a file",
+            )
+            .at(&pm.source, id_span())
+            .label("the page would be `incidents/index.html/`")
+            .help("rename the file, or set an `id` in kebab-case"),
+        );
     }
-    out.extend(case_collisions(kb));
-    out.extend(severity_collisions(kb));
+    for s in &pm.services {
+        too_long(&mut out, pm, || s.span.clone(), "service", s, "services");
+    }
+    for c in &pm.details.root_causes {
+        too_long(
+            &mut out,
+            pm,
+            || c.id.span.clone(),
+            "root cause id",
+            &c.id,
+            "causes",
+        );
+    }
+    for t in &pm.details.tags {
+        // The span is looked for only when there is something to say:
+        // searching the front matter for every tag was most of this
+        // rule's time.
+        let span = || quoted_span(pm, t);
+        too_long(&mut out, pm, span, "tag", &slug(t), "tags");
+    }
     out
 }
 
@@ -68,7 +84,7 @@ pub fn check(kb: &KnowledgeBase) -> Vec<Diagnostic> {
 fn too_long(
     out: &mut Vec<Diagnostic>,
     pm: &PostMortem,
-    span: Span,
+    span: impl FnOnce() -> Span,
     what: &str,
     name: &str,
     folder: &str,
@@ -83,7 +99,7 @@ fn too_long(
             Rule::UnpublishablePath,
             format!("the {what} `{shown}…` is too long to be a folder name ({bytes} bytes, at most {MAX_NAME_BYTES})"),
         )
-        .at(&pm.source, span)
+        .at(&pm.source, span())
         .label(format!("its page would be `{folder}/{shown}…/`"))
         .help(format!(
             "shorten it to at most {MAX_NAME_BYTES} bytes (letters outside ASCII take 2 to 4): it names a folder of the site"

@@ -31,6 +31,7 @@ const MIN_LEFTOVER: usize = 8;
 const VALUE_KEYS: &[&str] = &["id", "kind", "category", "status", "severity", "date"];
 
 /// The template's text, as the leftovers to look for.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Template {
     /// Quoted front-matter values (`"What it was in this incident, ..."`),
     /// with their quotes.
