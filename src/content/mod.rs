@@ -86,7 +86,14 @@ fn load_with(root: &Path, cache: Option<&mut LoadCache>) -> Result<Loaded, Vec<D
     let dir = paths::content_dir(root, &config, &config_source)?;
     let mut diagnostics = paths::check_site_folders(root, &config);
     let catalogue = load_catalogue(root, &config, &mut diagnostics);
-    let files = discover(root, &dir, &mut diagnostics);
+    // With a cache, each file's stamp is read during the walk, on the
+    // other core, to tell which files changed.
+    let (files, stamps): (Vec<PathBuf>, Vec<Option<Stamp>>) = match cache {
+        Some(_) => discover_with(root, &dir, &mut diagnostics, stamp)
+            .into_iter()
+            .unzip(),
+        None => (discover(root, &dir, &mut diagnostics), Vec::new()),
+    };
     // Past `[limits] max_files` nothing is read: the folder is more likely
     // the wrong one than a team's history, and reading it all first would
     // spend the time and memory the limit is there to save. The
@@ -99,7 +106,7 @@ fn load_with(root: &Path, cache: Option<&mut LoadCache>) -> Result<Loaded, Vec<D
                 .par_iter()
                 .map(|rel| shared(load_file(root, rel, &config)))
                 .collect(),
-            Some(cache) => read_cached(root, &files, &config, &config_source.text, cache),
+            Some(cache) => read_cached(root, &files, &stamps, &config, &config_source.text, cache),
         }
     };
     let mut postmortems = Vec::with_capacity(results.len());
@@ -150,11 +157,13 @@ fn shared((pm, diagnostics): (Option<PostMortem>, Vec<Diagnostic>)) -> FileResul
     (pm.map(Arc::new), diagnostics)
 }
 
-/// Each of `files` from `cache` when its stamp is unchanged, else read;
-/// `cache` then holds exactly `files`.
+/// Each of `files` from `cache` when its stamp (in `stamps`, read when the
+/// file was found) is unchanged, else read; `cache` then holds exactly
+/// `files`.
 fn read_cached(
     root: &Path,
     files: &[PathBuf],
+    stamps: &[Option<Stamp>],
     config: &Config,
     config_text: &str,
     cache: &mut LoadCache,
@@ -166,14 +175,10 @@ fn read_cached(
     let cached = &cache.files;
     let read: Vec<(Option<Stamp>, bool, FileResult)> = files
         .par_iter()
-        .map(|rel| {
-            let now = stamp(&root.join(rel));
-            match (now, cached.get(rel)) {
-                (Some(now), Some((then, result))) if now == *then => {
-                    (Some(now), true, result.clone())
-                }
-                _ => (now, false, shared(load_file(root, rel, config))),
-            }
+        .zip(stamps)
+        .map(|(rel, &now)| match (now, cached.get(rel)) {
+            (Some(now), Some((then, result))) if now == *then => (Some(now), true, result.clone()),
+            _ => (now, false, shared(load_file(root, rel, config))),
         })
         .collect();
     let mut fresh = std::collections::HashMap::with_capacity(read.len());

@@ -123,20 +123,21 @@ pub fn with_plan<R>(
         drafts: options.drafts,
     };
     let cache = options.cache.as_deref();
+    let today = analysis::today();
     // The related incidents go beside everything up to the pages: the
-    // first steps run on one thread each, and they fill the other core.
-    let (((theme, history), analysis), similar) = rayon::join(
+    // other steps run on one thread each, and they fill the other core.
+    let (((theme, history, metrics), analysis), similar) = rayon::join(
         || {
             rayon::join(
                 || {
-                    (
-                        Theme::load(&kb.root, kb.config.site.theme.as_deref()),
-                        // Git's record of each post-mortem, when the knowledge
-                        // base is in a repository (one walk of the history).
-                        crate::content::history::read(kb),
-                    )
+                    let theme = Theme::load(&kb.root, kb.config.site.theme.as_deref());
+                    // Git's record of each post-mortem, when the knowledge
+                    // base is in a repository (one walk of the history).
+                    let history = crate::content::history::read(kb);
+                    let metrics = crate::analysis::metrics::compute(kb, today, history.as_ref());
+                    (theme, history, metrics)
                 },
-                || Analysis::new(kb, selection, analysis::today()),
+                || Analysis::new(kb, selection, today),
             )
         },
         || match options.related.as_deref().filter(|_| !options.drafts) {
@@ -176,21 +177,15 @@ pub fn with_plan<R>(
         theme: &theme,
         site: &site_view,
     };
-    let (views, metrics) = rayon::join(
-        || {
-            Views::new(
-                kb,
-                &analysis,
-                &urls,
-                &fragments,
-                cache.map(|c| &c.incidents),
-                similar,
-                history.as_ref(),
-            )
-        },
-        || crate::analysis::metrics::compute(kb, analysis.today, history.as_ref()),
-    );
-    let views = views?;
+    let views = Views::new(
+        kb,
+        &analysis,
+        &urls,
+        &fragments,
+        cache.map(|c| &c.incidents),
+        similar,
+        history.as_ref(),
+    )?;
     timer.lap("theme, analysis, metrics, views and fragments");
     let site = Site::new(&views, &metrics, &theme, &site_view);
     let jobs = pages::plan(&site);

@@ -122,6 +122,16 @@ fn quoted_span(pm: &PostMortem, value: &str) -> Span {
 /// where the second page cannot be written. (Ids in front matter are
 /// kebab-case; only ids taken from file names can differ in case.)
 fn case_collisions(kb: &KnowledgeBase) -> Vec<Diagnostic> {
+    // Two ids can be one folder only if one of them changes in lower case:
+    // most knowledge bases have none such, and need no map of them all.
+    let changes = |c: char| c.to_lowercase().ne(std::iter::once(c));
+    if !kb
+        .postmortems
+        .iter()
+        .any(|pm| pm.id.value.chars().any(changes))
+    {
+        return Vec::new();
+    }
     let mut first: BTreeMap<String, &PostMortem> = BTreeMap::new();
     let mut out = Vec::new();
     for pm in &kb.postmortems {
