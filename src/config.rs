@@ -132,6 +132,11 @@ pub struct SiteConfig {
     /// Read git's history of the post-mortems when the knowledge base is in
     /// a repository (last changed, time to first draft and to publish).
     pub git: bool,
+    /// How many quarters, the latest, the metrics dashboard charts (and
+    /// tabulates beside the charts). A knowledge base with decades of
+    /// history would otherwise draw hundreds of mostly empty quarters; the
+    /// quarters page lists every quarter with incidents.
+    pub chart_quarters: usize,
 }
 
 impl Default for SiteConfig {
@@ -145,6 +150,7 @@ impl Default for SiteConfig {
             repo_url: None,
             repo_branch: "main".into(),
             git: true,
+            chart_quarters: 12,
         }
     }
 }
@@ -471,6 +477,20 @@ impl Config {
                 ));
             }
         }
+        if self.site.chart_quarters == 0 {
+            problems.push(
+                crate::content::paths::at_key(
+                    Diagnostic::error(
+                        Rule::Config,
+                        "`site.chart_quarters` is 0: the dashboard's charts need at least one quarter",
+                    ),
+                    source,
+                    "site",
+                    "chart_quarters",
+                )
+                .help("the default is 12 (three years)"),
+            );
+        }
         if self.related.count > MAX_RELATED {
             problems.push(
                 Diagnostic::error(
@@ -700,6 +720,21 @@ mod tests {
         assert_eq!(problems[0].message, "`public.redact` lists `authors` twice");
         let span = problems[0].primary.as_ref().unwrap().span.start;
         assert_eq!(source.line_col(span).line, 2);
+    }
+
+    #[test]
+    fn charts_of_no_quarters_are_an_error_at_the_key() {
+        assert_eq!(Config::from_toml("").unwrap().site.chart_quarters, 12);
+        let text = "[site]\ntitle = \"x\"\nchart_quarters = 0\n";
+        let source = Arc::new(Source::new("hindsight.toml", text.to_string()));
+        let problems = Config::from_toml(text).unwrap().check(&source);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            problems[0].message,
+            "`site.chart_quarters` is 0: the dashboard's charts need at least one quarter"
+        );
+        let span = problems[0].primary.as_ref().unwrap().span.start;
+        assert_eq!(source.line_col(span).line, 3);
     }
 
     #[test]

@@ -18,16 +18,21 @@ const EPOCH: &str = "1795737600";
 fn site() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
+    build(&example(), &out);
+    (dir, out)
+}
+
+/// `hindsight build KB -o OUT` at [`EPOCH`], which must succeed.
+fn build(kb: &Path, out: &Path) {
     Command::cargo_bin("hindsight")
         .unwrap()
         .env("SOURCE_DATE_EPOCH", EPOCH)
         .arg("build")
-        .arg(example())
+        .arg(kb)
         .arg("-o")
-        .arg(&out)
+        .arg(out)
         .assert()
         .success();
-    (dir, out)
 }
 
 fn quarter<'a>(metrics: &'a Value, slug: &str) -> &'a Value {
@@ -641,15 +646,7 @@ fn a_cause_has_one_category_on_the_fishbone_and_on_its_page() {
     assert_ne!(changed, source);
     fs::write(&file, changed).unwrap();
     let out = dir.path().join("site");
-    Command::cargo_bin("hindsight")
-        .unwrap()
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .arg("build")
-        .arg(&kb)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    build(&kb, &out);
 
     let html =
         fs::read_to_string(out.join("incidents/2025-01-17-checkout-db-pool-exhaustion/index.html"))
@@ -683,4 +680,62 @@ fn a_cause_has_one_category_on_the_fishbone_and_on_its_page() {
             .text(),
     );
     assert_eq!(chip, "technology");
+}
+
+/// One incident from 1628 (the Vasa) before the example's: 1,594 quarters
+/// from first to last. The dashboard charts the latest
+/// `[site] chart_quarters` (12) and says where the rest are; the quarters
+/// page lists only the quarters with incidents.
+#[test]
+fn a_long_history_charts_the_latest_quarters_and_lists_quarters_with_incidents() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("kb");
+    common::copy_dir(&example(), &kb);
+    let posts = kb.join("postmortems");
+    let source =
+        fs::read_to_string(posts.join("2025-03-01-edge-proxy-expired-certificate.md")).unwrap();
+    fs::write(
+        posts.join("1628-08-11-vasa-capsized.md"),
+        source
+            .replace("2025-03-0", "1628-08-1")
+            .replace("2025-02-28", "1628-08-10"),
+    )
+    .unwrap();
+    let out = dir.path().join("site");
+    build(&kb, &out);
+    let m: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();
+    assert_eq!(m["quarters"].as_array().unwrap().len(), 1594);
+
+    let html = fs::read_to_string(out.join("metrics/index.html")).unwrap();
+    assert!(
+        html.len() < 300_000,
+        "the dashboard is {} bytes",
+        html.len()
+    );
+    let dashboard = Html::parse_document(&html);
+    let rows = dashboard
+        .select(&sel("#incidents-by-quarter table tbody tr"))
+        .count();
+    assert_eq!(rows, 12);
+    for strip in ["detect", "mitigate", "resolve"] {
+        let table = format!("#spread-{strip} + .chart-layout table tbody tr");
+        assert_eq!(dashboard.select(&sel(&table)).count(), 12, "{strip}");
+    }
+    let text = text(&dashboard);
+    assert!(
+        text.contains("The charts below show the latest 12 quarters. The 1,582 before them are on the quarters page"),
+        "{text}"
+    );
+    assert!(text.contains("2024 Q1 to 2026 Q4"));
+
+    // 9 quarters have incidents: the example's 8 and 1628-Q3.
+    let quarters = page(&out, "quarters/index.html");
+    let listed: Vec<String> = quarters
+        .select(&sel(".quarters-table tbody th"))
+        .map(|th| th.text().collect::<String>().trim().to_string())
+        .collect();
+    assert_eq!(listed.len(), 9, "{listed:?}");
+    assert_eq!(listed.last().map(String::as_str), Some("1628 Q3"));
+    assert!(out.join("quarters/1628-q3/index.html").exists());
 }

@@ -20,7 +20,13 @@ pub fn plan<'s>(site: &'s Site<'_>, jobs: &mut Vec<Job<'s>>) {
 
 fn render(site: &Site<'_>, target: &Target) -> anyhow::Result<Vec<u8>> {
     let kb = site.kb;
-    let quarters = &site.metrics.quarters;
+    // The charts and their tables show the latest quarters only: a
+    // knowledge base with decades of history (or one incident from long
+    // ago) would draw hundreds of quarters, most of them empty, too narrow
+    // to read. The quarters page lists every quarter with incidents.
+    let all = site.metrics.quarters.len();
+    let window = all.saturating_sub(kb.config.site.chart_quarters)..all;
+    let quarters = &site.metrics.quarters[window.clone()];
     let labels: Vec<String> = quarters.iter().map(|(q, _)| q.to_string()).collect();
     let severities = &kb.config.template.severities;
     let by_severity: Vec<svg::Series> = severities
@@ -112,14 +118,19 @@ fn render(site: &Site<'_>, target: &Target) -> anyhow::Result<Vec<u8>> {
             )),
         },
     ];
-    let rows = learning::quarter_rows(site);
-    let strips = strip_charts(site, &labels, &rows);
+    let mut rows = learning::quarter_rows(site);
+    rows.drain(..window.start);
+    let strips = strip_charts(site, window.clone(), &labels, &rows);
     #[derive(Serialize)]
     struct Data {
         charts: Vec<Chart>,
         /// Every incident's response times, per quarter.
         strips: Vec<StripChart>,
         quarters: Vec<QuarterRow>,
+        /// How many quarters there are in all, when the charts leave the
+        /// older ones out (else null).
+        left_out: Option<String>,
+        quarters_url: String,
         overall: PeriodView,
         by_severity: Vec<(String, DurationsView)>,
         metrics_url: String,
@@ -128,6 +139,8 @@ fn render(site: &Site<'_>, target: &Target) -> anyhow::Result<Vec<u8>> {
         charts,
         strips,
         quarters: rows,
+        left_out: (window.start > 0).then(|| crate::text::thousands(window.start as u64)),
+        quarters_url: site.urls.page("quarters/"),
         overall: learning::period_view(site, &site.metrics.overall, None),
         by_severity: severities
             .iter()
@@ -154,10 +167,13 @@ struct StripChart {
 /// quarter (the quarters of the other charts). The dots are the incidents
 /// the quarter's figures summarise, drafts included, so the median marked
 /// is the median printed.
-fn strip_charts(site: &Site<'_>, labels: &[String], rows: &[QuarterRow]) -> Vec<StripChart> {
-    let per_quarter: Vec<[Vec<f64>; 3]> = site
-        .metrics
-        .members
+fn strip_charts(
+    site: &Site<'_>,
+    window: std::ops::Range<usize>,
+    labels: &[String],
+    rows: &[QuarterRow],
+) -> Vec<StripChart> {
+    let per_quarter: Vec<[Vec<f64>; 3]> = site.metrics.members[window.clone()]
         .iter()
         .map(|set| response_minutes(site.kb, set))
         .collect();
@@ -170,7 +186,7 @@ fn strip_charts(site: &Site<'_>, labels: &[String], rows: &[QuarterRow]) -> Vec<
             let values: Vec<Vec<f64>> = per_quarter.iter().map(|v| v[k].clone()).collect();
             let rows = rows
                 .iter()
-                .zip(&site.metrics.quarters)
+                .zip(&site.metrics.quarters[window.clone()])
                 .zip(&values)
                 .map(|((row, (_, m)), v)| {
                     let d = &m.durations;

@@ -142,7 +142,13 @@ fn quarter_page(site: &Site<'_>, target: &Target, index: usize) -> anyhow::Resul
 }
 
 fn quarters_page(site: &Site<'_>, target: &Target) -> anyhow::Result<Vec<u8>> {
-    let mut rows = learning::quarter_rows(site);
+    // Quarters with incidents only: one incident from long ago would
+    // otherwise list every empty quarter since (the dashboard charts the
+    // latest quarters, gaps included).
+    let mut rows: Vec<QuarterRow> = learning::quarter_rows(site)
+        .into_iter()
+        .filter(|row| row.figures.incidents > 0)
+        .collect();
     rows.reverse();
     let page = site.page(target, "Quarters", None);
     #[derive(Serialize)]
