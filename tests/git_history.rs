@@ -122,7 +122,7 @@ fn pages_metrics_and_stats_read_the_history() {
 
     // First commit 2 days after the incident; final 9 days after.
     let metrics: serde_json::Value =
-        serde_json::from_slice(&fs::read(site.join("metrics.json")).unwrap()).unwrap();
+        serde_json::from_slice(&fs::read(site.join("metrics-incidents.json")).unwrap()).unwrap();
     let incident = &metrics["incidents"][0];
     assert_eq!(incident["time_to_first_draft"], 2);
     assert_eq!(incident["time_to_publish"], 9);
@@ -198,7 +198,8 @@ fn gitlab_links_and_no_git_without_a_repository_or_when_off() {
     let page = fs::read_to_string(copy_site.join("incidents/orders/index.html")).unwrap();
     assert!(!page.contains("Last changed"));
     let metrics: serde_json::Value =
-        serde_json::from_slice(&fs::read(copy_site.join("metrics.json")).unwrap()).unwrap();
+        serde_json::from_slice(&fs::read(copy_site.join("metrics-incidents.json")).unwrap())
+            .unwrap();
     assert_eq!(
         metrics["incidents"][0]["time_to_first_draft"],
         serde_json::Value::Null

@@ -163,8 +163,19 @@ fn metrics_json_2025_q4_by_hand() {
             }
         }
     }
-    // Per incident: the search drift has no durations at all.
-    let drift = m["incidents"]
+    // Per incident (in the file beside): the search drift has no
+    // durations at all.
+    let detail: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("metrics-incidents.json")).unwrap())
+            .unwrap();
+    assert_eq!(m["incidents_file"], "metrics-incidents.json");
+    assert!(
+        m.get("incidents").is_none(),
+        "no per-incident list in metrics.json"
+    );
+    assert_eq!(detail["version"], 2);
+    assert_eq!(detail["incidents"].as_array().unwrap().len(), 17);
+    let drift = detail["incidents"]
         .as_array()
         .unwrap()
         .iter()
@@ -361,7 +372,10 @@ fn strip_charts_have_a_dot_per_incident_with_the_time() {
     let m: Value =
         serde_json::from_str(&fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();
     let quarters = m["quarters"].as_array().unwrap();
-    let incidents = m["incidents"].as_array().unwrap();
+    let detail: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("metrics-incidents.json")).unwrap())
+            .unwrap();
+    let incidents = detail["incidents"].as_array().unwrap();
     let html = fs::read_to_string(out.join("metrics/index.html")).unwrap();
     let strips: Vec<String> = svgs(&html)
         .into_iter()

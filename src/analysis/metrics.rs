@@ -279,6 +279,11 @@ pub struct Metrics {
 
 /// `metrics.json`, and `hindsight stats --format json`: every number of
 /// the dashboard, for other dashboards. One type, so the two say the same.
+///
+/// Without the per-incident figures ([`IncidentsFile`]): a dashboard polls
+/// this file, and a line per incident made it grow with the knowledge base
+/// (26 MB at 100,000 post-mortems) when the summary is a few kilobytes a
+/// quarter.
 #[derive(Serialize)]
 pub struct MetricsFile<'a> {
     pub version: u32,
@@ -286,10 +291,37 @@ pub struct MetricsFile<'a> {
     pub severities: &'a [String],
     pub overall: &'a PeriodMetrics,
     pub quarters: Vec<QuarterFile<'a>>,
-    /// Per incident; left out by `stats`.
+    /// Where the per-incident figures are (`metrics-incidents.json`, beside
+    /// this file); left out by `stats`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub incidents: Option<&'a [IncidentMetrics]>,
+    pub incidents_file: Option<&'static str>,
 }
+
+/// The name of the per-incident file beside `metrics.json`.
+pub const INCIDENTS_FILE: &str = "metrics-incidents.json";
+
+/// `metrics-incidents.json`: every post-mortem's own figures, in date
+/// order, for analyses the quarter summaries do not answer.
+#[derive(Serialize)]
+pub struct IncidentsFile<'a> {
+    pub version: u32,
+    pub today: &'a str,
+    pub incidents: &'a [IncidentMetrics],
+}
+
+impl<'a> IncidentsFile<'a> {
+    pub fn new(metrics: &'a Metrics) -> Self {
+        IncidentsFile {
+            version: METRICS_VERSION,
+            today: &metrics.today,
+            incidents: &metrics.incidents,
+        }
+    }
+}
+
+/// The shape of `metrics.json` and `metrics-incidents.json`: 2 since the
+/// per-incident figures moved to their own file.
+pub const METRICS_VERSION: u32 = 2;
 
 /// A quarter of [`MetricsFile`].
 #[derive(Serialize)]
@@ -302,15 +334,16 @@ pub struct QuarterFile<'a> {
 }
 
 impl<'a> MetricsFile<'a> {
-    /// The quarters `keep` selects, and the incidents when `incidents`.
+    /// The quarters `keep` selects; with `incidents_file`, where the
+    /// per-incident figures are.
     pub fn new(
         metrics: &'a Metrics,
         severities: &'a [String],
         keep: impl Fn(Quarter) -> bool,
-        incidents: bool,
+        incidents_file: bool,
     ) -> Self {
         MetricsFile {
-            version: 1,
+            version: METRICS_VERSION,
             today: &metrics.today,
             severities,
             overall: &metrics.overall,
@@ -326,7 +359,7 @@ impl<'a> MetricsFile<'a> {
                     top_learnings: top,
                 })
                 .collect(),
-            incidents: incidents.then_some(metrics.incidents.as_slice()),
+            incidents_file: incidents_file.then_some(INCIDENTS_FILE),
         }
     }
 }

@@ -1,6 +1,7 @@
-//! `metrics.json`: every number of the dashboard, for other dashboards.
+//! `metrics.json`: every number of the dashboard, for other dashboards;
+//! and `metrics-incidents.json` beside it, every incident's own figures.
 
-use crate::analysis::metrics::MetricsFile;
+use crate::analysis::metrics::{INCIDENTS_FILE, IncidentsFile, MetricsFile};
 use crate::site::context::Site;
 use crate::site::job::Job;
 
@@ -16,5 +17,10 @@ pub fn plan<'s>(site: &'s Site<'_>, jobs: &mut Vec<Job<'s>>) {
                 true,
             ))
         },
+    ));
+    jobs.push(Job::file(
+        "metrics-incidents.json",
+        INCIDENTS_FILE.into(),
+        move |_| site.json(IncidentsFile::new(site.metrics)),
     ));
 }
