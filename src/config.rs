@@ -137,6 +137,9 @@ pub struct SiteConfig {
     /// history would otherwise draw hundreds of mostly empty quarters; the
     /// quarters page lists every quarter with incidents.
     pub chart_quarters: usize,
+    /// Incidents a page on the lists of a service, tag, severity and year;
+    /// the others are on `page/2/`, `page/3/`… under the list.
+    pub paginate_by: usize,
 }
 
 impl Default for SiteConfig {
@@ -151,6 +154,7 @@ impl Default for SiteConfig {
             repo_branch: "main".into(),
             git: true,
             chart_quarters: 12,
+            paginate_by: 50,
         }
     }
 }
@@ -491,6 +495,20 @@ impl Config {
                 .help("the default is 12 (three years)"),
             );
         }
+        if self.site.paginate_by == 0 {
+            problems.push(
+                crate::content::paths::at_key(
+                    Diagnostic::error(
+                        Rule::Config,
+                        "`site.paginate_by` is 0: a page of a list holds at least one incident",
+                    ),
+                    source,
+                    "site",
+                    "paginate_by",
+                )
+                .help("the default is 50"),
+            );
+        }
         if self.related.count > MAX_RELATED {
             problems.push(
                 Diagnostic::error(
@@ -725,6 +743,14 @@ mod tests {
     #[test]
     fn charts_of_no_quarters_are_an_error_at_the_key() {
         assert_eq!(Config::from_toml("").unwrap().site.chart_quarters, 12);
+        assert_eq!(Config::from_toml("").unwrap().site.paginate_by, 50);
+        let zero = "[site]\npaginate_by = 0\n";
+        let source = Arc::new(Source::new("hindsight.toml", zero.to_string()));
+        let problems = Config::from_toml(zero).unwrap().check(&source);
+        assert_eq!(
+            problems[0].message,
+            "`site.paginate_by` is 0: a page of a list holds at least one incident"
+        );
         let text = "[site]\ntitle = \"x\"\nchart_quarters = 0\n";
         let source = Arc::new(Source::new("hindsight.toml", text.to_string()));
         let problems = Config::from_toml(text).unwrap().check(&source);

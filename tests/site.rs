@@ -88,12 +88,7 @@ fn every_incident_has_a_page_with_its_title_as_h1() {
         let doc = html(&out, &format!("incidents/{id}/index.html"));
         let h1: Vec<_> = doc.select(&sel("h1")).collect();
         assert_eq!(h1.len(), 1, "{id}: one h1");
-        let title = doc
-            .select(&sel("title"))
-            .next()
-            .unwrap()
-            .text()
-            .collect::<String>();
+        let title = common::title(&doc);
         assert!(
             title.contains(h1[0].text().collect::<String>().trim()),
             "{id}: <title> has the h1"

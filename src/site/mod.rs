@@ -15,6 +15,7 @@ mod kept;
 pub mod learning;
 pub mod output;
 mod pages;
+pub mod paginate;
 mod timings;
 pub mod views;
 

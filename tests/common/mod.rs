@@ -13,6 +13,15 @@ pub fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example")
 }
 
+/// The text of a page's `<title>`.
+pub fn title(html: &scraper::Html) -> String {
+    html.select(&sel("title"))
+        .next()
+        .expect("a page has a title")
+        .text()
+        .collect()
+}
+
 /// A CSS selector the test knows is valid.
 pub fn sel(s: &str) -> scraper::Selector {
     scraper::Selector::parse(s).unwrap()

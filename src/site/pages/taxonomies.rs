@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::site::context::Site;
 use crate::site::job::{Job, Target};
+use crate::site::paginate::{self, Paginator};
 use crate::site::views::{IncidentLink, Link, paths};
 
 use super::feeds;
@@ -153,10 +154,26 @@ pub fn plan<'s>(site: &'s Site<'_>, jobs: &mut Vec<Job<'s>>) {
         jobs.push(Job::page("taxonomy", taxonomy.path(), move |target| {
             index(site, target, taxonomy, &terms)
         }));
+        let per_page = site.kb.config.site.paginate_by;
         for entry in entries {
-            jobs.push(Job::page("term", entry.path.clone(), move |target| {
-                term(site, target, taxonomy, &entry)
-            }));
+            let entry = std::sync::Arc::new(entry);
+            let pages = paginate::pages(entry.incidents, per_page);
+            let total = pages.len();
+            for (number, incidents) in pages {
+                let entry = std::sync::Arc::clone(&entry);
+                let path = paginate::path(&entry.path, number);
+                jobs.push(Job::page("term", path, move |target| {
+                    let paginator = Paginator::new(
+                        site.urls,
+                        &entry.path,
+                        number,
+                        total,
+                        entry.incidents.len(),
+                        per_page,
+                    );
+                    term(site, target, taxonomy, &entry, incidents, paginator)
+                }));
+            }
         }
     }
 }
@@ -188,15 +205,19 @@ fn index(
     site.render("taxonomy.html", page, data)
 }
 
+/// One page of a term's list (`incidents`, of `paginator`).
 fn term(
     site: &Site<'_>,
     target: &Target,
     taxonomy: Taxonomy,
     entry: &Entry<'_>,
+    incidents: &[usize],
+    paginator: Paginator,
 ) -> anyhow::Result<Vec<u8>> {
     #[derive(Serialize)]
     struct Data<'a> {
         term: TermView<'a>,
+        paginator: Paginator,
     }
     #[derive(Serialize)]
     struct TermView<'a> {
@@ -205,9 +226,13 @@ fn term(
         name: &'a str,
         incidents: Vec<&'a IncidentLink>,
     }
-    // Services have feeds (see `feeds`).
-    let feed = (taxonomy == Taxonomy::Services).then(|| feeds::path(&target.path));
-    let page = site.page(target, &taxonomy.term_title(&entry.name), feed.as_deref());
+    // Services have feeds (see `feeds`), one for all the pages.
+    let feed = (taxonomy == Taxonomy::Services).then(|| feeds::path(&entry.path));
+    let mut title = taxonomy.term_title(&entry.name);
+    if paginator.total > 1 {
+        title = format!("{title}, page {} of {}", paginator.current, paginator.total);
+    }
+    let page = site.page(target, &title, feed.as_deref());
     let data = Data {
         term: TermView {
             kind: taxonomy.singular(),
@@ -216,8 +241,9 @@ fn term(
                 url: site.urls.page(&taxonomy.path()),
             },
             name: &entry.name,
-            incidents: site.views.links(entry.incidents),
+            incidents: site.views.links(incidents),
         },
+        paginator,
     };
     site.render("term.html", page, data)
 }
