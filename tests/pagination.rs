@@ -1,4 +1,5 @@
-//! Paginated lists (`[site] paginate_by`): the example knowledge base built
+//! Paginated lists (`[site] paginate_by`): the pages of services, tags,
+//! severities, years and root causes. The example knowledge base built
 //! with two incidents a page, against the same built with every incident on
 //! one page.
 
@@ -31,17 +32,21 @@ fn page(out: &Path, path: &str) -> Html {
     Html::parse_document(&fs::read_to_string(out.join(path).join("index.html")).unwrap())
 }
 
-/// The incident pages a list page links as cards, in order.
+/// The incident pages a list page links as cards (a root cause's: as its
+/// timeline), in order.
 fn cards(html: &Html) -> Vec<String> {
-    html.select(&sel(".cards > li .card-title a"))
-        .filter_map(|a| a.value().attr("href").map(str::to_string))
-        .collect()
+    html.select(&sel(
+        ".cards > li .card-title a, ol.timeline > li .card-title a",
+    ))
+    .filter_map(|a| a.value().attr("href").map(str::to_string))
+    .collect()
 }
 
-/// Every term list (services, tags, severities, years): its folder.
+/// Every term list (services, tags, severities, years) and root cause:
+/// its folder.
 fn lists(out: &Path) -> Vec<String> {
     let mut lists = Vec::new();
-    for taxonomy in ["services", "tags", "severities", "years"] {
+    for taxonomy in ["services", "tags", "severities", "years", "causes"] {
         for entry in fs::read_dir(out.join(taxonomy)).unwrap() {
             let entry = entry.unwrap();
             if entry.file_type().unwrap().is_dir() {
@@ -120,6 +125,20 @@ fn every_incident_is_on_exactly_one_page_of_each_list_and_every_page_link_resolv
         assert_eq!(seen, all, "{list}");
     }
     assert!(paginated >= 5, "{paginated} lists over one page");
+    // A root cause's action items go with its incidents, page by page, and
+    // the fixes that did not hold are on its first page only.
+    let cause = "causes/connection-pool-exhaustion/";
+    let first = page(&paged, cause);
+    let second = page(&paged, &format!("{cause}page/2/"));
+    assert!(first.select(&sel("#not-held")).next().is_some());
+    assert!(second.select(&sel("#not-held")).next().is_none());
+    let groups = |html: &Html| {
+        html.select(&sel(".items-table .group-row a"))
+            .map(|a| a.value().attr("href").unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(groups(&first), cards(&first));
+    assert_eq!(groups(&second), cards(&second));
     // One list page, all of it on one page, has no page bar.
     assert!(
         page(&whole, "severities/sev-2/")

@@ -8,6 +8,7 @@ use crate::analysis;
 use crate::content::CauseKind;
 use crate::site::context::Site;
 use crate::site::job::{Job, Target};
+use crate::site::paginate::{self, Paginator};
 use crate::site::views::{self, IncidentRef, Link, paths};
 
 use super::feeds;
@@ -31,10 +32,20 @@ pub fn plan<'s>(site: &'s Site<'_>, jobs: &mut Vec<Job<'s>>) {
             },
         )
     }));
+    let per_page = site.kb.config.site.paginate_by;
     for (id, list) in &site.analysis.causes {
-        jobs.push(Job::page("cause", paths::cause(id), move |target| {
-            cause_page(site, target, id, list)
-        }));
+        let base = paths::cause(id);
+        let pages = paginate::pages(list, per_page);
+        let total = pages.len();
+        for (number, shown) in pages {
+            let base = base.clone();
+            let path = paginate::path(&base, number);
+            jobs.push(Job::page("cause", path, move |target| {
+                let paginator =
+                    Paginator::new(site.urls, &base, number, total, list.len(), per_page);
+                cause_page(site, target, id, list, shown, paginator)
+            }));
+        }
     }
 }
 
@@ -147,11 +158,16 @@ struct CauseView<'a> {
     not_held: Vec<NotHeld<'a>>,
 }
 
+/// A page of cause `id`'s page: the facts of all its incidents (`list`),
+/// and the incidents `shown` (a page of them, of `paginator`) with their
+/// action items; the fixes that did not hold on the first page.
 fn cause_page(
     site: &Site<'_>,
     target: &Target,
     id: &str,
     list: &[usize],
+    shown: &[usize],
+    paginator: Paginator,
 ) -> anyhow::Result<Vec<u8>> {
     let views = site.views;
     let pms = &site.kb.postmortems;
@@ -168,7 +184,7 @@ fn cause_page(
         services,
         services_more,
         severities: severities(site, list),
-        incidents: list
+        incidents: shown
             .iter()
             .map(|&i| {
                 let rc = pms[i]
@@ -186,7 +202,7 @@ fn cause_page(
                 }
             })
             .collect(),
-        action_items: list
+        action_items: shown
             .iter()
             .filter(|&&i| !pms[i].details.action_items.is_empty())
             .map(|&i| {
@@ -200,6 +216,7 @@ fn cause_page(
             .collect(),
         not_held: analysis::fixes_that_did_not_hold(pms, list)
             .into_iter()
+            .filter(|_| paginator.current == 1)
             .map(|n| NotHeld {
                 incident: views.reference(n.incident, n.incident),
                 fixed_in: views.reference(n.fixed_in, n.incident),
@@ -213,13 +230,19 @@ fn cause_page(
             })
             .collect(),
     };
-    let feed = feeds::path(&target.path);
-    let page = site.page(target, &cause.title, Some(&feed));
+    // One feed for all the pages.
+    let feed = feeds::path(&paths::cause(id));
+    let mut title = cause.title.clone();
+    if paginator.total > 1 {
+        title = format!("{title}, page {} of {}", paginator.current, paginator.total);
+    }
+    let page = site.page(target, &title, Some(&feed));
     #[derive(Serialize)]
     struct Data<'a> {
         cause: CauseView<'a>,
+        paginator: Paginator,
     }
-    site.render("cause.html", page, Data { cause })
+    site.render("cause.html", page, Data { cause, paginator })
 }
 
 /// The first [`CAUSE_SERVICES`] services of the incidents in `list`, by
