@@ -1,5 +1,5 @@
 //! Paginated lists (`[site] paginate_by`): the pages of services, tags,
-//! severities, years and root causes. The example knowledge base built
+//! severities, years, root causes and quarters. The example knowledge base built
 //! with two incidents a page, against the same built with every incident on
 //! one page.
 
@@ -42,11 +42,18 @@ fn cards(html: &Html) -> Vec<String> {
     .collect()
 }
 
-/// Every term list (services, tags, severities, years) and root cause:
-/// its folder.
+/// Every term list (services, tags, severities, years), root cause and
+/// quarter: its folder.
 fn lists(out: &Path) -> Vec<String> {
     let mut lists = Vec::new();
-    for taxonomy in ["services", "tags", "severities", "years", "causes"] {
+    for taxonomy in [
+        "services",
+        "tags",
+        "severities",
+        "years",
+        "causes",
+        "quarters",
+    ] {
         for entry in fs::read_dir(out.join(taxonomy)).unwrap() {
             let entry = entry.unwrap();
             if entry.file_type().unwrap().is_dir() {
@@ -139,6 +146,17 @@ fn every_incident_is_on_exactly_one_page_of_each_list_and_every_page_link_resolv
     };
     assert_eq!(groups(&first), cards(&first));
     assert_eq!(groups(&second), cards(&second));
+    // A quarter's review is on its first page; the others list incidents.
+    let quarter = "quarters/2025-q3/";
+    assert!(
+        page(&paged, quarter)
+            .select(&sel("#learnings"))
+            .next()
+            .is_some()
+    );
+    let rest = page(&paged, &format!("{quarter}page/2/"));
+    assert!(rest.select(&sel("#learnings")).next().is_none());
+    assert!(rest.select(&sel("svg")).next().is_none());
     // One list page, all of it on one page, has no page bar.
     assert!(
         page(&whole, "severities/sev-2/")

@@ -11,17 +11,36 @@ use crate::site::job::{Job, Target};
 use crate::site::learning::{
     self, PeriodView, QuarterRow, RESPONSE_TIMES, SpreadRow, minutes_text, quarter_path,
 };
+use crate::site::paginate::{self, Paginator};
 use crate::site::views::{Drawing, IncidentLink, IncidentRef, Link, paths};
 
 pub fn plan<'s>(site: &'s Site<'_>, jobs: &mut Vec<Job<'s>>) {
     jobs.push(Job::page("quarters", "quarters/".into(), move |target| {
         quarters_page(site, target)
     }));
+    let per_page = site.kb.config.site.paginate_by;
     for (index, (q, m)) in site.metrics.quarters.iter().enumerate() {
         if m.incidents > 0 {
-            jobs.push(Job::page("quarter", quarter_path(*q), move |target| {
-                quarter_page(site, target, index)
-            }));
+            // The review on the first page; its incidents, newest first,
+            // over as many pages as they take.
+            let shown = std::sync::Arc::new(quarter_incidents(site, *q));
+            let total = paginate::pages(&shown, per_page).len();
+            for number in 1..=total {
+                let shown = std::sync::Arc::clone(&shown);
+                let path = paginate::path(&quarter_path(*q), number);
+                jobs.push(Job::page("quarter", path, move |target| {
+                    let (_, on_page) = paginate::pages(&shown, per_page)[number - 1];
+                    let paginator = Paginator::new(
+                        site.urls,
+                        &quarter_path(*q),
+                        number,
+                        total,
+                        shown.len(),
+                        per_page,
+                    );
+                    quarter_page(site, target, index, &shown, on_page, paginator)
+                }));
+            }
         }
     }
 }
@@ -38,12 +57,21 @@ fn quarter_incidents(site: &Site<'_>, q: Quarter) -> Vec<usize> {
         .collect()
 }
 
-fn quarter_page(site: &Site<'_>, target: &Target, index: usize) -> anyhow::Result<Vec<u8>> {
+/// A page of quarter `index`'s review: the review itself on the first,
+/// and the incidents `on_page` of those `shown` (of `paginator`).
+fn quarter_page(
+    site: &Site<'_>,
+    target: &Target,
+    index: usize,
+    shown: &[usize],
+    on_page: &[usize],
+    paginator: Paginator,
+) -> anyhow::Result<Vec<u8>> {
     let views = site.views;
     let (q, m) = &site.metrics.quarters[index];
     let previous = index.checked_sub(1).map(|p| &site.metrics.quarters[p]);
     let next = site.metrics.quarters.get(index + 1);
-    let shown = quarter_incidents(site, *q);
+    let first = paginator.current == 1;
     let all = &site.metrics.members[index];
     let quarter_link = |q: Quarter, m: &PeriodMetrics| {
         (m.incidents > 0).then(|| Link {
@@ -83,14 +111,19 @@ fn quarter_page(site: &Site<'_>, target: &Target, index: usize) -> anyhow::Resul
     let times = response_minutes(site.kb, all);
     let names: Vec<String> = RESPONSE_TIMES.iter().map(|(_, n)| n.to_string()).collect();
     let title = format!("Response times of every incident, {q}");
-    let spread = Drawing::new(svg::strip_chart(
-        "spread",
-        &title,
-        &names,
-        &times,
-        "From the start of impact",
-        &minutes_text,
-    ));
+    // Drawn for the first page only: the others list incidents.
+    let spread = Drawing::new(if first {
+        svg::strip_chart(
+            "spread",
+            &title,
+            &names,
+            &times,
+            "From the start of impact",
+            &minutes_text,
+        )
+    } else {
+        String::new()
+    });
     let d = &m.durations;
     let spread_rows = names
         .iter()
@@ -108,7 +141,7 @@ fn quarter_page(site: &Site<'_>, target: &Target, index: usize) -> anyhow::Resul
             .unwrap_or_default(),
         previous: previous.and_then(|(pq, pm)| quarter_link(*pq, pm)),
         next: next.and_then(|(nq, nm)| quarter_link(*nq, nm)),
-        incidents: views.links(&shown),
+        incidents: views.links(on_page),
         drafts_not_shown: all.len() - shown.len(),
         figures: learning::period_view(site, m, previous.map(|(_, pm)| pm)),
         spread,
@@ -133,12 +166,17 @@ fn quarter_page(site: &Site<'_>, target: &Target, index: usize) -> anyhow::Resul
             })
             .collect(),
     };
-    let page = site.page(target, &format!("{q}: what we learned"), None);
+    let mut title = format!("{q}: what we learned");
+    if paginator.total > 1 {
+        title = format!("{title}, page {} of {}", paginator.current, paginator.total);
+    }
+    let page = site.page(target, &title, None);
     #[derive(Serialize)]
     struct Data<'a> {
         quarter: QuarterView<'a>,
+        paginator: Paginator,
     }
-    site.render("quarter.html", page, Data { quarter })
+    site.render("quarter.html", page, Data { quarter, paginator })
 }
 
 fn quarters_page(site: &Site<'_>, target: &Target) -> anyhow::Result<Vec<u8>> {
