@@ -18,17 +18,26 @@ pub fn path(base: &str, number: usize) -> String {
     }
 }
 
-/// `items` cut into pages of at most `per_page` (at least 1), each with its
-/// number from 1. An empty list is one empty page: the list's URL is
+/// One page of a list: where it is written, which of the list's items it
+/// shows (by position), and its [`Paginator`].
+pub struct Page {
+    pub path: String,
+    pub items: std::ops::Range<usize>,
+    pub paginator: Paginator,
+}
+
+/// The pages of the list of `items` items at `base`, at most `per_page`
+/// (at least 1) a page. An empty list is one empty page: the list's URL is
 /// always a page.
-pub fn pages<T>(items: &[T], per_page: usize) -> Vec<(usize, &[T])> {
-    if items.is_empty() {
-        return vec![(1, items)];
-    }
-    items
-        .chunks(per_page.max(1))
-        .enumerate()
-        .map(|(k, chunk)| (k + 1, chunk))
+pub fn pages(urls: &Urls, base: &str, items: usize, per_page: usize) -> Vec<Page> {
+    let per_page = per_page.max(1);
+    let total = items.div_ceil(per_page).max(1);
+    (1..=total)
+        .map(|number| Page {
+            path: path(base, number),
+            items: (number - 1) * per_page..(number * per_page).min(items),
+            paginator: Paginator::new(urls, base, number, total, items, per_page),
+        })
         .collect()
 }
 
@@ -112,12 +121,20 @@ mod tests {
     fn the_first_page_is_the_list_and_the_others_are_under_it() {
         assert_eq!(path("tags/tls/", 1), "tags/tls/");
         assert_eq!(path("tags/tls/", 3), "tags/tls/page/3/");
-        let items: Vec<u32> = (0..7).collect();
-        let cut = pages(&items, 3);
+        let urls = Urls::new("/");
+        let cut = pages(&urls, "tags/tls/", 7, 3);
         assert_eq!(cut.len(), 3);
-        assert_eq!(cut[2], (3, &items[6..]));
-        assert_eq!(pages::<u32>(&[], 3), vec![(1, &[][..])]);
-        assert_eq!(pages(&items, 0).len(), 7, "at least one a page");
+        assert_eq!(cut[2].items, 6..7);
+        assert_eq!(cut[2].path, "tags/tls/page/3/");
+        assert_eq!(cut[2].paginator.current, 3);
+        let empty = pages(&urls, "tags/tls/", 0, 3);
+        assert_eq!((empty.len(), empty[0].items.clone()), (1, 0..0));
+        assert_eq!(empty[0].path, "tags/tls/");
+        assert_eq!(
+            pages(&urls, "tags/tls/", 7, 0).len(),
+            7,
+            "at least one a page"
+        );
     }
 
     #[test]

@@ -34,16 +34,10 @@ pub fn plan<'s>(site: &'s Site<'_>, jobs: &mut Vec<Job<'s>>) {
     }));
     let per_page = site.kb.config.site.paginate_by;
     for (id, list) in &site.analysis.causes {
-        let base = paths::cause(id);
-        let pages = paginate::pages(list, per_page);
-        let total = pages.len();
-        for (number, shown) in pages {
-            let base = base.clone();
-            let path = paginate::path(&base, number);
-            jobs.push(Job::page("cause", path, move |target| {
-                let paginator =
-                    Paginator::new(site.urls, &base, number, total, list.len(), per_page);
-                cause_page(site, target, id, list, shown, paginator)
+        for page in paginate::pages(site.urls, &paths::cause(id), list.len(), per_page) {
+            jobs.push(Job::page("cause", page.path.clone(), move |target| {
+                let shown = &list[page.items.clone()];
+                cause_page(site, target, id, list, shown, &page.paginator)
             }));
         }
     }
@@ -167,7 +161,7 @@ fn cause_page(
     id: &str,
     list: &[usize],
     shown: &[usize],
-    paginator: Paginator,
+    paginator: &Paginator,
 ) -> anyhow::Result<Vec<u8>> {
     let views = site.views;
     let pms = &site.kb.postmortems;
@@ -240,7 +234,7 @@ fn cause_page(
     #[derive(Serialize)]
     struct Data<'a> {
         cause: CauseView<'a>,
-        paginator: Paginator,
+        paginator: &'a Paginator,
     }
     site.render("cause.html", page, Data { cause, paginator })
 }

@@ -24,21 +24,11 @@ pub fn plan<'s>(site: &'s Site<'_>, jobs: &mut Vec<Job<'s>>) {
             // The review on the first page; its incidents, newest first,
             // over as many pages as they take.
             let shown = std::sync::Arc::new(quarter_incidents(site, *q));
-            let total = paginate::pages(&shown, per_page).len();
-            for number in 1..=total {
+            for page in paginate::pages(site.urls, &quarter_path(*q), shown.len(), per_page) {
                 let shown = std::sync::Arc::clone(&shown);
-                let path = paginate::path(&quarter_path(*q), number);
-                jobs.push(Job::page("quarter", path, move |target| {
-                    let (_, on_page) = paginate::pages(&shown, per_page)[number - 1];
-                    let paginator = Paginator::new(
-                        site.urls,
-                        &quarter_path(*q),
-                        number,
-                        total,
-                        shown.len(),
-                        per_page,
-                    );
-                    quarter_page(site, target, index, &shown, on_page, paginator)
+                jobs.push(Job::page("quarter", page.path.clone(), move |target| {
+                    let on_page = &shown[page.items.clone()];
+                    quarter_page(site, target, index, &shown, on_page, &page.paginator)
                 }));
             }
         }
@@ -65,7 +55,7 @@ fn quarter_page(
     index: usize,
     shown: &[usize],
     on_page: &[usize],
-    paginator: Paginator,
+    paginator: &Paginator,
 ) -> anyhow::Result<Vec<u8>> {
     let views = site.views;
     let (q, m) = &site.metrics.quarters[index];
@@ -174,7 +164,7 @@ fn quarter_page(
     #[derive(Serialize)]
     struct Data<'a> {
         quarter: QuarterView<'a>,
-        paginator: Paginator,
+        paginator: &'a Paginator,
     }
     site.render("quarter.html", page, Data { quarter, paginator })
 }

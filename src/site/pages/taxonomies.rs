@@ -157,21 +157,11 @@ pub fn plan<'s>(site: &'s Site<'_>, jobs: &mut Vec<Job<'s>>) {
         let per_page = site.kb.config.site.paginate_by;
         for entry in entries {
             let entry = std::sync::Arc::new(entry);
-            let pages = paginate::pages(entry.incidents, per_page);
-            let total = pages.len();
-            for (number, incidents) in pages {
+            for page in paginate::pages(site.urls, &entry.path, entry.incidents.len(), per_page) {
                 let entry = std::sync::Arc::clone(&entry);
-                let path = paginate::path(&entry.path, number);
-                jobs.push(Job::page("term", path, move |target| {
-                    let paginator = Paginator::new(
-                        site.urls,
-                        &entry.path,
-                        number,
-                        total,
-                        entry.incidents.len(),
-                        per_page,
-                    );
-                    term(site, target, taxonomy, &entry, incidents, paginator)
+                jobs.push(Job::page("term", page.path.clone(), move |target| {
+                    let incidents = &entry.incidents[page.items.clone()];
+                    term(site, target, taxonomy, &entry, incidents, &page.paginator)
                 }));
             }
         }
@@ -212,12 +202,12 @@ fn term(
     taxonomy: Taxonomy,
     entry: &Entry<'_>,
     incidents: &[usize],
-    paginator: Paginator,
+    paginator: &Paginator,
 ) -> anyhow::Result<Vec<u8>> {
     #[derive(Serialize)]
     struct Data<'a> {
         term: TermView<'a>,
-        paginator: Paginator,
+        paginator: &'a Paginator,
     }
     #[derive(Serialize)]
     struct TermView<'a> {
