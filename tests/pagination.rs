@@ -36,16 +36,16 @@ fn page(out: &Path, path: &str) -> Html {
 /// timeline), in order.
 fn cards(html: &Html) -> Vec<String> {
     html.select(&sel(
-        ".cards > li .card-title a, ol.timeline > li .card-title a",
+        ".cards > li .card-title a, ol.timeline > li .card-title a, #incidents-table td.title-cell a, .open-items-table td.item-incident a",
     ))
     .filter_map(|a| a.value().attr("href").map(str::to_string))
     .collect()
 }
 
-/// Every term list (services, tags, severities, years), root cause and
-/// quarter: its folder.
+/// The all-incidents table, the open action items, and every term list (services, tags,
+/// severities, years), root cause and quarter: its folder.
 fn lists(out: &Path) -> Vec<String> {
-    let mut lists = Vec::new();
+    let mut lists = vec!["incidents/".to_string(), "action-items/".to_string()];
     for taxonomy in [
         "services",
         "tags",
@@ -132,6 +132,25 @@ fn every_incident_is_on_exactly_one_page_of_each_list_and_every_page_link_resolv
         assert_eq!(seen, all, "{list}");
     }
     assert!(paginated >= 5, "{paginated} lists over one page");
+    // The table's data, which its script sorts and filters, holds every
+    // incident once, in the table's order, whatever the page size.
+    let table = cards(&page(&whole, "incidents/"));
+    for out in [&whole, &paged] {
+        let data = out.join("incidents/data");
+        let meta: serde_json::Value =
+            serde_json::from_slice(&fs::read(data.join("meta.json")).unwrap()).unwrap();
+        assert_eq!(meta["n"], table.len());
+        let prefix = meta["url"].as_str().unwrap();
+        let mut links = Vec::new();
+        for k in 0..meta["shards"].as_u64().unwrap() {
+            let rows: serde_json::Value =
+                serde_json::from_slice(&fs::read(data.join(format!("{k}.json"))).unwrap()).unwrap();
+            for row in rows["rows"].as_array().unwrap() {
+                links.push(format!("{prefix}{}", row[3].as_str().unwrap()));
+            }
+        }
+        assert_eq!(links, table);
+    }
     // A root cause's action items go with its incidents, page by page, and
     // the fixes that did not hold are on its first page only.
     let cause = "causes/connection-pool-exhaustion/";

@@ -87,15 +87,12 @@ fn lists_show_the_first_services_and_how_many_more() {
             "service {k}"
         );
     }
-    // The incidents table shows five, and the filter still knows all twelve.
+    // The incidents table shows five, and the data its filter reads has
+    // all twelve.
     let table = read("incidents/index.html");
     assert_eq!(table.matches("class=\"chip\" href").count(), 5);
-    for k in 0..12 {
-        assert!(
-            table.contains(&format!("data-service=\"service-{k:03}\"")),
-            "filter for service {k}"
-        );
-    }
+    let rows: serde_json::Value = serde_json::from_str(&read("incidents/data/0.json")).unwrap();
+    assert_eq!(rows["rows"][0][4].as_array().unwrap().len(), 12);
 }
 
 #[test]
